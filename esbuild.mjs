@@ -1,0 +1,55 @@
+// Bundles every entry point with esbuild, one context each: `--watch` rebuilds on change,
+// `--production` minifies and drops sourcemaps. Types are checked separately by `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const nodeCommon = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const entries = [
+  // Runs in VS Code's extension host; `vscode` is provided at run time.
+  { ...nodeCommon, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The background host process (language-server style), spawned by the extension or `manito host`.
+  { ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/host.js' },
+  // The command line; runs with plain `node`.
+  { ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // App-side helpers for the user's own code (ports client, Vite plugin).
+  { ...nodeCommon, entryPoints: ['cli/app/index.ts'], outfile: 'dist/app.js', external: ['vite'] },
+  { ...common, platform: 'neutral', format: 'esm', target: 'es2022', entryPoints: ['cli/app/index.ts'], outfile: 'dist/app.mjs', external: ['vite', 'node:*'], mainFields: ['module', 'main'] },
+  // The dashboard, in the webview iframe and in a browser tab served by the host.
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/dashboard.js' },
+];
+
+function copyStatic() {
+  mkdirSync('dist/webview', { recursive: true });
+  cpSync('webview/dashboard.css', 'dist/webview/dashboard.css');
+  cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+}
+
+const contexts = await Promise.all(entries.map((options) => esbuild.context(options)));
+try {
+  if (watch) {
+    copyStatic();
+    await Promise.all(contexts.map((ctx) => ctx.watch()));
+    console.log('esbuild: watching for changes');
+  } else {
+    await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+    copyStatic();
+    await Promise.all(contexts.map((ctx) => ctx.dispose()));
+  }
+} catch (error) {
+  await Promise.all(contexts.map((ctx) => ctx.dispose()));
+  process.exitCode = 1;
+}

@@ -1,0 +1,64 @@
+// Payloads of the host's HTTP API and WebSocket feed. `/api/ports` and `/api/health` keep the
+// seed's shapes exactly, so apps written against the seed read them unchanged.
+import type { ManitoEvent, Reason, HealthState, StackSnapshot } from './model';
+
+export const API_PORTS_PATH = '/api/ports';
+export const API_HEALTH_PATH = '/api/health';
+export const API_SNAPSHOT_PATH = '/api/snapshot';
+export const API_EVENTS_PATH = '/api/events';
+/** POST `/api/services/<name>/<action>` and `/api/stack/<action>`; need the host token. */
+export const API_SERVICES_PREFIX = '/api/services/';
+export const API_STACK_PREFIX = '/api/stack/';
+export const DASHBOARD_PATH = '/dashboard';
+export const FEED_PATH = '/';
+/** Header (or `?token=` on the dashboard and feed URLs) that carries the per-host token. */
+export const TOKEN_HEADER = 'x-manito-token';
+/** `/api/health` always names this, so scanners recognise a Manito host. */
+export const SERVICE_NAME = 'Manito';
+
+export type ServiceAction = 'start' | 'stop' | 'restart';
+export type StackAction = 'start' | 'stop';
+
+/** `data` maps each service to its port, next to `environment` and `urls`. */
+export type PortsData = { environment: string; urls: Record<string, string> } & Record<string, number | string | Record<string, string>>;
+
+export interface PortsResponse {
+  success: true;
+  data: PortsData;
+}
+
+export interface ErrorResponse {
+  success: false;
+  error: string;
+}
+
+export interface ServiceHealthEntry {
+  status: HealthState;
+  port: number | null;
+  reason: Reason | null;
+  lastCheck: string | null;
+  latencyMs: number | null;
+  since: string;
+  /** On `services.websocket`: the WebSocket feed on the host's port, as the seed reports it. */
+  connections?: number;
+  uptime?: number;
+  timestamp?: string;
+}
+
+export interface HealthResponse {
+  success: true;
+  service: typeof SERVICE_NAME;
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  version: string;
+  timestamp: string;
+  uptime: number;
+  host: { pid: number; port: number; workspace: string };
+  /** Only with `?detailed=true`. */
+  services?: Record<string, ServiceHealthEntry>;
+}
+
+/** Messages on the WebSocket feed, host to subscriber. */
+export type FeedMessage =
+  | { type: 'hello'; snapshot: StackSnapshot; events: ManitoEvent[] }
+  | { type: 'snapshot'; snapshot: StackSnapshot }
+  | { type: 'event'; event: ManitoEvent };

@@ -1,0 +1,115 @@
+// What the host knows about a stack at one moment, and the events that change it. Shared by the
+// host, the extension, the dashboard and the CLI; plain data only, so it crosses every wire.
+import type { ServiceKind, Strategy } from './config';
+
+/** Why a service has the port it has. */
+export type Reason = 'preferred' | 'fallback' | 'inherited' | 'detected_running' | 'moved';
+export type HealthState = 'starting' | 'healthy' | 'unhealthy' | 'stopped';
+
+/** Who holds a port that Manito wanted, as far as the OS tells. */
+export interface PortHolder {
+  pid?: number;
+  command?: string;
+  /** Set when the holder is a Manito-managed service (of this or another workspace). */
+  service?: string;
+  workspace?: string;
+}
+
+export interface ProbeSample {
+  at: string;
+  ok: boolean;
+  latencyMs: number | null;
+}
+
+export interface ServiceView {
+  name: string;
+  kind: ServiceKind;
+  description?: string;
+  /** Null when the service could not be given a port (see `error`). */
+  port: number | null;
+  reason: Reason | null;
+  /** One sentence a person reads: "3000 is held by pid 1234 (vite), assigned 3001". */
+  explanation: string;
+  url: string | null;
+  health: HealthState;
+  /** ISO time the service entered its current health state. */
+  healthSince: string;
+  lastCheck: string | null;
+  latencyMs: number | null;
+  /** Recent probe results, oldest first. */
+  history: ProbeSample[];
+  /** How it runs now: in an editor terminal, as a child of `manito up`, found already running, or not at all. */
+  runner: 'terminal' | 'process' | 'detected' | null;
+  pid: number | null;
+  hasCommand: boolean;
+  dependsOn: string[];
+  error?: string;
+}
+
+export interface ConfigError {
+  message: string;
+  /** 1-based, as editors and terminals print them. */
+  line: number;
+  column: number;
+  /** JSON path of the offending value, e.g. `services.client.preferred[1]`. */
+  path?: string;
+}
+
+export interface HostInfo {
+  pid: number;
+  port: number;
+  url: string;
+  version: string;
+  startedAt: string;
+  uptimeSec: number;
+  /** Open WebSocket feed connections. */
+  connections: number;
+  trusted: boolean;
+}
+
+export interface StackSnapshot {
+  workspace: string;
+  configSource: 'default' | 'file';
+  configPath: string | null;
+  environment: string;
+  strategy: Strategy;
+  host: HostInfo;
+  services: ServiceView[];
+  /** Errors of the config file on disk; when non-empty the host serves its last good config. */
+  configErrors: ConfigError[];
+}
+
+export type EventBody =
+  | { type: 'assigned'; service: string; port: number; reason: Reason; explanation: string }
+  | { type: 'moved'; service: string; from: number; to: number; explanation: string; holder?: PortHolder }
+  | { type: 'released'; service: string; port: number }
+  | { type: 'allocationFailed'; service: string; message: string }
+  | { type: 'detected'; service: string; port: number; fingerprint: string; pid?: number; command?: string }
+  | { type: 'health'; service: string; from: HealthState; to: HealthState; detail?: string }
+  | { type: 'started'; service: string; runner: 'terminal' | 'process'; pid?: number }
+  | { type: 'stopped'; service: string; exitCode?: number }
+  | { type: 'config'; ok: boolean; source: 'default' | 'file'; errors: ConfigError[] };
+
+export type ManitoEvent = EventBody & { id: number; time: string };
+
+export type OverallHealth = 'ok' | 'warning' | 'error' | 'stopped';
+
+/** The worst state across the stack, for colouring the status bar and the dashboard header. */
+export function overallHealth(snapshot: Pick<StackSnapshot, 'services' | 'configErrors'>): OverallHealth {
+  const services = snapshot.services;
+  if (services.some((s) => s.error || (s.health === 'unhealthy' && s.runner !== null))) return 'error';
+  if (snapshot.configErrors.length > 0 || services.some((s) => s.health === 'starting' || s.health === 'unhealthy')) return 'warning';
+  if (services.every((s) => s.health === 'stopped')) return 'stopped';
+  return 'ok';
+}
+
+/** The URL scheme a person uses for a service of this kind. */
+export function serviceUrl(kind: ServiceKind, port: number): string {
+  switch (kind) {
+    case 'websocket': return `ws://localhost:${port}`;
+    case 'postgres': return `postgres://localhost:${port}`;
+    case 'redis': return `redis://localhost:${port}`;
+    case 'tcp': return `tcp://localhost:${port}`;
+    default: return `http://localhost:${port}`;
+  }
+}
