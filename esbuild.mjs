@@ -21,9 +21,10 @@ const entries = [
   // Runs in VS Code's extension host; `vscode` is provided at run time.
   { ...nodeCommon, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The background host process (language-server style), spawned by the extension or `manito host`.
-  { ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/host.js' },
+  // `module` first: jsonc-parser's UMD main requires its parts dynamically, which a bundle cannot follow.
+  { ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/host.js', mainFields: ['module', 'main'] },
   // The command line; runs with plain `node`.
-  { ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, mainFields: ['module', 'main'] },
   // App-side helpers for the user's own code (ports client, Vite plugin).
   { ...nodeCommon, entryPoints: ['cli/app/index.ts'], outfile: 'dist/app.js', external: ['vite'] },
   { ...common, platform: 'neutral', format: 'esm', target: 'es2022', entryPoints: ['cli/app/index.ts'], outfile: 'dist/app.mjs', external: ['vite', 'node:*'], mainFields: ['module', 'main'] },

@@ -10,6 +10,8 @@ export interface HostInitOptions {
   trusted: boolean;
   /** Overrides the host API port list (setting `manito.host.port`). */
   hostPorts?: number[];
+  /** Service terminals still open in the editor (after a host restart): re-adopt, do not relaunch. */
+  terminals?: { service: string; pid: number | null }[];
 }
 
 export interface ServiceParams { service: string }

@@ -4,13 +4,26 @@ import type { FeedMessage, ServiceAction } from './http';
 
 export type ConnectionState = { type: 'connection'; state: 'connected' | 'connecting' | 'disconnected'; message: string };
 
-/** extension (or feed) -> dashboard */
-export type ToWebview = FeedMessage | ConnectionState;
-
 export type DashboardAction = ServiceAction | 'openBrowser' | 'showTerminal';
+
+/** The outcome of a dashboard action, so the panel can clear its busy state and say what failed. */
+export type ActionOutcome = {
+  type: 'actionResult';
+  /** A service name, or `stack` for stack actions. */
+  target: string;
+  action: DashboardAction;
+  ok: boolean;
+  message: string;
+};
+
+/** extension (or feed) -> dashboard */
+export type ToWebview = FeedMessage | ConnectionState | ActionOutcome;
 
 /** dashboard -> extension */
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'action'; action: DashboardAction; service: string }
   | { type: 'stack'; action: 'start' | 'stop' };
+
+/** The id of the dashboard's webview panel (its serializer and `onWebviewPanel:` activation). */
+export const DASHBOARD_VIEW_TYPE = 'manito.dashboard';

@@ -25,6 +25,15 @@ export interface PortProbe {
   isFree(port: number): Promise<boolean>;
   /** pid and command line from /proc where the OS tells; null when the port is free. */
   holder(port: number): Promise<PortHolder | null>;
+  /** One look at the whole machine, to answer for many ports at once (the engine takes one per allocation). */
+  scan?(): Promise<PortScan>;
+}
+
+/** What `PortProbe.scan` saw: answers stay as they were at the moment of the scan. */
+export interface PortScan {
+  isBusy(port: number): Promise<boolean>;
+  /** Checks many ports at once (in parallel), so the isBusy calls that follow answer from memory. */
+  prefetch?(ports: readonly number[]): Promise<void>;
 }
 
 export interface PortEngineApi {

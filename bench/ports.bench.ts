@@ -1,0 +1,192 @@
+// Port allocation, side by side with get-port, portfinder and detect-port doing the same work:
+// (a) a preferred list of 3 whose first is busy, (b) 50 distinct ports, (c) the default stack of
+// six, (d) two processes asking at the same moment: how often they are handed the same port.
+// Contenders run interleaved, one of each per iteration, so machine noise hits them alike.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_STACK, type StackConfig } from '../protocol/config';
+import { PortEngine } from '../server/engine/portEngine';
+import { bindsEverywhere } from '../server/engine/portProbe';
+
+type GetPortModule = typeof import('get-port', { with: { 'resolution-mode': 'import' } });
+type Contender = { run(): Promise<unknown>; reset?(): Promise<void> | void };
+interface Libs {
+  getPort: GetPortModule['default'];
+  clearLockedPorts: GetPortModule['clearLockedPorts'];
+  portfinder: typeof import('portfinder');
+  detectPort: (port: number) => Promise<number>;
+}
+
+async function loadLibs(): Promise<Libs> {
+  const gp = await import('get-port');
+  const portfinder = await import('portfinder');
+  const dp = await import('detect-port');
+  return { getPort: gp.default, clearLockedPorts: gp.clearLockedPorts, portfinder, detectPort: dp.detectPort };
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+async function freeRange(span: number): Promise<number> {
+  for (;;) {
+    const base = 20000 + Math.floor(Math.random() * (40000 - span));
+    let ok = true;
+    for (let p = base; p < base + span && ok; p++) ok = await bindsEverywhere(p);
+    if (ok) return base;
+  }
+}
+
+/** A fresh engine per iteration; the previous one's leases are released untimed, like get-port's lock clearing. */
+function manito(stack: StackConfig): Contender {
+  let current: PortEngine | undefined;
+  return {
+    async reset() { await current?.dispose(); current = undefined; },
+    async run() { current = new PortEngine({ stack, workspace: '/bench' }); await current.allocateAll(); },
+  };
+}
+
+async function measure(iterations: number, warmup: number, contenders: Record<string, Contender>): Promise<Record<string, number>> {
+  const names = Object.keys(contenders);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < warmup + iterations; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      const c = contenders[name];
+      await c.reset?.();
+      const t = performance.now();
+      await c.run();
+      if (i >= warmup) samples[name].push(performance.now() - t);
+    }
+  }
+  for (const c of Object.values(contenders)) await c.reset?.();
+  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+}
+
+/** The peers' way of giving a stack distinct ports: one call per service, excluding what was given. */
+async function peerStack(ask: (preferred: number[], given: Set<number>) => Promise<number>, stack: StackConfig): Promise<void> {
+  const given = new Set<number>();
+  for (const s of Object.values(stack.services)) if (!s.inheritFrom) given.add(await ask(s.preferred ?? [8000], given));
+}
+
+async function upwardUntilNew(find: (from: number) => Promise<number>, from: number, given: Set<number>): Promise<number> {
+  let port = await find(from);
+  while (given.has(port)) port = await find(port + 1);
+  return port;
+}
+
+async function main(): Promise<void> {
+  process.env.MANITO_STATE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-bench-'));
+  const libs = await loadLibs();
+  const { getPort, clearLockedPorts, portfinder, detectPort } = libs;
+  const rows: Array<[string, Record<string, number>]> = [];
+
+  // (a) preferred list of three, the first held by a real listener
+  const A = await freeRange(3);
+  const busy = net.createServer().listen(A, '127.0.0.1');
+  await new Promise((r) => busy.once('listening', r));
+  rows.push(['(a) preferred [3], first busy', await measure(300, 30, {
+    manito: manito({ services: { web: { preferred: [A, A + 1, A + 2] } } }),
+    'get-port': { reset: clearLockedPorts, run: () => getPort({ port: [A, A + 1, A + 2] }) },
+    portfinder: { run: () => portfinder.getPortPromise({ port: A }) },
+    'detect-port': { run: () => detectPort(A) },
+  })]);
+  busy.close();
+
+  // (b) fifty distinct ports
+  const Bb = await freeRange(60);
+  const fifty: StackConfig = { services: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`s${i}`, { preferred: [Bb + i] }])) };
+  rows.push(['(b) 50 distinct ports', await measure(60, 6, {
+    manito: manito(fifty),
+    'get-port': { reset: clearLockedPorts, run: async () => { for (let i = 0; i < 50; i++) await getPort({ port: Bb + i }); } },
+    portfinder: { run: () => portfinder.getPortsPromise(50, { port: Bb }) },
+    'detect-port': { run: async () => { const given = new Set<number>(); for (let i = 0; i < 50; i++) given.add(await upwardUntilNew(detectPort, Bb + i, given)); } },
+  })]);
+
+  // (c) the default stack of six
+  rows.push(['(c) default stack of six', await measure(200, 20, {
+    manito: manito(DEFAULT_STACK),
+    'get-port': { reset: clearLockedPorts, run: () => peerStack((preferred, given) => getPort({ port: preferred, exclude: given }), DEFAULT_STACK) },
+    portfinder: { run: () => peerStack((preferred, given) => upwardUntilNew((p) => portfinder.getPortPromise({ port: p }), preferred[0], given), DEFAULT_STACK) },
+    'detect-port': { run: () => peerStack((preferred, given) => upwardUntilNew(detectPort, preferred[0], given), DEFAULT_STACK) },
+  })]);
+
+  const peers = ['get-port', 'portfinder', 'detect-port'];
+  console.log('median ms per task (ratio = peer / manito; > 1 means manito is faster)');
+  console.log(['task'.padEnd(32), 'manito'.padStart(9), ...peers.map((p) => `${p} (ratio)`.padStart(22))].join(''));
+  for (const [task, m] of rows) {
+    console.log([task.padEnd(32), m.manito.toFixed(3).padStart(9), ...peers.map((p) => `${m[p].toFixed(3)} (${(m[p] / m.manito).toFixed(1)}x)`.padStart(22))].join(''));
+  }
+
+  // (d) two processes asking back to back at the same moment
+  const D = await freeRange(3);
+  const ROUNDS = 50;
+  const workers = await Promise.all([startWorker(), startWorker()]);
+  const dupes: Record<string, number> = {};
+  for (const lib of ['manito', ...peers]) {
+    dupes[lib] = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const at = Date.now() + 40;
+      const answers = await Promise.all(workers.map((w) => w.ask({ type: 'ask', lib, at, ports: [D, D + 1, D + 2] })));
+      if (answers[0] === answers[1]) dupes[lib]++;
+      await Promise.all(workers.map((w) => w.ask({ type: 'release' })));
+    }
+  }
+  for (const w of workers) w.child.kill();
+  console.log(`\n(d) two processes asking at the same moment, ${ROUNDS} rounds: identical answers`);
+  console.log(['manito', ...peers].map((lib) => `${lib}: ${dupes[lib]}/${ROUNDS}`).join('   '));
+
+  const [a, b, c] = rows.map(([, m]) => m);
+  const check = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);
+  console.log('\ntargets');
+  check(a.manito < a['get-port'], `(a) faster than get-port: ${(a['get-port'] / a.manito).toFixed(1)}x`);
+  check(b['get-port'] / b.manito >= 10, `(b) >= 10x faster than 50 get-port calls: ${(b['get-port'] / b.manito).toFixed(1)}x`);
+  check(c.manito < c['get-port'], `(c) faster than get-port: ${(c['get-port'] / c.manito).toFixed(1)}x`);
+  check(dupes.manito === 0 && peers.every((p) => dupes[p] > 0), `(d) zero duplicates for manito (${dupes.manito}), peers: ${peers.map((p) => dupes[p]).join(', ')}`);
+}
+
+interface Worker { child: ChildProcess; ask(m: unknown): Promise<number | null> }
+
+function startWorker(): Promise<Worker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
+  let pending: ((v: number | null) => void) | undefined;
+  child.on('message', (m: { port: number | null }) => { const p = pending; pending = undefined; p?.(m.port); });
+  const ask = (m: unknown) => new Promise<number | null>((resolve) => { pending = resolve; child.send(m as object); });
+  return ask({ type: 'ping' }).then(() => ({ child, ask }));
+}
+
+/** One side of (d): answers each "ask" at the agreed moment; a Manito engine keeps its lease until "release". */
+async function worker(): Promise<void> {
+  const libs = await loadLibs();
+  let engine: PortEngine | undefined;
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (m: { type: string; lib: string; at: number; ports: number[] }) => void (async () => {
+    if (m.type === 'ping') {
+      process.send!({ port: null });
+      return;
+    }
+    if (m.type === 'release') {
+      await engine?.dispose();
+      engine = undefined;
+      libs.clearLockedPorts(); // each round stands for two freshly started processes
+      process.send!({ port: null });
+      return;
+    }
+    while (Date.now() < m.at) { /* spin to the agreed moment */ }
+    let port: number;
+    if (m.lib === 'manito') {
+      engine = new PortEngine({ stack: { services: { web: { preferred: m.ports } } }, workspace: `/bench/${process.pid}` });
+      await engine.allocateAll();
+      port = engine.get('web')!.port;
+    } else if (m.lib === 'get-port') port = await libs.getPort({ port: m.ports });
+    else if (m.lib === 'portfinder') port = await libs.portfinder.getPortPromise({ port: m.ports[0] });
+    else port = await libs.detectPort(m.ports[0]);
+    process.send!({ port });
+  })());
+}
+
+(process.argv.includes('--worker') ? worker() : main()).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+// `manito status`: find the running host and show each service's port, reason and health.
+import type { ServiceHealthEntry } from '../../protocol/http';
+import type { CliCommand } from '../command';
+import { findHost, ranges, scanPortsFrom } from '../findHost';
+import { EXIT_FAILED, EXIT_OK, table } from '../output';
+import { stateDir } from '../../protocol/discovery';
+
+export const status: CliCommand = {
+  name: 'status',
+  summary: 'Find the running Manito host and show every service\'s port, reason and health',
+  usage: 'status [dir] [--json]',
+  help: [
+    'Looks for a host through the discovery files of live hosts first (the one serving [dir], default',
+    'the current folder, preferred), then probes /api/health on the host range and the seed\'s',
+    '3000-3010 in parallel. Exit 0 when a host answers, 1 when none does.',
+    '',
+    'Options:',
+    '  --json          print {host, services} as JSON',
+    '  --timeout <ms>  per-probe timeout (default 400)',
+    '',
+    'Environment: MANITO_STATE_DIR (discovery files), MANITO_SCAN_PORTS (e.g. "41730-41749,3000-3010").',
+  ].join('\n'),
+  options: { json: { type: 'boolean' }, timeout: { type: 'string' } },
+  maxPositionals: 1,
+  async run(ctx) {
+    const timeoutMs = ctx.values.timeout ? Number(ctx.values.timeout) : undefined;
+    const host = await findHost({ workspace: ctx.positionals[0], env: ctx.env, timeoutMs });
+    if (!host) {
+      const message = `No Manito host found: no live discovery file in ${stateDir(ctx.env)} and nothing answered ` +
+        `/api/health on ports ${ranges(scanPortsFrom(ctx.env))}. Start one with \`manito up\` or \`manito host\`, or open the workspace in VS Code.`;
+      if (ctx.values.json) ctx.out(JSON.stringify({ found: false, error: message }, null, 2));
+      else ctx.err(`${ctx.errStyle.red('✖')} ${message}`);
+      return EXIT_FAILED;
+    }
+    const services = host.health.services ?? {};
+    if (ctx.values.json) {
+      ctx.out(JSON.stringify({
+        found: true,
+        host: { port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version },
+        services,
+      }, null, 2));
+      return EXIT_OK;
+    }
+    const s = ctx.style;
+    ctx.out(`✅ Manito host detected on port ${host.port}`);
+    const info = host.health.host;
+    if (info) ctx.out(s.dim(`   ${info.workspace} (pid ${info.pid}, found by ${host.source === 'discovery' ? 'discovery file' : 'port scan'})`));
+    const names = Object.keys(services).filter((n) => n !== 'websocket' || services[n]!.port !== null || services[n]!.reason !== null);
+    if (names.length === 0) {
+      ctx.out('   no services');
+      return EXIT_OK;
+    }
+    const rows = names.map((name) => row(name, services[name]!));
+    const lines = table([['SERVICE', 'PORT', 'REASON', 'HEALTH'], ...rows], (r, c, cell) => {
+      if (r === 0) return s.bold(cell);
+      if (c !== 3) return cell;
+      const health = rows[r - 1]![3];
+      return health === 'healthy' ? s.green(cell) : health === 'unhealthy' ? s.red(cell) : health === 'starting' ? s.yellow(cell) : s.dim(cell);
+    });
+    for (const line of lines) ctx.out(`   ${line}`);
+    return EXIT_OK;
+  },
+};
+
+function row(name: string, entry: ServiceHealthEntry): string[] {
+  return [name, entry.port === null ? '-' : String(entry.port), entry.reason ?? '-', entry.status];
+}

@@ -1,0 +1,106 @@
+// `manito up [dir]`: headless Start Stack. Runs the host in this process with a ProcessLauncher,
+// starts every service in dependsOn order with the env terminals get, and on Ctrl-C, SIGTERM or
+// `manito down` stops the whole stack and the host, leaving no process and no lease behind.
+import * as path from 'node:path';
+import { API_STACK_PREFIX, TOKEN_HEADER } from '../../protocol/http';
+import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
+import { ProcessLauncher } from '../../server/launch/processLauncher';
+import type { CliCommand } from '../command';
+import { loadHostModule } from '../hostModule';
+import { request } from '../http';
+import { EXIT_FAILED, EXIT_OK } from '../output';
+
+export const up: CliCommand = {
+  name: 'up',
+  summary: 'Start every service of the stack here, headless, with prefixed output; Ctrl-C stops it all',
+  usage: 'up [dir] [--port <n>]',
+  help: [
+    'Runs a Manito host for [dir] (default: the current folder) in this process, allocates the',
+    'ports and starts every service that has a `command`, in dependsOn order, each once its',
+    'dependencies are healthy. Each service gets PORT (or its portEnv), MANITO_<SERVICE>_PORT for',
+    'every service, and ${port} / ${ports.<name>} substituted, exactly as the editor\'s terminals.',
+    'Output lines are prefixed with the service name (coloured on a terminal, unless NO_COLOR).',
+    '',
+    'Ctrl-C, SIGTERM or `manito down [dir]` stops every service (the whole process tree), releases',
+    'the leases and exits 0. If a host already serves [dir] (the editor, `manito host`), `up` asks',
+    'it to start the stack instead and exits. Exit 1 when the stack cannot start.',
+    '',
+    'Options:',
+    '  --port <n>   the host API port (default: manito.json host.ports, else 41730-41749)',
+  ].join('\n'),
+  options: { port: { type: 'string' } },
+  maxPositionals: 1,
+  async run(ctx) {
+    const workspace = path.resolve(ctx.positionals[0] ?? '.');
+    const existing = findHostForWorkspace(workspace, ctx.env);
+    if (existing) {
+      ctx.out(`A Manito host (pid ${existing.pid}, port ${existing.port}) already serves ${workspace}; asking it to start the stack.`);
+      const res = await request(`http://127.0.0.1:${existing.port}${API_STACK_PREFIX}start`, {
+        method: 'POST', timeoutMs: 120_000, body: '{}', headers: { [TOKEN_HEADER]: existing.token, 'content-type': 'application/json' },
+      });
+      const body = JSON.parse(res.body) as { success: boolean; data?: { message: string }; error?: string };
+      if (body.success) ctx.out(`✅ ${body.data?.message ?? 'started'}`);
+      else ctx.err(`${ctx.errStyle.red('✖')} ${body.error}`);
+      return body.success ? EXIT_OK : EXIT_FAILED;
+    }
+
+    const { runHost } = loadHostModule();
+    const launcher = new ProcessLauncher({ write: (line) => process.stdout.write(line), color: ctx.style.bold('x') !== 'x' });
+    const tag = () => launcher.prefix('manito');
+    const host = await runHost({
+      workspace, env: ctx.env, trusted: true, launcher, handleSignals: false,
+      hostPorts: ctx.values.port ? [Number(ctx.values.port)] : undefined,
+      logSink: (level, line) => (level === 'info' ? ctx.out : ctx.err)(`${tag()} ${line}`),
+    });
+    launcher.reserve(Object.keys(host.core.stack.services));
+
+    let resolveDone!: (code: number) => void;
+    const done = new Promise<number>((resolve) => { resolveDone = resolve; });
+    let shuttingDown = false;
+    const shutdown = (reason: string, code: number) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      ctx.out(`${tag()} ${reason}; stopping the stack`);
+      host.stop().then(() => {
+        ctx.out(`${tag()} stopped; no service left running`);
+        resolveDone(code);
+      }, (error) => {
+        ctx.err(`${tag()} stopping failed: ${(error as Error).message}`);
+        resolveDone(EXIT_FAILED);
+      });
+    };
+    const onSignal = (signal: NodeJS.Signals) => shutdown(`received ${signal}`, EXIT_OK);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+
+    // When every service is gone (`manito down`, or each exited on its own) there is nothing to keep up.
+    let failures = 0;
+    let startDone = false;
+    host.runner.on((event) => {
+      if (event.type !== 'stopped') return;
+      if (event.exitCode !== undefined && event.exitCode !== 0) failures++;
+      if (startDone && host.runner.running().length === 0) {
+        // Let the stop that caused this (a `manito down` request) finish and answer first.
+        void host.runner.whenIdle().then(() => setImmediate(() => {
+          if (host.runner.running().length === 0) shutdown('every service has stopped', failures ? EXIT_FAILED : EXIT_OK);
+        }));
+      }
+    });
+    ctx.out(`${tag()} host on ${host.url}; starting the stack`);
+    const result = await host.runner.startStack();
+    startDone = true;
+    if (!result.ok) {
+      ctx.err(`${ctx.errStyle.red('✖')} ${result.message}`);
+      shutdown('the stack could not start', EXIT_FAILED);
+    } else {
+      ctx.out(`${tag()} ✅ ${result.message}`);
+      if (host.runner.running().length === 0) shutdown('no service to run (try `manito host` to only watch ports)', EXIT_OK);
+    }
+    const code = await done;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    return code;
+  },
+};

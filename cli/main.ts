@@ -1,0 +1,94 @@
+// Entry of dist/cli.js (the package's `manito` bin): a table of commands, each with --help.
+// Exit codes: 0 ok, 1 not found or failed, 2 usage error.
+import { parseArgs } from 'node:util';
+import type { CliCommand, CommandContext } from './command';
+import { down } from './commands/down';
+import { host } from './commands/host';
+import { ports } from './commands/ports';
+import { scan } from './commands/scan';
+import { status } from './commands/status';
+import { up } from './commands/up';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, style, UsageError, useColour } from './output';
+import { HOST_VERSION } from '../server/host/version';
+
+const COMMANDS: readonly CliCommand[] = [status, ports, up, down, host, scan];
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'manito: ports that never collide, for every service of a dev stack',
+    '',
+    'Usage: manito <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `manito <command> --help` for a command\'s options.',
+    'Exit codes: 0 ok, 1 not found or failed, 2 usage error. No colour unless stdout is a terminal and NO_COLOR is unset.',
+    'Environment: MANITO_STATE_DIR (where hosts leave discovery files), MANITO_SCAN_PORTS (ports status probes), NO_COLOR.',
+  ].join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  return [`Usage: manito ${command.usage}`, '', command.summary + '.', '', command.help, '', '  -h, --help      show this help'].join('\n');
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = (line: string) => { process.stdout.write(`${line}\n`); };
+  const err = (line: string) => { process.stderr.write(`${line}\n`); };
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0]) return main([rest[0], '--help'], env);
+    out(mainHelp());
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === '--version' || name === '-v') {
+    out(HOST_VERSION);
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    err(`manito: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. See \`manito --help\`.`);
+    return EXIT_USAGE;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > command.maxPositionals) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}`);
+    for (const key of ['port', 'timeout']) {
+      const value = parsed.values[key as keyof typeof parsed.values];
+      if (typeof value === 'string' && !/^\d+$/.test(value)) throw new UsageError(`--${key} expects a number, got "${value}"`);
+    }
+  } catch (error) {
+    err(`manito ${command.name}: ${(error as Error).message.replace(/\. To specify a positional.*$/, '')}`);
+    err(`Usage: manito ${command.usage}  (see \`manito ${command.name} --help\`)`);
+    return EXIT_USAGE;
+  }
+  if (parsed.values.help) {
+    out(commandHelp(command));
+    return EXIT_OK;
+  }
+  const ctx: CommandContext = {
+    positionals: parsed.positionals,
+    values: parsed.values as CommandContext['values'],
+    env, out, err,
+    style: style(useColour(process.stdout, env)),
+    errStyle: style(useColour(process.stderr, env)),
+  };
+  try {
+    return await command.run(ctx);
+  } catch (error) {
+    err(`manito ${command.name}: ${(error as Error).message}`);
+    return EXIT_FAILED;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  // Let stdout drain before exiting (a pipe may still hold the last lines).
+  process.exitCode = code;
+  if (process.stdout.writableLength === 0) process.exit(code);
+  else process.stdout.once('drain', () => process.exit(code));
+}, (error) => {
+  process.stderr.write(`manito: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(EXIT_FAILED);
+});

@@ -1,0 +1,307 @@
+// Owns the language client that runs the Manito host: start, stop with a timeout, restart, the
+// crash-loop guard, and the last state the host pushed (snapshot, status). Everything else in the
+// extension reads the host through this class.
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
+  type ErrorHandlerResult,
+  LanguageClient,
+  type LanguageClientOptions,
+  RevealOutputChannelOn,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import {
+  EventOccurred,
+  GetSnapshot,
+  type HostInitOptions,
+  HostStatus,
+  type HostStatusParams,
+  KillTerminal,
+  LaunchTerminal,
+  type LaunchTerminalParams,
+  type LaunchTerminalResult,
+  SnapshotChanged,
+  TerminalExited,
+  type TerminalExitedParams,
+  TrustChanged,
+} from '../protocol/lsp';
+import type { ManitoEvent, StackSnapshot } from '../protocol/model';
+import { CrashLoopGuard } from './crashLoopGuard';
+import type { Log } from './log';
+
+export type HostState = 'stopped' | 'starting' | 'running' | 'failed';
+
+/** What the host asks of the editor: terminals it opens and closes. */
+export interface TerminalHost {
+  launch(params: LaunchTerminalParams): Promise<LaunchTerminalResult>;
+  kill(service: string): Promise<void>;
+  /** Terminals still open, handed to a restarted host so it re-adopts them. */
+  open(): { service: string; pid: number | null }[];
+}
+
+export interface HostControllerOptions {
+  workspace: string;
+  hostModule: string;
+  terminals: TerminalHost;
+  log: Log;
+  crashLimit?: number;
+  crashWindowMs?: number;
+  stopTimeoutMs?: number;
+}
+
+const CLIENT_ID = 'manito';
+const CLIENT_NAME = 'Manito Host';
+
+export class HostController implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  /** Lives as long as the extension. */
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Cleared every time the client stops or is replaced. */
+  private clientDisposables: vscode.Disposable[] = [];
+  private readonly guard: CrashLoopGuard;
+  private stopping = false;
+  /** Set between a crash and the client's own restart, so the interim Stopped is not a failure. */
+  private restartPending = false;
+  private _state: HostState = 'stopped';
+  private _snapshot: StackSnapshot | undefined;
+  private _status: HostStatusParams | undefined;
+  private _lastError: string | undefined;
+
+  private readonly stateEmitter = new vscode.EventEmitter<HostState>();
+  private readonly snapshotEmitter = new vscode.EventEmitter<StackSnapshot>();
+  private readonly statusEmitter = new vscode.EventEmitter<HostStatusParams>();
+  private readonly eventEmitter = new vscode.EventEmitter<ManitoEvent>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onDidChangeSnapshot = this.snapshotEmitter.event;
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  readonly onDidReceiveEvent = this.eventEmitter.event;
+
+  constructor(private readonly options: HostControllerOptions) {
+    this.guard = new CrashLoopGuard(options.crashLimit ?? 5, options.crashWindowMs ?? 3 * 60_000);
+    this.disposables.push(
+      this.stateEmitter,
+      this.snapshotEmitter,
+      this.statusEmitter,
+      this.eventEmitter,
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.options.log.info('workspace trusted: telling the host it may run commands');
+        void this.notify(TrustChanged.type, { trusted: true });
+      }),
+    );
+  }
+
+  get state(): HostState {
+    return this._state;
+  }
+
+  get snapshot(): StackSnapshot | undefined {
+    return this._snapshot;
+  }
+
+  get status(): HostStatusParams | undefined {
+    return this._status;
+  }
+
+  get isRunning(): boolean {
+    return this._state === 'running' && this.client?.isRunning() === true;
+  }
+
+  /** One sentence for messages when the host cannot act. */
+  get unavailableReason(): string {
+    switch (this._state) {
+      case 'starting': return 'The Manito host is still starting.';
+      case 'failed': return `The Manito host is not running${this._lastError ? ` (${this._lastError})` : ''}.`;
+      default: return 'The Manito host is stopped.';
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.client) return;
+    this.stopping = false;
+    this.setState('starting');
+    const client = this.createClient();
+    this.client = client;
+    this.clientDisposables.push(
+      client.onDidChangeState(({ newState }) => this.onClientState(client, newState)),
+      client.onNotification(SnapshotChanged.type, (snapshot) => this.acceptSnapshot(snapshot)),
+      client.onNotification(HostStatus.type, (status) => {
+        this._status = status;
+        this.statusEmitter.fire(status);
+      }),
+      client.onNotification(EventOccurred.type, (event) => this.eventEmitter.fire(event)),
+      client.onRequest(LaunchTerminal.type, (params) => this.options.terminals.launch(params)),
+      client.onRequest(KillTerminal.type, ({ service }) => this.options.terminals.kill(service)),
+    );
+    try {
+      await client.start();
+    } catch (error) {
+      if (this.client !== client) return;
+      this._lastError = error instanceof Error ? error.message : String(error);
+      this.options.log.error('the Manito host failed to start', error);
+      this.setState('failed');
+      void this.offerRestart(`The Manito host failed to start: ${this._lastError}`);
+    }
+  }
+
+  /** Stops the host; after `timeoutMs` the client gives up waiting for a clean shutdown. */
+  async stop(timeoutMs = this.options.stopTimeoutMs ?? 2000): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.stopping = true;
+    this.client = undefined;
+    try {
+      if (client.needsStop()) await client.stop(timeoutMs);
+    } catch (error) {
+      this.options.log.warn(`the host did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      for (const d of this.clientDisposables.splice(0)) d.dispose();
+      await client.dispose(timeoutMs).catch(() => undefined);
+      this.setState('stopped');
+    }
+  }
+
+  /** A restart the user asked for: fresh crash budget, new client; terminals stay as they are. */
+  async restart(): Promise<void> {
+    this.options.log.info('restarting the Manito host');
+    this.guard.reset();
+    this._lastError = undefined;
+    await this.stop();
+    await this.start();
+  }
+
+  /** Resolves with the first snapshot after the host is up, or undefined after `timeoutMs`. */
+  waitForSnapshot(timeoutMs = 10_000): Promise<StackSnapshot | undefined> {
+    if (this._snapshot && this.isRunning) return Promise.resolve(this._snapshot);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        resolve(this._snapshot);
+      }, timeoutMs);
+      const sub = this.onDidChangeSnapshot((snapshot) => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(snapshot);
+      });
+    });
+  }
+
+  async request<R>(type: RequestType0<R, void>): Promise<R>;
+  async request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
+  async request<P, R>(type: RequestType0<R, void> | RequestType<P, R, void>, params?: P): Promise<R> {
+    const client = this.client;
+    if (!client || !this.isRunning) throw new Error(this.unavailableReason);
+    return params === undefined
+      ? client.sendRequest(type as RequestType0<R, void>)
+      : client.sendRequest(type as RequestType<P, R, void>, params);
+  }
+
+  async notifyTerminalExited(params: TerminalExitedParams): Promise<void> {
+    await this.notify(TerminalExited.type, params);
+  }
+
+  async refreshSnapshot(): Promise<StackSnapshot | undefined> {
+    try {
+      this.acceptSnapshot(await this.request(GetSnapshot.type));
+    } catch (error) {
+      this.options.log.warn(`could not read the host's state: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return this._snapshot;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private async notify<P>(type: { method: string }, params: P): Promise<void> {
+    const client = this.client;
+    if (!client || !this.isRunning) return;
+    try {
+      await client.sendNotification(type.method, params);
+    } catch (error) {
+      this.options.log.warn(`could not notify the host (${type.method}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private createClient(): LanguageClient {
+    const { hostModule, workspace, log } = this.options;
+    const run = { module: hostModule, transport: TransportKind.ipc, options: { env: { ...process.env }, cwd: workspace } };
+    const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6019'] } } };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', pattern: '**/manito.json' }],
+      outputChannel: log.channel,
+      // Errors reach the user through our own messages and Log.error, not a channel popping up.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: (): HostInitOptions => {
+        const ports = vscode.workspace.getConfiguration('manito').get<number[]>('host.port', []);
+        return {
+          workspace,
+          trusted: vscode.workspace.isTrusted,
+          ...(ports.length ? { hostPorts: ports } : {}),
+          terminals: this.options.terminals.open(),
+        };
+      },
+      initializationFailedHandler: (error) => {
+        this._lastError = error instanceof Error ? error.message : String(error);
+        return false;
+      },
+      errorHandler: {
+        error: (_error, _message, count): ErrorHandlerResult =>
+          (count ?? 0) <= 3 ? { action: ErrorAction.Continue, handled: true } : { action: ErrorAction.Shutdown, handled: true },
+        closed: (): CloseHandlerResult => this.onHostClosed(),
+      },
+    };
+    return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  }
+
+  private onHostClosed(): CloseHandlerResult {
+    if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
+    if (this.guard.recordCrash()) {
+      this.options.log.warn(`the Manito host exited unexpectedly; restarting it (${this.guard.recent} of ${this.guard.limit} within ${this.guard.windowMs / 60_000} min)`);
+      this.restartPending = true;
+      this.setState('starting');
+      return { action: CloseAction.Restart, handled: true };
+    }
+    this._lastError = `crashed ${this.guard.recent} times in ${this.guard.windowMs / 60_000} minutes`;
+    this.options.log.error(`the Manito host ${this._lastError}; not restarting it`);
+    this.setState('failed');
+    void this.offerRestart(`The Manito host ${this._lastError} and was not restarted.`);
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+
+  private onClientState(client: LanguageClient, state: State): void {
+    if (this.client !== client) return;
+    if (state === State.Running) {
+      this.restartPending = false;
+      this.setState('running');
+      void this.refreshSnapshot();
+    } else if (state === State.Starting) {
+      this.setState('starting');
+    } else if (state === State.Stopped && this._state !== 'failed' && !this.stopping && !this.restartPending) {
+      // Stopped without our asking and without a restart coming (e.g. shut down after errors).
+      this.setState('failed');
+    }
+  }
+
+  private acceptSnapshot(snapshot: StackSnapshot): void {
+    this._snapshot = snapshot;
+    this.snapshotEmitter.fire(snapshot);
+  }
+
+  private setState(state: HostState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private async offerRestart(message: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, 'Restart Host', 'Show Logs');
+    if (choice === 'Restart Host') await this.restart();
+    else if (choice === 'Show Logs') this.options.log.show();
+  }
+}

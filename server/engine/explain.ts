@@ -1,0 +1,91 @@
+// Turns the planner's record of a decision into the one sentence a person reads ("3000 is held by
+// pid 1234 (node server.js), assigned 3001") and the holder the event carries. Runs after the
+// registry lock is released, because finding a pid walks /proc and should not hold up other hosts.
+import type { Strategy } from '../../protocol/config';
+import type { PortHolder } from '../../protocol/model';
+import type { Blocker, Placement, Skip } from './planner';
+
+export type HolderLookup = (port: number) => Promise<PortHolder | null>;
+
+/** Resolves each port's holder once per explanation pass. */
+export class HolderCache {
+  private readonly seen = new Map<number, Promise<PortHolder | null>>();
+  constructor(private readonly lookup: HolderLookup) {}
+  get(port: number): Promise<PortHolder | null> {
+    let p = this.seen.get(port);
+    if (!p) {
+      p = this.lookup(port).catch(() => ({}));
+      this.seen.set(port, p);
+    }
+    return p;
+  }
+}
+
+export function describeHolder(holder: PortHolder | null | undefined): string {
+  if (!holder) return 'an unknown process';
+  if (holder.service && holder.workspace !== undefined && holder.pid !== undefined) {
+    return `${holder.service} of ${holder.workspace} (Manito host pid ${holder.pid})`;
+  }
+  if (holder.service) return holder.service;
+  if (holder.pid !== undefined) return holder.command ? `pid ${holder.pid} (${holder.command})` : `pid ${holder.pid}`;
+  return 'an unknown process';
+}
+
+async function holderOf(port: number, blocker: Blocker, holders: HolderCache): Promise<PortHolder> {
+  switch (blocker.kind) {
+    case 'service': return { service: blocker.service };
+    case 'lease': return { pid: blocker.lease.pid, service: blocker.lease.service, workspace: blocker.lease.workspace };
+    case 'listener': return (await holders.get(port)) ?? {};
+  }
+}
+
+/** "3000 is held by pid 1234 (vite), 3001 by client"; the first holder is returned for the event. */
+async function describeSkips(skipped: Skip[], holders: HolderCache): Promise<{ text: string; first?: PortHolder }> {
+  const parts: string[] = [];
+  let first: PortHolder | undefined;
+  for (const s of skipped) {
+    const h = await holderOf(s.port, s.blocker, holders);
+    first ??= h;
+    parts.push(parts.length === 0 ? `${s.port} is held by ${describeHolder(h)}` : `${s.port} by ${describeHolder(h)}`);
+  }
+  return { text: parts.join(', '), ...(first ? { first } : {}) };
+}
+
+export interface Explained {
+  explanation: string;
+  holder?: PortHolder;
+}
+
+export async function explainPlacement(name: string, p: Placement, strategy: Strategy, holders: HolderCache): Promise<Explained> {
+  if (p.given) return { explanation: p.given };
+  if (p.stolenBy && p.previousPort !== undefined) {
+    const h = await holderOf(p.previousPort, p.stolenBy, holders);
+    return { explanation: `${p.previousPort} was taken by ${describeHolder(h)}; ${name} moved to ${p.port}`, holder: h };
+  }
+  if (p.displacedBy && p.previousPort !== undefined) {
+    const { service, why } = p.displacedBy;
+    const reason = why === 'strict' ? `${service} is strict and needed ${p.previousPort}`
+      : why === 'detected' ? `${service} was found running on ${p.previousPort}`
+      : `${service} took ${p.previousPort} (${strategy} strategy)`;
+    return { explanation: `${reason}; ${name} moved to ${p.port}`, holder: { service } };
+  }
+  const { text, first } = await describeSkips(p.skipped, holders);
+  const withHolder = (explanation: string): Explained => (first ? { explanation, holder: first } : { explanation });
+  if (p.took) {
+    const took = `took ${p.port} from ${p.took.service}, which moved to ${p.took.to} (${strategy} strategy)`;
+    return { explanation: text ? `${text}; ${took}` : took, holder: { service: p.took.service } };
+  }
+  if (p.reason === 'fallback') {
+    const avoided = p.avoided?.length ? `, skipping the preferred ports of ${p.avoided.join(', ')}` : '';
+    if (!text) return { explanation: `${name} has no preferred port; assigned ${p.port}${avoided}` };
+    return withHolder(`${text}; fell back to ${p.port}${avoided}`);
+  }
+  if (text) return withHolder(`${text}, assigned ${p.port}`);
+  return { explanation: `${p.port} is ${name}'s first preferred port` };
+}
+
+export async function explainFailure(name: string, skipped: Skip[], strict: boolean, holders: HolderCache): Promise<string> {
+  const { text } = await describeSkips(skipped, holders);
+  if (strict) return `${name} is strict and none of its preferred ports is free: ${text || 'it has none'}`;
+  return `no free port left for ${name}${text ? ` (${text})` : ''}`;
+}

@@ -1,0 +1,140 @@
+// The lease registry shared by every Manito host of this user: one JSON file (protocol
+// leasesFile()) read and rewritten only under its lock, so a check and the claim that follows it
+// are one step for every host. Leases of dead hosts are dropped on every read.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { withFileLock, type FileLockOptions } from './fileLock';
+import { isPort } from './portNumbers';
+import { isProcessAlive, processStartTime } from './processAlive';
+
+export interface Lease {
+  port: number;
+  service: string;
+  workspace: string;
+  /** The host process that holds the lease. */
+  pid: number;
+  /** Kernel start time of `pid`, so a reused pid does not keep a dead host's leases alive. */
+  startTime?: number;
+  /** One engine instance: a process may run several engines (one per workspace). */
+  owner: string;
+  since: string;
+}
+
+interface LeaseFile {
+  version: 1;
+  leases: Lease[];
+}
+
+export interface LeaseRegistryOptions {
+  /** The JSON file; its lock is `<file>.lock` beside it. */
+  file: string;
+  lock?: FileLockOptions;
+  isAlive?: (pid: number, startTime?: number) => boolean;
+}
+
+export const OWN_START_TIME = processStartTime(process.pid);
+
+/** One random draw per process; engines of the process are told apart by a counter. */
+const OWNER_PREFIX = `${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
+let ownerCounter = 0;
+
+export function newOwnerId(): string {
+  return `${OWNER_PREFIX}-${(ownerCounter++).toString(36)}`;
+}
+
+export class LeaseRegistry {
+  readonly file: string;
+  private readonly lockPath: string;
+  private readonly isAlive: (pid: number, startTime?: number) => boolean;
+
+  constructor(private readonly options: LeaseRegistryOptions) {
+    if (typeof options?.file !== 'string' || options.file === '') throw new TypeError('LeaseRegistry: `file` must be a non-empty path');
+    this.file = path.resolve(options.file);
+    this.lockPath = `${this.file}.lock`;
+    this.isAlive = options.isAlive ?? isProcessAlive;
+  }
+
+  /**
+   * Runs `fn` under the lock with the live leases; whatever `fn` leaves in the array is written
+   * back (atomically, by rename) when it differs from what was read.
+   */
+  async transact<T>(fn: (leases: Lease[]) => Promise<T> | T): Promise<T> {
+    // The lock creates the state directory on first use.
+    return withFileLock(this.lockPath, async () => {
+      const { leases, raw } = this.readLive();
+      const result = await fn(leases);
+      const next = JSON.stringify({ version: 1, leases } satisfies LeaseFile);
+      if (next !== raw) this.write(next);
+      return result;
+    }, this.options.lock);
+  }
+
+  /** The live leases now, without the lock: for display, never for deciding a claim. */
+  read(): Lease[] {
+    return this.readLive().leases;
+  }
+
+  /** Drops every lease of one engine instance. */
+  async releaseOwner(owner: string): Promise<void> {
+    await this.transact((leases) => {
+      for (let i = leases.length - 1; i >= 0; i--) if (leases[i].owner === owner) leases.splice(i, 1);
+    });
+  }
+
+  private readLive(): { leases: Lease[]; raw: string } {
+    let raw = '';
+    try {
+      raw = fs.readFileSync(this.file, 'utf8').trimEnd(); // the tail is padding (see write)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const all = parse(raw);
+    const alive = new Map<string, boolean>();
+    const leases = all.filter((lease) => {
+      const key = `${lease.pid}/${lease.startTime ?? ''}`;
+      let ok = alive.get(key);
+      if (ok === undefined) {
+        ok = lease.pid === process.pid || this.isAlive(lease.pid, lease.startTime);
+        alive.set(key, ok);
+      }
+      return ok;
+    });
+    // Report the dropped ones as a change so the file is rewritten without them.
+    return { leases, raw: leases.length === all.length ? raw : '' };
+  }
+
+  /**
+   * Rewrites the file in place with one write at offset 0, padded with spaces to its old length.
+   * No rename: on ext4 a rename over a file forces its blocks to disk (2 ms here), and no truncate
+   * before the write, so a host killed mid-transaction leaves either the old text or the new.
+   */
+  private write(text: string): void {
+    const fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    try {
+      const size = fs.fstatSync(fd).size;
+      let data = Buffer.from(text);
+      const compact = size > 64 * 1024 && size > 4 * data.length; // padding has grown: shrink once in a while
+      if (data.length < size && !compact) data = Buffer.concat([data, Buffer.alloc(size - data.length, 0x20)]);
+      fs.writeSync(fd, data, 0, data.length, 0);
+      if (compact) fs.ftruncateSync(fd, data.length);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+function parse(raw: string): Lease[] {
+  if (!raw.trim()) return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return []; // a hand-edited or foreign file: start over rather than block every host
+  }
+  const list = (data as Partial<LeaseFile> | null)?.leases;
+  if (!Array.isArray(list)) return [];
+  return list.filter((l): l is Lease =>
+    !!l && isPort(l.port) && typeof l.service === 'string' && typeof l.workspace === 'string' &&
+    Number.isInteger(l.pid) && typeof l.owner === 'string');
+}

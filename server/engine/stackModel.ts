@@ -1,0 +1,68 @@
+// The stack reduced to what allocation needs, with the derived facts computed once: which
+// services inherit from which root, in what order to place them, and which ports each service
+// must never fall back onto (the preferred ports of every service it conflicts with).
+import type { StackConfig, Strategy } from '../../protocol/config';
+
+export interface PlanService {
+  name: string;
+  preferred: number[];
+  strict: boolean;
+  /** Where the service's port comes from when it inherits; the root of the chain, not the direct parent. */
+  root?: string;
+  /** The direct parent, for explanations. */
+  parent?: string;
+  /** Preferred ports of the services it conflicts with (either side names the other). */
+  avoid: Set<number>;
+  /** Names of those services, for explanations. */
+  avoidFrom: string[];
+}
+
+export interface StackModel {
+  strategy: Strategy;
+  /** Declared order. */
+  services: Map<string, PlanService>;
+  /** Services with their own port, in declared order. */
+  roots: string[];
+  /** Inheritors, each after its parent. */
+  inheritors: string[];
+}
+
+/** Builds the model of an already validated stack. */
+export function buildModel(stack: StackConfig): StackModel {
+  const services = new Map<string, PlanService>();
+  const entries = Object.entries(stack.services);
+  const rootOf = (name: string): string => {
+    let at = name;
+    for (let hops = 0; stack.services[at]?.inheritFrom && hops <= entries.length; hops++) at = stack.services[at].inheritFrom!;
+    return at;
+  };
+  for (const [name, config] of entries) {
+    const partners = new Set(config.conflicts ?? []);
+    for (const [other, c] of entries) if (c.conflicts?.includes(name)) partners.add(other);
+    const avoid = new Set<number>();
+    for (const other of partners) for (const p of stack.services[other]?.preferred ?? []) avoid.add(p);
+    services.set(name, {
+      name,
+      preferred: [...(config.preferred ?? [])],
+      strict: config.strict === true,
+      ...(config.inheritFrom ? { root: rootOf(name), parent: config.inheritFrom } : {}),
+      avoid,
+      avoidFrom: [...partners],
+    });
+  }
+  const roots = entries.filter(([, c]) => !c.inheritFrom).map(([n]) => n);
+  const inheritors: string[] = [];
+  const placed = new Set(roots);
+  // Parents before children: repeat until every chain is in (validation ruled out cycles).
+  while (inheritors.length + roots.length < entries.length) {
+    const before = inheritors.length;
+    for (const [name, c] of entries) {
+      if (c.inheritFrom && !placed.has(name) && placed.has(c.inheritFrom)) {
+        inheritors.push(name);
+        placed.add(name);
+      }
+    }
+    if (inheritors.length === before) break;
+  }
+  return { strategy: stack.strategy ?? 'minimal', services, roots, inheritors };
+}

@@ -1,0 +1,217 @@
+// Per-service health state machine. Every service runs on its own timer (no shared await chain), so
+// one hung listener never delays another. Clock and probe are injected so tests drive time and faults.
+//   healthy:   the probe answers
+//   starting:  launched, not yet healthy, within the grace period
+//   unhealthy: launched (past the grace period) or detected running, and the probe fails
+//   stopped:   nothing answers and Manito did not launch it
+import { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckConfig, type ServiceKind } from '../../protocol/config';
+import type { HealthState, ProbeSample } from '../../protocol/model';
+import type { Probe } from './probes';
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface MonitoredService {
+  service: string;
+  kind: ServiceKind;
+  port: number | null;
+  check?: HealthCheckConfig;
+  /** Started by Manito (terminal or process). */
+  launched: boolean;
+  /** Found already running and adopted. */
+  detected: boolean;
+}
+
+export interface ServiceHealth {
+  health: HealthState;
+  since: number;
+  lastCheck: number | null;
+  latencyMs: number | null;
+  detail: string | null;
+  history: ProbeSample[];
+}
+
+export interface HealthTransition {
+  service: string;
+  from: HealthState;
+  to: HealthState;
+  detail?: string;
+}
+
+export interface HealthMonitorOptions {
+  probe: Probe;
+  cwd: string;
+  clock?: Clock;
+  /** How long a launched service may take to answer before it counts as unhealthy. Default 30 s. */
+  graceMs?: number;
+  historySize?: number;
+}
+
+interface Entry {
+  config: MonitoredService;
+  state: ServiceHealth;
+  timer: unknown;
+  /** Bumped whenever the target changes, so a probe in flight for the old target is ignored. */
+  generation: number;
+  launchedAt: number | null;
+  inFlight: boolean;
+}
+
+export class HealthMonitor {
+  private readonly entries = new Map<string, Entry>();
+  private readonly clock: Clock;
+  private readonly transitionListeners = new Set<(t: HealthTransition) => void>();
+  private readonly sampleListeners = new Set<(service: string) => void>();
+  private disposed = false;
+
+  constructor(private readonly options: HealthMonitorOptions) {
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** Replaces the monitored set: new services start probing at once, removed ones stop. */
+  setServices(services: MonitoredService[]): void {
+    const names = new Set(services.map((s) => s.service));
+    for (const [name, entry] of this.entries) {
+      if (!names.has(name)) {
+        this.clock.clearTimeout(entry.timer);
+        this.entries.delete(name);
+      }
+    }
+    for (const config of services) this.update(config.service, config);
+  }
+
+  /** Changes what is known of one service (port, check, launched, detected); re-probes now if it changed. */
+  update(service: string, patch: Partial<MonitoredService>): void {
+    if (this.disposed) return;
+    let entry = this.entries.get(service);
+    if (!entry) {
+      const config = { service, kind: 'http', port: null, launched: false, detected: false, ...patch } as MonitoredService;
+      const now = this.clock.now();
+      entry = {
+        config, generation: 0, timer: undefined, inFlight: false, launchedAt: config.launched ? now : null,
+        state: { health: 'stopped', since: now, lastCheck: null, latencyMs: null, detail: null, history: [] },
+      };
+      this.entries.set(service, entry);
+      if (config.launched) this.transition(entry, 'starting', 'launched');
+      this.schedule(entry, 0);
+      return;
+    }
+    const before = entry.config;
+    const next = { ...before, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(before)) return;
+    entry.config = next;
+    if (next.launched && !before.launched) {
+      entry.launchedAt = this.clock.now();
+      if (entry.state.health !== 'healthy') this.transition(entry, 'starting', 'launched');
+    }
+    if (!next.launched) entry.launchedAt = null;
+    if (next.port !== before.port) entry.state.history = [];
+    entry.generation++;
+    entry.inFlight = false;
+    this.schedule(entry, 0);
+  }
+
+  state(service: string): ServiceHealth | undefined {
+    return this.entries.get(service)?.state;
+  }
+
+  onTransition(listener: (t: HealthTransition) => void): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
+  }
+
+  /** Every probe result (latency and lastCheck change even without a transition). */
+  onSample(listener: (service: string) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
+  /** Resolves true as soon as the service is healthy, false after `timeoutMs`. */
+  waitHealthy(service: string, timeoutMs: number): Promise<boolean> {
+    if (this.entries.get(service)?.state.health === 'healthy') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const off = this.onTransition((t) => {
+        if (t.service === service && t.to === 'healthy') done(true);
+      });
+      const timer = this.clock.setTimeout(() => done(false), timeoutMs);
+      const done = (ok: boolean) => {
+        off();
+        this.clock.clearTimeout(timer);
+        resolve(ok);
+      };
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const entry of this.entries.values()) this.clock.clearTimeout(entry.timer);
+    this.entries.clear();
+    this.transitionListeners.clear();
+    this.sampleListeners.clear();
+  }
+
+  private schedule(entry: Entry, delayMs: number): void {
+    this.clock.clearTimeout(entry.timer);
+    entry.timer = this.clock.setTimeout(() => void this.check(entry), delayMs);
+  }
+
+  private async check(entry: Entry): Promise<void> {
+    if (this.disposed || this.entries.get(entry.config.service) !== entry || entry.inFlight) return;
+    const generation = entry.generation;
+    const config = entry.config;
+    const interval = config.check?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS;
+    if (config.port === null) {
+      this.transition(entry, config.launched ? this.failedState(entry) : 'stopped', 'no port assigned');
+      this.schedule(entry, interval);
+      return;
+    }
+    entry.inFlight = true;
+    let outcome;
+    try {
+      outcome = await this.options.probe({ service: config.service, kind: config.kind, port: config.port, check: config.check, cwd: this.options.cwd });
+    } catch (error) {
+      outcome = { ok: false, latencyMs: 0, detail: `probe failed: ${(error as Error).message}` };
+    }
+    if (this.disposed || entry.generation !== generation || this.entries.get(config.service) !== entry) return;
+    entry.inFlight = false;
+    const now = this.clock.now();
+    const state = entry.state;
+    state.lastCheck = now;
+    state.latencyMs = outcome.ok ? outcome.latencyMs : null;
+    state.detail = outcome.detail;
+    state.history.push({ at: new Date(now).toISOString(), ok: outcome.ok, latencyMs: outcome.ok ? outcome.latencyMs : null });
+    const max = this.options.historySize ?? 30;
+    if (state.history.length > max) state.history.splice(0, state.history.length - max);
+    this.transition(entry, outcome.ok ? 'healthy' : this.failedState(entry), outcome.detail);
+    for (const listener of this.sampleListeners) listener(config.service);
+    this.schedule(entry, interval);
+  }
+
+  private failedState(entry: Entry): HealthState {
+    const { launched, detected } = entry.config;
+    if (launched && entry.launchedAt !== null && this.clock.now() - entry.launchedAt < (this.options.graceMs ?? 30_000)) return 'starting';
+    return launched || detected ? 'unhealthy' : 'stopped';
+  }
+
+  private transition(entry: Entry, to: HealthState, detail?: string): void {
+    const from = entry.state.health;
+    if (from === to) return;
+    entry.state.health = to;
+    entry.state.since = this.clock.now();
+    const t: HealthTransition = { service: entry.config.service, from, to, ...(detail ? { detail } : {}) };
+    for (const listener of this.transitionListeners) listener(t);
+  }
+}

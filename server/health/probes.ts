@@ -1,0 +1,83 @@
+// The real probes behind the health monitor: tcp, http (path + expected status), a command (only
+// in a trusted workspace), and `auto` = the fingerprint of the service's kind. All time out fast.
+import { spawn } from 'node:child_process';
+import type { HealthCheckConfig, ServiceKind } from '../../protocol/config';
+import { DEFAULT_HEALTH_TIMEOUT_MS } from '../../protocol/config';
+import { httpProbe, kindProbe, tcpProbe, type FingerprintResult } from '../detect/fingerprints';
+
+export interface ProbeTarget {
+  service: string;
+  kind: ServiceKind;
+  port: number;
+  check?: HealthCheckConfig;
+  cwd: string;
+}
+
+export interface ProbeOutcome {
+  ok: boolean;
+  latencyMs: number;
+  detail: string;
+}
+
+export type Probe = (target: ProbeTarget) => Promise<ProbeOutcome>;
+
+function runCommand(command: string, cwd: string, port: number, timeoutMs: number): Promise<FingerprintResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const child = spawn(command, {
+      shell: true, cwd, stdio: 'ignore', detached: process.platform !== 'win32',
+      env: { ...process.env, PORT: String(port) },
+    });
+    const finish = (result: FingerprintResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      try {
+        // The whole group: a shell's children would otherwise outlive the check.
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      finish({ ok: false, detail: `command timed out after ${timeoutMs} ms` });
+    }, timeoutMs);
+    child.on('error', (error) => finish({ ok: false, detail: error.message }));
+    child.on('exit', (code, signal) => finish(code === 0 ? { ok: true, detail: 'command exited 0' } : { ok: false, detail: `command exited ${code ?? signal}` }));
+  });
+}
+
+/** `trusted()` is read on every probe: a command check runs only once the workspace is trusted. */
+export function createProbe(trusted: () => boolean): Probe {
+  return async (target) => {
+    const started = performance.now();
+    const check = target.check;
+    const timeoutMs = check?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+    let result: FingerprintResult;
+    switch (check?.type) {
+      case 'tcp':
+        result = await tcpProbe(target.port, timeoutMs);
+        break;
+      case 'http': {
+        const expect = check.expectStatus;
+        result = await httpProbe(target.port, check.path ?? '/', timeoutMs, (status) => ({
+          ok: expect !== undefined ? status === expect : status >= 200 && status < 400,
+          detail: `http ${status}${expect !== undefined && status !== expect ? `, expected ${expect}` : ''}`,
+        }));
+        break;
+      }
+      case 'command':
+        if (trusted()) {
+          result = await runCommand(check.command, target.cwd, target.port, timeoutMs);
+        } else {
+          const tcp = await tcpProbe(target.port, timeoutMs);
+          result = { ok: tcp.ok, detail: `${tcp.detail} (tcp: command checks run only in a trusted workspace)` };
+        }
+        break;
+      default:
+        result = await kindProbe(target.kind, target.port, timeoutMs);
+    }
+    return { ok: result.ok, detail: result.detail, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  };
+}

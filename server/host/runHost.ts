@@ -1,0 +1,170 @@
+// Starts one host for one workspace: config, HTTP API + feed, port engine, detection, health,
+// the service runner and the discovery file. The editor (over LSP) and `manito host [dir]`
+// (headless) run exactly this; `stop()` undoes all of it.
+import * as path from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import { DEFAULT_HOST_PORTS } from '../../protocol/config';
+import type { ServiceAction, StackAction } from '../../protocol/http';
+import type { ActionResult } from '../../protocol/lsp';
+import type { HostInfo } from '../../protocol/model';
+import { ConfigWatcher } from '../config/loadConfig';
+import { validateStack } from '../config/validateStack';
+import { newHostToken, writeDiscoveryFile } from '../discovery/discoveryFile';
+import type { PortEngineApi } from '../engine/engineApi';
+import { HealthMonitor, type Clock } from '../health/healthMonitor';
+import { createProbe, type Probe } from '../health/probes';
+import { Feed } from '../http/feed';
+import { ApiServer } from '../http/httpServer';
+import { defaultWebviewDir } from '../http/staticFiles';
+import type { Launcher } from '../launch/launcher';
+import { ProcessLauncher } from '../launch/processLauncher';
+import { StackRunner } from '../launch/stackRunner';
+import { TerminalLauncher } from '../launch/terminalLauncher';
+import { createEngine } from './createEngine';
+import { attachClient } from './clientBridge';
+import { HostLog, streamSink, type LogSink } from './log';
+import { StackCore } from './stackCore';
+import { HOST_VERSION } from './version';
+
+export interface RunHostOptions {
+  workspace: string;
+  /** The editor's connection; undefined when headless (`manito host`). */
+  connection?: Connection;
+  /** Commands from manito.json run only in a trusted workspace. Headless defaults to trusted: the user ran it there. */
+  trusted?: boolean;
+  /** Overrides manito.json `host.ports` and DEFAULT_HOST_PORTS. */
+  hostPorts?: number[];
+  env?: NodeJS.ProcessEnv;
+  /** Default: stdout headless, stderr under an editor. */
+  logSink?: LogSink;
+  launcher?: Launcher;
+  engineFactory?: (stack: import('../../protocol/config').StackConfig) => PortEngineApi;
+  probe?: Probe;
+  clock?: Clock;
+  /** Remove the discovery file and stop on SIGINT/SIGTERM. Default true. */
+  handleSignals?: boolean;
+  webviewDir?: string;
+}
+
+export interface RunningHost {
+  readonly port: number;
+  readonly url: string;
+  readonly token: string;
+  readonly core: StackCore;
+  readonly runner: StackRunner;
+  readonly log: HostLog;
+  setTrusted(trusted: boolean): void;
+  /** Stops services it launched, closes the API, removes the discovery file. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function runHost(options: RunHostOptions): Promise<RunningHost> {
+  const workspace = path.resolve(options.workspace);
+  const env = options.env ?? process.env;
+  const log = new HostLog(options.logSink ?? streamSink(options.connection ? process.stderr : process.stdout));
+  const startedAt = Date.now();
+  const token = newHostToken();
+  let trusted = options.trusted ?? !options.connection;
+
+  const config = new ConfigWatcher({ workspace, validate: validateStack });
+  const health = new HealthMonitor({ probe: options.probe ?? createProbe(() => trusted), cwd: workspace, clock: options.clock });
+  let api: ApiServer | undefined;
+  let feed: Feed | undefined;
+  const hostInfo = (): HostInfo => ({
+    pid: process.pid, port: api?.listeningPort ?? 0, url: `http://127.0.0.1:${api?.listeningPort ?? 0}`, version: HOST_VERSION,
+    startedAt: new Date(startedAt).toISOString(), uptimeSec: Math.round((Date.now() - startedAt) / 100) / 10,
+    connections: feed?.connections ?? 0, trusted,
+  });
+  const core = new StackCore({ workspace, config, health, log, hostInfo, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
+  feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
+
+  const launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
+  const runner = new StackRunner({
+    workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
+    config: () => core.stack,
+    trusted: () => trusted,
+    waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
+    isDetected: (service) => core.isDetected(service),
+    log: (line) => log.info(line),
+  });
+  core.setRunner(runner);
+  runner.on((event) => core.runnerEvent(event));
+
+  const actions = {
+    hasService: (name: string) => Object.prototype.hasOwnProperty.call(core.stack.services, name),
+    service: (name: string, action: ServiceAction): Promise<ActionResult> =>
+      action === 'start' ? runner.startService(name) : action === 'stop' ? runner.stopService(name) : runner.restartService(name),
+    stack: (action: StackAction): Promise<ActionResult> => (action === 'start' ? runner.startStack() : runner.stopStack()),
+  };
+  api = new ApiServer({
+    token, feed, startedAt, actions, webviewDir: options.webviewDir ?? defaultWebviewDir(),
+    snapshot: () => core.snapshot(),
+    version: () => core.version,
+    events: (limit, after) => core.events.recent(limit, after),
+    onError: (message, error) => log.error(message, error),
+  });
+
+  const ports = options.hostPorts?.length ? options.hostPorts : config.state.stack.host?.ports?.length ? config.state.stack.host.ports : DEFAULT_HOST_PORTS;
+  let port: number;
+  try {
+    port = await api.listen(ports);
+  } catch (error) {
+    log.warn(`${(error as Error).message}; taking any free port instead`);
+    port = await api.listen([0]);
+  }
+  const url = `http://127.0.0.1:${port}`;
+
+  core.onEvent((event) => feed!.publishEvent(event));
+  core.onSnapshot((snapshot) => feed!.publishSnapshot(snapshot));
+  const detachClient = options.connection ? attachClient(options.connection, core, config, log, {
+    terminalExited: (params) => { if (launcher instanceof TerminalLauncher) launcher.terminalExited(params); },
+    trustChanged: (value) => setTrusted(value),
+  }) : () => undefined;
+
+  await core.start();
+  config.watch((error) => log.error('Watching manito.json failed', error));
+  const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
+  log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
+
+  const onExit = () => removeDiscovery();
+  process.on('exit', onExit);
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info(`Received ${signal}; stopping`);
+    void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  if (options.handleSignals ?? true) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  function setTrusted(value: boolean): void {
+    if (trusted === value) return;
+    trusted = value;
+    log.info(`Workspace ${value ? 'trusted: commands from manito.json may run' : 'not trusted: no command from manito.json runs'}`);
+    core.changed();
+  }
+
+  let stopping: Promise<void> | undefined;
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      removeDiscovery();
+      try {
+        await runner.dispose();
+      } catch (error) {
+        log.error('Stopping services failed', error);
+      }
+      detachClient();
+      config.dispose();
+      health.dispose();
+      await feed!.close();
+      await api!.close();
+      await core.dispose();
+      process.off('exit', onExit);
+    })();
+    return stopping;
+  }
+
+  return { port, url, token, core, runner, log, setTrusted, stop };
+}

@@ -1,0 +1,291 @@
+// The host's core: composes the config, the port engine, detection, the health monitor and the
+// service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
+// change: events as they happen, snapshots coalesced.
+import type { StackConfig } from '../../protocol/config';
+import { overallHealth, serviceUrl, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type ServiceView, type StackSnapshot } from '../../protocol/model';
+import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
+import { toConfigError } from '../config/configPositions';
+import { detectRunning, kindOf, type Detection } from '../detect/detectRunning';
+import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
+import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
+import { EventLog } from './eventLog';
+import type { HostLog } from './log';
+
+/** What StackCore needs of the service runner (server/launch StackRunner implements it). */
+export interface RunnerView {
+  runnerOf(service: string): 'terminal' | 'process' | null;
+  pidOf(service: string): number | null;
+}
+
+export interface StackCoreOptions {
+  workspace: string;
+  config: ConfigWatcher;
+  /** Builds the engine for a stack; called once at start. */
+  createEngine: (stack: StackConfig) => PortEngineApi;
+  health: HealthMonitor;
+  log: HostLog;
+  hostInfo: () => HostInfo;
+  detect?: typeof detectRunning;
+  healIntervalMs?: number;
+  coalesceMs?: number;
+}
+
+export class StackCore {
+  readonly events = new EventLog();
+  private engine!: PortEngineApi;
+  private runner: RunnerView | undefined;
+  private readonly detected = new Map<string, Detection>();
+  private readonly snapshotListeners = new Set<(snapshot: StackSnapshot) => void>();
+  private readonly disposers: Array<() => void> = [];
+  private pending: NodeJS.Timeout | undefined;
+  private healTimer: NodeJS.Timeout | undefined;
+  private lastOverall: OverallHealth | undefined;
+  private reconfiguring: Promise<void> = Promise.resolve();
+  private started = false;
+  private changes = 0;
+
+  constructor(private readonly options: StackCoreOptions) {}
+
+  get stack(): StackConfig { return this.options.config.state.stack; }
+  get portEngine(): PortEngineApi { return this.engine; }
+
+  setRunner(runner: RunnerView): void {
+    this.runner = runner;
+    this.changed();
+  }
+
+  /** Detects running services, allocates every port, starts monitoring. Logs the seed's lines. */
+  async start(): Promise<void> {
+    const { log, config } = this.options;
+    const stack = this.stack;
+    log.info(`🔧 Initializing dynamic port manager for ${stack.environment ?? 'development'} environment...`);
+    this.reportConfig(config.state);
+    this.engine = this.options.createEngine(stack);
+    this.disposers.push(this.engine.on((e) => this.onEngineEvent(e)));
+    // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
+    // is never first given a fallback port and then moved.
+    await this.adopt(await this.detect(stack, Object.keys(stack.services)));
+    await this.engine.allocateAll();
+    for (const name of Object.keys(stack.services)) {
+      const a = this.engine.get(name);
+      const error = this.engine.errorOf(name);
+      if (a) log.info(`✅ ${name}: port ${a.port} (${a.reason})`);
+      else if (error) log.error(`❌ ${name}: ${error}`);
+    }
+    log.info('✅ Dynamic port configuration complete');
+    this.syncHealth();
+    this.disposers.push(this.options.health.onTransition((t) => {
+      this.events.push({ type: 'health', service: t.service, from: t.from, to: t.to, ...(t.detail ? { detail: t.detail } : {}) });
+      // Running services are never moved by self-healing.
+      if (t.to === 'healthy') this.engine.setRunning(t.service, true);
+      else if (t.to === 'stopped' && !this.runner?.runnerOf(t.service)) this.engine.setRunning(t.service, false);
+      this.changed();
+    }));
+    this.disposers.push(this.options.health.onSample(() => this.changed()));
+    this.disposers.push(config.onChange((state, previous) => {
+      this.reconfiguring = this.reconfiguring.then(() => this.applyConfig(state, previous)).catch((error) => {
+        log.error('Applying the new manito.json failed', error);
+      });
+    }));
+    this.disposers.push(this.events.on(() => this.changed()));
+    this.healTimer = setInterval(() => {
+      this.engine.heal().catch((error) => log.error('Self-healing failed', error));
+    }, this.options.healIntervalMs ?? 5000);
+    this.healTimer.unref();
+    this.started = true;
+    this.changed();
+  }
+
+  /** A runner started or stopped a service: the health monitor learns it, subscribers see the event. */
+  runnerEvent(event: Extract<EventBody, { type: 'started' } | { type: 'stopped' }>): void {
+    if (event.type === 'started') this.detected.delete(event.service);
+    this.events.push(event);
+    this.syncHealth();
+  }
+
+  snapshot(): StackSnapshot {
+    const state = this.options.config.state;
+    const stack = state.stack;
+    return {
+      workspace: this.options.workspace,
+      configSource: state.source,
+      configPath: state.exists ? state.path : null,
+      environment: stack.environment ?? 'development',
+      strategy: stack.strategy ?? 'minimal',
+      host: this.options.hostInfo(),
+      services: Object.keys(stack.services).map((name) => this.view(name, stack)),
+      configErrors: state.problems.map(toConfigError),
+    };
+  }
+
+  onSnapshot(listener: (snapshot: StackSnapshot) => void): () => void {
+    this.snapshotListeners.add(listener);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  onEvent(listener: (event: ManitoEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  /** Bumped on every change; lets readers cache what they derive from the snapshot. */
+  get version(): number { return this.changes; }
+
+  /** Schedules one snapshot push for everything that changes within the coalescing window. */
+  changed(): void {
+    this.changes++;
+    if (!this.started || this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      const snapshot = this.snapshot();
+      for (const listener of this.snapshotListeners) listener(snapshot);
+    }, this.options.coalesceMs ?? 30);
+    this.pending.unref();
+  }
+
+  overall(snapshot = this.snapshot()): { health: OverallHealth; message: string; changed: boolean } {
+    const health = overallHealth(snapshot);
+    const counts = new Map<string, number>();
+    for (const s of snapshot.services) counts.set(s.health, (counts.get(s.health) ?? 0) + 1);
+    const parts = [...counts].map(([state, n]) => `${n} ${state}`);
+    const errors = snapshot.configErrors.length;
+    const message = (errors ? `manito.json has ${errors} error${errors === 1 ? '' : 's'}; serving the last good config. ` : '') + parts.join(', ');
+    const changed = health !== this.lastOverall;
+    this.lastOverall = health;
+    return { health, message, changed };
+  }
+
+  isDetected(service: string): boolean {
+    return this.detected.has(service) && !this.runner?.runnerOf(service);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.pending) clearTimeout(this.pending);
+    if (this.healTimer) clearInterval(this.healTimer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.snapshotListeners.clear();
+    await this.reconfiguring;
+    await this.engine?.dispose();
+  }
+
+  private view(name: string, stack: StackConfig): ServiceView {
+    const config = stack.services[name];
+    const kind = kindOf(stack, name);
+    const a = this.engine?.get(name);
+    const h = this.options.health.state(name);
+    const runner = this.runner?.runnerOf(name) ?? (this.detected.has(name) ? 'detected' : null);
+    const error = this.engine?.errorOf(name);
+    const pid = this.runner?.pidOf(name) ?? this.detected.get(name)?.holder?.pid ?? null;
+    return {
+      name,
+      kind,
+      ...(config.description ? { description: config.description } : {}),
+      port: a?.port ?? null,
+      reason: a?.reason ?? null,
+      explanation: a?.explanation ?? error ?? 'Not allocated yet.',
+      url: a ? serviceUrl(kind, a.port) : null,
+      health: h?.health ?? 'stopped',
+      healthSince: new Date(h?.since ?? Date.now()).toISOString(),
+      lastCheck: h?.lastCheck ? new Date(h.lastCheck).toISOString() : null,
+      latencyMs: h?.latencyMs ?? null,
+      history: h ? [...h.history] : [],
+      runner,
+      pid,
+      hasCommand: Boolean(config.command),
+      dependsOn: config.dependsOn ?? [],
+      ...(error ? { error } : {}),
+    };
+  }
+
+  private monitored(name: string, stack: StackConfig): MonitoredService {
+    const config = stack.services[name];
+    // An inheritor shares its parent's listener: probe it the way the parent is probed, unless it says otherwise.
+    const parent = config.inheritFrom ? stack.services[config.inheritFrom] : undefined;
+    return {
+      service: name,
+      kind: config.inheritFrom && !config.health ? kindOf(stack, config.inheritFrom) : kindOf(stack, name),
+      port: this.engine.get(name)?.port ?? null,
+      check: config.health ?? (parent ? parent.health : undefined),
+      launched: Boolean(this.runner?.runnerOf(name)),
+      detected: this.detected.has(name),
+    };
+  }
+
+  private syncHealth(): void {
+    if (!this.engine) return;
+    const stack = this.stack;
+    this.options.health.setServices(Object.keys(stack.services).map((name) => this.monitored(name, stack)));
+    this.changed();
+  }
+
+  private async detect(stack: StackConfig, services: string[]): Promise<Detection[]> {
+    const exclude = new Set<number>([this.options.hostInfo().port]);
+    for (const [name, a] of this.engine?.all() ?? []) if (!services.includes(name)) exclude.add(a.port);
+    try {
+      return await (this.options.detect ?? detectRunning)(stack, { only: services, exclude });
+    } catch (error) {
+      this.options.log.error('Detection of running services failed', error);
+      return [];
+    }
+  }
+
+  private async adopt(detections: Detection[]): Promise<void> {
+    for (const d of detections) {
+      this.options.log.info(d.logLine);
+      const who = d.holder?.pid ? ` (pid ${d.holder.pid}${d.holder.command ? `, ${d.holder.command.slice(0, 60)}` : ''})` : '';
+      try {
+        await this.engine.adopt(d.service, d.port, `${d.service} was already running on ${d.port}${who}; adopted instead of starting another`);
+      } catch (error) {
+        this.options.log.error(`Could not adopt ${d.service} on ${d.port}`, error);
+        continue;
+      }
+      this.detected.set(d.service, d);
+      this.engine.setRunning(d.service, true);
+      this.events.push({
+        type: 'detected', service: d.service, port: d.port, fingerprint: d.fingerprint,
+        ...(d.holder?.pid ? { pid: d.holder.pid } : {}), ...(d.holder?.command ? { command: d.holder.command } : {}),
+      });
+    }
+  }
+
+  private async applyConfig(state: ConfigState, previous: ConfigState): Promise<void> {
+    this.reportConfig(state);
+    if (state.stack !== previous.stack) {
+      const before = new Set(Object.keys(previous.stack.services));
+      const added = Object.keys(state.stack.services).filter((n) => !before.has(n));
+      for (const name of this.detected.keys()) if (!state.stack.services[name]) this.detected.delete(name);
+      const detections = added.length ? await this.detect(state.stack, added) : [];
+      await this.engine.reconfigure(state.stack);
+      await this.adopt(detections);
+      this.syncHealth();
+    }
+    this.changed();
+  }
+
+  private reportConfig(state: ConfigState): void {
+    const errors = state.problems.map(toConfigError);
+    if (errors.length) {
+      for (const p of state.problems) this.options.log.error(`${state.path}:${p.line}:${p.column}: ${p.message}`);
+      this.options.log.warn(`manito.json is invalid; serving the last good config (${state.source}).`);
+    } else {
+      this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; using the default stack`);
+    }
+    if (this.started || errors.length || state.source === 'file') this.events.push({ type: 'config', ok: errors.length === 0, source: state.source, errors });
+  }
+
+  private onEngineEvent(e: EngineEvent): void {
+    const body = engineEventBody(e);
+    if (body) this.events.push(body);
+    if (this.started && (e.type === 'assigned' || e.type === 'moved' || e.type === 'released')) this.syncHealth();
+  }
+}
+
+function engineEventBody(e: EngineEvent): EventBody | undefined {
+  const withHolder = (a: Assignment) => (a.holder ? { holder: a.holder } : {});
+  switch (e.type) {
+    case 'assigned': return { type: 'assigned', service: e.assignment.service, port: e.assignment.port, reason: e.assignment.reason, explanation: e.assignment.explanation };
+    case 'moved': return { type: 'moved', service: e.assignment.service, from: e.from, to: e.assignment.port, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
+    case 'released': return { type: 'released', service: e.service, port: e.port };
+    case 'allocationFailed': return { type: 'allocationFailed', service: e.service, message: e.message };
+  }
+  return undefined;
+}

@@ -1,0 +1,287 @@
+// Starts and stops the stack's services through a Launcher, in dependsOn order, each after its
+// dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher).
+//
+// Usage (host):
+//   const runner = new StackRunner({
+//     workspace, launcher: new TerminalLauncher(connection),   // or new ProcessLauncher() headless
+//     engine,                                                // PortEngineApi: get/all/setRunning/errorOf
+//     config: () => currentStack,                            // the last good StackConfig
+//     trusted: () => workspaceTrusted,
+//     waitHealthy: (service, timeoutMs) => healthMonitor.waitHealthy(service, timeoutMs),
+//     isDetected: (service) => snapshotOf(service).runner === 'detected',
+//   });
+//   runner.on((event) => feed.publish(event));               // 'started' / 'stopped' EventBody
+//   StartStack -> runner.startStack(); StopStack -> runner.stopStack();
+//   Start/Stop/RestartService -> runner.startService(name) / stopService(name) / restartService(name);
+//   TerminalExited -> terminalLauncher.terminalExited(params); runner.runnerOf(name) / pidOf(name) for the snapshot;
+//   on shutdown: await runner.dispose().
+import type { ActionResult } from '../../protocol/lsp';
+import type { StackConfig } from '../../protocol/config';
+import type { EventBody } from '../../protocol/model';
+import type { PortEngineApi } from '../engine/engineApi';
+import type { ExitInfo, LaunchedService, Launcher } from './launcher';
+import { buildLaunchSpec } from './launchEnv';
+
+export type RunnerEvent = Extract<EventBody, { type: 'started' } | { type: 'stopped' }>;
+
+export interface StackRunnerOptions {
+  workspace: string;
+  launcher: Launcher;
+  engine: Pick<PortEngineApi, 'get' | 'all' | 'setRunning'> & Partial<Pick<PortEngineApi, 'errorOf'>>;
+  /** The stack as it is now (re-read on every action, so a new manito.json applies to the next start). */
+  config: () => StackConfig;
+  trusted: () => boolean;
+  /** Resolves true once the service is healthy, false after `timeoutMs`. */
+  waitHealthy: (service: string, timeoutMs: number) => Promise<boolean>;
+  /** A service found already running (not launched by us) is not started twice. */
+  isDetected?: (service: string) => boolean;
+  /** How long a dependency may take to become healthy. Default 60 s. */
+  healthTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export const UNTRUSTED_MESSAGE =
+  'This workspace is not trusted: Manito allocates and shows ports but runs no command from manito.json. Trust the workspace to start services.';
+
+export class DependencyCycleError extends Error {}
+
+/** Services in dependsOn order (dependencies first); throws on a cycle or an unknown dependency. */
+export function dependencyOrder(stack: StackConfig, only?: Iterable<string>): string[] {
+  const services = stack.services;
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]) => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      throw new DependencyCycleError(`dependsOn has a cycle: ${cycle.join(' -> ')}`);
+    }
+    const config = services[name];
+    if (!config) {
+      const from = trail[trail.length - 1];
+      throw new Error(from ? `service "${from}" depends on unknown service "${name}"` : `unknown service "${name}"`);
+    }
+    state.set(name, 'visiting');
+    for (const dep of config.dependsOn ?? []) visit(dep, [...trail, name]);
+    state.set(name, 'done');
+    order.push(name);
+  };
+  for (const name of only ?? Object.keys(services)) visit(name, []);
+  return order;
+}
+
+export class StackRunner {
+  private readonly launched = new Map<string, LaunchedService>();
+  private readonly starting = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<(event: RunnerEvent) => void>();
+  /** Bumped by every stop, so a start waiting on health gives up instead of launching after it. */
+  private generation = 0;
+  private busy = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: StackRunnerOptions) {}
+
+  on(listener: (event: RunnerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isRunning(service: string): boolean {
+    return this.launched.has(service);
+  }
+
+  runnerOf(service: string): 'terminal' | 'process' | null {
+    return this.launched.get(service)?.runner ?? null;
+  }
+
+  pidOf(service: string): number | null {
+    return this.launched.get(service)?.pid ?? null;
+  }
+
+  running(): string[] {
+    return [...this.launched.keys()];
+  }
+
+  /** Records a service already running under this runner's launcher (a terminal that outlived a host restart). */
+  adopt(name: string, launched: LaunchedService): void {
+    if (this.launched.get(name) === launched) return;
+    this.launched.set(name, launched);
+    this.options.engine.setRunning(name, true);
+    this.emit({ type: 'started', service: name, runner: launched.runner, ...(launched.pid !== null ? { pid: launched.pid } : {}) });
+    launched.onExit((info) => this.forget(name, launched, info));
+  }
+
+  /** Resolves when no start or stop is in progress (an exit event can precede the end of the stop that caused it). */
+  whenIdle(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  startStack(): Promise<ActionResult> {
+    return this.track(() => this.start(undefined));
+  }
+
+  startService(service: string): Promise<ActionResult> {
+    if (!this.options.config().services[service]) return Promise.resolve(fail(`Unknown service "${service}".`));
+    return this.track(() => this.start(service));
+  }
+
+  stopService(service: string): Promise<ActionResult> {
+    return this.track(() => this.stopOne(service));
+  }
+
+  restartService(service: string): Promise<ActionResult> {
+    return this.track(async () => {
+      if (!this.options.trusted()) return fail(UNTRUSTED_MESSAGE);
+      const stopped = await this.stopOne(service);
+      if (!stopped.ok) return stopped;
+      return this.start(service);
+    });
+  }
+
+  stopStack(): Promise<ActionResult> {
+    return this.track(() => this.stopAll());
+  }
+
+  /** Stops everything launched; for host shutdown. */
+  async dispose(): Promise<void> {
+    await this.stopStack();
+  }
+
+  private async track<T>(operation: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await operation();
+    } finally {
+      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async stopOne(service: string): Promise<ActionResult> {
+    const launched = this.launched.get(service);
+    if (!launched) {
+      if (this.options.isDetected?.(service)) return fail(`${service} was already running when Manito found it; stop it where it was started.`);
+      return { ok: true, message: `${service} is not running.` };
+    }
+    await this.stopLaunched(service, launched);
+    return { ok: true, message: `Stopped ${service}.` };
+  }
+
+  private async stopAll(): Promise<ActionResult> {
+    this.generation++;
+    const names = this.running();
+    if (names.length === 0) return { ok: true, message: 'No service started by Manito is running.' };
+    let order: string[];
+    try {
+      order = dependencyOrder(this.options.config()).reverse().filter((n) => this.launched.has(n));
+    } catch {
+      order = [];
+    }
+    // Dependents first; anything the current config no longer names goes last.
+    for (const name of names) if (!order.includes(name)) order.push(name);
+    for (const name of order) {
+      const launched = this.launched.get(name);
+      if (launched) await this.stopLaunched(name, launched);
+    }
+    return { ok: true, message: `Stopped ${order.join(', ')}.` };
+  }
+
+  private async start(target: string | undefined): Promise<ActionResult> {
+    const { trusted, config, engine, isDetected } = this.options;
+    if (!trusted()) return fail(UNTRUSTED_MESSAGE);
+    const stack = config();
+    let order: string[];
+    try {
+      order = dependencyOrder(stack, target === undefined ? undefined : [target]);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    const generation = this.generation;
+    const started: string[] = [];
+    const skipped: string[] = [];
+    for (const name of order) {
+      const service = stack.services[name]!;
+      const alreadyRunning = this.launched.has(name) || isDetected?.(name);
+      if (alreadyRunning || !service.command) {
+        skipped.push(`${name} (${alreadyRunning ? 'already running' : 'no command'})`);
+        continue;
+      }
+      for (const dep of service.dependsOn ?? []) {
+        const timeoutMs = this.options.healthTimeoutMs ?? 60_000;
+        this.options.log?.(`Waiting for ${dep} to be healthy before starting ${name}`);
+        const healthy = await this.options.waitHealthy(dep, timeoutMs);
+        if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
+        if (!healthy) {
+          return fail(summary(started, skipped, `${name} not started: its dependency ${dep} did not become healthy within ${Math.round(timeoutMs / 1000)} s.`));
+        }
+      }
+      const allocationError = engine.errorOf?.(name);
+      if (allocationError) return fail(summary(started, skipped, `${name} not started: ${allocationError}`));
+      try {
+        await this.launch(name, stack);
+      } catch (error) {
+        return fail(summary(started, skipped, `${name} failed to start: ${(error as Error).message}`));
+      }
+      if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
+      started.push(name);
+    }
+    return { ok: true, message: summary(started, skipped, started.length === 0 ? 'Nothing to start.' : '') };
+  }
+
+  private async launch(name: string, stack: StackConfig): Promise<void> {
+    const inFlight = this.starting.get(name);
+    if (inFlight) return inFlight;
+    const run = (async () => {
+      const ports = new Map<string, number>();
+      for (const [service, assignment] of this.options.engine.all()) ports.set(service, assignment.port);
+      const spec = buildLaunchSpec({
+        service: name, config: stack.services[name]!, ports, workspace: this.options.workspace, services: Object.keys(stack.services),
+      });
+      const launched = await this.options.launcher.launch(spec);
+      this.options.log?.(`Started ${name} (${launched.runner}${launched.pid !== null ? `, pid ${launched.pid}` : ''}): ${spec.command}`);
+      this.adopt(name, launched);
+    })();
+    this.starting.set(name, run);
+    try {
+      await run;
+    } finally {
+      this.starting.delete(name);
+    }
+  }
+
+  /** stop() resolves once the tree is gone; the exit event may trail it, so record the stop here too. */
+  private async stopLaunched(name: string, launched: LaunchedService): Promise<void> {
+    await launched.stop();
+    this.forget(name, launched, { code: null });
+  }
+
+  private forget(name: string, launched: LaunchedService, info: ExitInfo): void {
+    if (this.launched.get(name) !== launched) return;
+    this.launched.delete(name);
+    this.options.engine.setRunning(name, false);
+    this.options.log?.(`${name} exited${info.code !== null ? ` with code ${info.code}` : info.signal ? ` (${info.signal})` : ''}`);
+    this.emit({ type: 'stopped', service: name, ...(info.code !== null ? { exitCode: info.code } : {}) });
+  }
+
+  private emit(event: RunnerEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.log?.(`StackRunner listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+function fail(message: string): ActionResult {
+  return { ok: false, message };
+}
+
+function summary(started: string[], skipped: string[], tail: string): string {
+  const parts: string[] = [];
+  if (started.length) parts.push(`Started ${started.join(', ')}.`);
+  if (skipped.length) parts.push(`Skipped ${skipped.join(', ')}.`);
+  if (tail) parts.push(tail);
+  return parts.join(' ');
+}

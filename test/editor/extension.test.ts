@@ -1,0 +1,250 @@
+// The extension in the real workbench, driven as a user would: the fullstack demo opened with port
+// 3000 held by a foreign process, "Manito: Start Stack" from the command palette, the server moved
+// to the next free port in a terminal named "server" and answering there with its WebSocket, the
+// tree, status bar and tooltip saying so, the host killed with SIGKILL coming back with the same
+// assignments while the services keep running, and Stop Stack freeing every port.
+import { type ChildProcess, spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator } from 'playwright-core';
+import WebSocket from 'ws';
+import type { DiscoveryRecord } from '../../protocol/discovery';
+import type { PortsResponse } from '../../protocol/http';
+import { type Workbench as WorkbenchType, launchBrowser, UI_TIMEOUT_MS, Workbench } from './harness/browser';
+import { type CodeServer, startCodeServer } from './harness/codeServer';
+import { repoRoot } from './harness/paths';
+import { ensureVsix } from './harness/vsix';
+
+const demo = join(repoRoot, 'examples', 'fullstack');
+const FOREIGN_PORT = 3000;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+}
+
+/** The live host's discovery record in this test's own state dir. */
+function liveHost(stateDir: string, notPid?: number): DiscoveryRecord | undefined {
+  let names: string[] = [];
+  try { names = readdirSync(join(stateDir, 'hosts')); } catch { return undefined; }
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    try {
+      const record = JSON.parse(readFileSync(join(stateDir, 'hosts', name), 'utf8')) as DiscoveryRecord;
+      if (record.pid === notPid) continue;
+      process.kill(record.pid, 0);
+      return record;
+    } catch {
+      // A dead pid or a file being written.
+    }
+  }
+  return undefined;
+}
+
+async function ports(host: DiscoveryRecord): Promise<Record<string, number>> {
+  const body = (await (await fetch(`http://127.0.0.1:${host.port}/api/ports`)).json()) as PortsResponse;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(body.data)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
+
+function wsWelcome(port: number): Promise<{ type: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const timer = setTimeout(() => { socket.terminate(); reject(new Error('no WebSocket message within 5 s')); }, 5000);
+    socket.once('message', (data) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(JSON.parse(String(data)));
+    });
+    socket.once('error', (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+function serviceRow(workbench: WorkbenchType, service: string) {
+  return workbench.view('Services').locator('.monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${service}$`) }) }).first();
+}
+
+/** The description of a service's row in the Services tree, e.g. "3001 · moved · healthy". */
+async function treeRow(workbench: WorkbenchType, service: string): Promise<string> {
+  return (await serviceRow(workbench, service).locator('.label-description').innerText({ timeout: 2000 })).trim();
+}
+
+/** The text of the hover that is showing and matches (the activity bar may show its own). */
+function visibleHover(workbench: WorkbenchType, match: RegExp, target: Locator): Promise<string> {
+  let seen: string[] = [];
+  let attempts = 0;
+  return until(`a hover matching ${match}`, async () => {
+    // Hovers need the pointer to arrive and rest; a missed one is retried by leaving and coming back.
+    if (attempts++ % 8 === 0) {
+      await workbench.page.mouse.move(700, 400);
+      await target.hover();
+    }
+    seen = await workbench.page.locator('.monaco-hover:visible, .workbench-hover-container:visible').allInnerTexts();
+    return seen.find((t) => match.test(t));
+  }, 15_000).catch((error: Error) => {
+    throw new Error(`${error.message}; hovers showing: ${JSON.stringify(seen)}`);
+  });
+}
+
+describe('extension: Start Stack on the fullstack demo with port 3000 taken', { timeout: 10 * 60_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let workbench: WorkbenchType | undefined;
+  let foreign: ChildProcess | undefined;
+  let stateDir = '';
+  let expectedServerPort = 0;
+
+  before(async () => {
+    assert.ok(await portFree(FOREIGN_PORT), `port ${FOREIGN_PORT} must be free for this test; something else holds it`);
+    // A real foreign listener, in its own process, so the host names its pid and command.
+    foreign = spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('foreign')).listen(${FOREIGN_PORT}, () => console.log('ready'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      foreign!.stdout!.once('data', () => resolve());
+      foreign!.once('exit', (code) => reject(new Error(`the foreign listener exited with ${code}`)));
+    });
+    expectedServerPort = (await portFree(3001)) ? 3001 : 0;
+    stateDir = mkdtempSync(join(tmpdir(), 'manito-ext-state-'));
+    const vsix = await ensureVsix();
+    server = await startCodeServer({ vsix: [vsix], env: { MANITO_STATE_DIR: stateDir } });
+    browser = await launchBrowser();
+    workbench = await Workbench.open(browser, server, demo);
+  });
+
+  after(async () => {
+    if (workbench && stateDir) {
+      // Leave no service running if an assertion failed half way.
+      const host = liveHost(stateDir);
+      if (host) await fetch(`http://127.0.0.1:${host.port}/api/stack/stop`, { method: 'POST', headers: { 'x-manito-token': host.token } }).catch(() => undefined);
+    }
+    await workbench?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    foreign?.kill();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('starts the server on the next free port in a terminal named "server", and it answers there', async () => {
+    const wb = workbench!;
+    // Before anything starts, the status bar already shows the allocation.
+    const item = await wb.waitForStatusBarItem(/server \d+/);
+    const serverPort = Number(/server (\d+)/.exec(item.text)![1]);
+    assert.notEqual(serverPort, FOREIGN_PORT, `status bar: ${item.text}`);
+    if (expectedServerPort) assert.equal(serverPort, expectedServerPort);
+    expectedServerPort = serverPort;
+
+    await wb.runCommand('Manito: Start Stack');
+    const health = await until('the server to answer on its port', async () => {
+      const response = await fetch(`http://127.0.0.1:${serverPort}/api/health`, { signal: AbortSignal.timeout(1000) });
+      return response.ok ? ((await response.json()) as { port: number; service: string }) : undefined;
+    }, 120_000);
+    assert.equal(health.port, serverPort, 'the server read its port from PORT');
+    assert.equal(health.service, 'fullstack-api');
+    // The foreign listener still owns 3000.
+    assert.equal(await (await fetch(`http://127.0.0.1:${FOREIGN_PORT}/`)).text(), 'foreign');
+
+    // The terminal is named after the service.
+    const tabs = wb.panel().locator('.terminal-tabs-entry, .single-terminal-tab');
+    await until('a terminal named "server"', async () => (await tabs.allInnerTexts()).some((t) => /\bserver\b/.test(t)));
+  });
+
+  it('the websocket follows the server onto the same port', async () => {
+    const welcome = await wsWelcome(expectedServerPort);
+    assert.equal(welcome.type, 'welcome');
+    assert.equal(welcome.port, expectedServerPort);
+  });
+
+  it('the Vite client proxies to the moved server', async () => {
+    const host = liveHost(stateDir);
+    assert.ok(host, 'a live host in MANITO_STATE_DIR');
+    const clientPort = (await ports(host)).client;
+    const body = await until('the client to proxy /api/hello', async () => {
+      const response = await fetch(`http://127.0.0.1:${clientPort}/api/hello`, { signal: AbortSignal.timeout(2000) });
+      return response.ok ? ((await response.json()) as { port: number }) : undefined;
+    }, 120_000);
+    assert.equal(body.port, expectedServerPort);
+  });
+
+  it('the tree, the status bar and its tooltip say where the server went and why', async () => {
+    const wb = workbench!;
+    await wb.openViewContainer('Manito');
+    // The engine calls a later preferred port "preferred" and an evicted one "moved"; either way
+    // the row shows the port and the tooltip says who holds 3000.
+    const rowPattern = new RegExp(`^${expectedServerPort} · (preferred|fallback|moved) · healthy$`);
+    await until('the server row to be healthy', async () => rowPattern.test(await treeRow(wb, 'server')));
+    assert.match(await treeRow(wb, 'websocket'), new RegExp(`^${expectedServerPort} · inherited`));
+
+    const item = await wb.waitForStatusBarItem(new RegExp(`server ${expectedServerPort}`));
+    assert.match(item.text, new RegExp(`server ${expectedServerPort} · client \\d+`));
+    await wb.screenshot('extension-tree-and-status-bar');
+
+    // The row's own tooltip explains the move.
+    const rowTooltip = await visibleHover(wb, /is held by/, serviceRow(wb, 'server').locator('.label-name'));
+    assert.match(rowTooltip, new RegExp(`${FOREIGN_PORT} is held by pid ${foreign!.pid}.*assigned ${expectedServerPort}`));
+    await wb.page.mouse.move(700, 400);
+
+    const statusItem = wb.page.locator('.part.statusbar .statusbar-item', { hasText: `server ${expectedServerPort}` }).first();
+    const tooltip = await visibleHover(wb, /Open Dashboard/, statusItem);
+    assert.match(tooltip, new RegExp(`server\\s+${expectedServerPort} · \\w+ · healthy`));
+    assert.match(tooltip, new RegExp(`${FOREIGN_PORT} is held by pid ${foreign!.pid}`));
+    assert.match(tooltip, /Open Dashboard/);
+    await wb.screenshot('extension-status-bar-tooltip');
+    await wb.page.mouse.move(700, 400);
+  });
+
+  it('the host killed with SIGKILL comes back with the same assignments; the services keep running', async () => {
+    const before = liveHost(stateDir);
+    assert.ok(before, 'a live host in MANITO_STATE_DIR');
+    const assigned = await ports(before);
+    process.kill(before.pid, 'SIGKILL');
+    const after = await until('a new host', async () => liveHost(stateDir, before.pid), 60_000);
+    assert.notEqual(after.pid, before.pid);
+    assert.deepEqual(await ports(after), assigned);
+    // Terminals were untouched: the server never stopped answering on its port.
+    const response = await fetch(`http://127.0.0.1:${expectedServerPort}/api/health`);
+    assert.equal(response.status, 200);
+    await workbench!.waitForStatusBarItem(new RegExp(`server ${expectedServerPort}`));
+    await workbench!.screenshot('extension-after-host-restart');
+  });
+
+  it('Stop Stack frees the ports', async () => {
+    const host = liveHost(stateDir);
+    assert.ok(host);
+    const assigned = await ports(host);
+    await workbench!.runCommand('Manito: Stop Stack');
+    for (const service of ['server', 'client', 'redis']) {
+      await until(`${service} (${assigned[service]}) to be freed`, async () => !(await portAnswers(assigned[service])), 60_000);
+    }
+    assert.equal(await portAnswers(FOREIGN_PORT), true, 'the foreign listener is not ours to stop');
+  });
+});

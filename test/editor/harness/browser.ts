@@ -1,0 +1,175 @@
+// Drives the code-server workbench in Debian's Chromium as a person would: open a folder, run
+// commands from the palette, read the status bar, open view containers, take screenshots.
+// Every wait is on a real condition in the page, with generous limits for a busy 2-core machine.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { CodeServer } from './codeServer';
+import { chromiumPath, screenshotsDir } from './paths';
+
+export const UI_TIMEOUT_MS = 60_000;
+
+// Root needs --no-sandbox; the networking flags stop Chromium flooding the closed network.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+
+/** Launches headless Chromium; a missing browser is an error that says how to install it. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium is not installed at ${chromiumPath}: run \`apt-get install -y chromium\` ` +
+        '(or set MANITO_CHROMIUM to another Chromium binary). The editor tier cannot run without it.',
+    );
+  }
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface StatusBarItem {
+  id: string;
+  text: string;
+  ariaLabel: string;
+}
+
+export interface OpenWorkbenchOptions {
+  /** Extra query parameters (for example `payload` for an extension-host suite). */
+  query?: Record<string, string>;
+  /** Called with the new page before it navigates, e.g. to expose functions. */
+  beforeNavigate?: (page: Page) => Promise<void>;
+  width?: number;
+  height?: number;
+}
+
+/** One browser page showing the workbench on a folder. */
+export class Workbench {
+  private constructor(readonly page: Page, readonly server: CodeServer, readonly folder: string) {}
+
+  static async open(browser: Browser, server: CodeServer, folder: string, options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await options.beforeNavigate?.(page);
+    const query = new URLSearchParams({ folder, ...options.query });
+    await page.goto(`${server.url}/?${query.toString()}`, { timeout: UI_TIMEOUT_MS });
+    const workbench = new Workbench(page, server, folder);
+    await workbench.waitReady();
+    return workbench;
+  }
+
+  /** The workbench has rendered its parts and the extension host has brought up the status bar. */
+  async waitReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+    await this.page.locator('.part.activitybar').waitFor({ state: 'visible' });
+    await this.page.locator('.part.statusbar .statusbar-item').first().waitFor({ state: 'visible' });
+  }
+
+  /**
+   * Runs a command by its palette title, e.g. "Manito: Show Logs", as a user would: F1, type the
+   * title, pick the row whose label is exactly the title (other commands may match the text too
+   * and come first), and wait for the palette to close (so not for commands that open a quick pick).
+   */
+  async runCommand(title: string): Promise<void> {
+    const page = this.page;
+    const widget = page.locator('.quick-input-widget');
+    await page.keyboard.press('F1');
+    const input = widget.locator('.quick-input-box input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const exact = new RegExp(`^${escapeRegExp(title)}$`);
+    const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('class'))?.split(/\s+/).includes('focused')) await input.press('Enter');
+    else await row.click();
+    await widget.waitFor({ state: 'hidden' });
+  }
+
+  /** The visible status-bar items, left to right. */
+  async statusBarItems(): Promise<StatusBarItem[]> {
+    return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((nodes) =>
+      nodes
+        .filter((n) => (n as HTMLElement).offsetParent !== null)
+        .map((n) => ({
+          id: n.id,
+          text: ((n as HTMLElement).innerText ?? '').trim(),
+          ariaLabel: n.querySelector('[aria-label]')?.getAttribute('aria-label') ?? n.getAttribute('aria-label') ?? '',
+        })),
+    );
+  }
+
+  /** Waits for a status-bar item whose text or id matches, and returns it. */
+  async waitForStatusBarItem(match: RegExp): Promise<StatusBarItem> {
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let items: StatusBarItem[] = [];
+    while (Date.now() < deadline) {
+      items = await this.statusBarItems();
+      const found = items.find((i) => match.test(i.text) || match.test(i.id) || match.test(i.ariaLabel));
+      if (found) return found;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no status-bar item matched ${match}; visible items: ${JSON.stringify(items)}`);
+  }
+
+  /** The activity-bar entry of a view container, by its title. */
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
+  }
+
+  /**
+   * Clicks a view container's activity-bar icon (unless it is already open) and waits for the side
+   * bar to show it. The title reads "Manito" or, when the container has one view, "Manito: Services".
+   */
+  async openViewContainer(title: string): Promise<Locator> {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ state: 'visible' });
+    const sidebar = this.page.locator('.part.sidebar');
+    const heading = sidebar.locator('.composite.title h2', { hasText: new RegExp(`^${escapeRegExp(title)}(:|$)`, 'i') });
+    if (!(await heading.isVisible())) await item.click();
+    await heading.waitFor({ state: 'visible' });
+    return sidebar;
+  }
+
+  /** A view's pane in the side bar by the view's name, e.g. "Services" (its header may be merged away). */
+  view(name: string): Locator {
+    return this.page.locator(`.part.sidebar .pane:has(> .pane-header[aria-label="${name} Section"])`);
+  }
+
+  /** The panel (Output, Terminal, ...) as a locator. */
+  panel(): Locator {
+    return this.page.locator('.part.panel');
+  }
+
+  /** The selected channel of the Output panel, once it is showing. */
+  async outputChannel(): Promise<string> {
+    const select = this.panel().locator('select.monaco-select-box');
+    await select.first().waitFor({ state: 'visible' });
+    return select.first().evaluate((s) => {
+      const el = s as HTMLSelectElement;
+      return el.options[el.selectedIndex]?.text ?? '';
+    });
+  }
+
+  /** Saves test-results/screenshots/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotsDir, { recursive: true });
+    const path = join(screenshotsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

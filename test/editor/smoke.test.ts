@@ -1,0 +1,57 @@
+// End-to-end proof of the frame: the packaged .vsix installed into code-server activates, shows its
+// status-bar item and Services view, answers a command from the palette, and passes an
+// extension-host suite in the real `vscode` API.
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startEditorSession, type EditorSession } from './harness';
+
+let session: EditorSession | undefined;
+
+before(async () => {
+  session = await startEditorSession();
+}, { timeout: 300_000 });
+
+after(async () => {
+  await session?.close();
+});
+
+function open(): EditorSession {
+  // before() failing (no Chromium, no code-server) already failed the file with its reason.
+  assert.ok(session, 'the editor session did not start');
+  return session;
+}
+
+test('in the workbench: Manito view, status-bar item and Show Logs from the palette', { timeout: 240_000 }, async () => {
+  const s = open();
+  const workbench = await s.openWorkbench(s.workspace({ 'README.md': '# a project without manito.json\n' }));
+  try {
+    const sidebar = await workbench.openViewContainer('Manito');
+    await workbench.view('Services').waitFor({ state: 'visible' });
+    assert.match(await sidebar.locator('.composite.title h2').innerText(), /manito/i);
+
+    // Status-bar ids are "<extension id>.<item id>"; the text changes with the host's state.
+    const item = await workbench.waitForStatusBarItem(/^manito\.manito\./);
+    assert.ok(item.text || item.ariaLabel, `the Manito status-bar item is empty: ${JSON.stringify(item)}`);
+    console.log(`status-bar item: ${JSON.stringify(item)}`);
+
+    await workbench.runCommand('Manito: Show Logs');
+    await workbench.panel().waitFor({ state: 'visible' });
+    assert.equal(await workbench.outputChannel(), 'Manito');
+    await workbench.panel().locator('.view-lines').filter({ hasText: /\S/ }).first().waitFor({ state: 'visible' });
+
+    const shot = await workbench.screenshot('smoke-workbench');
+    console.log(`screenshot: ${shot}`);
+  } catch (error) {
+    await workbench.screenshot('smoke-workbench-failure').catch(() => {});
+    throw error;
+  } finally {
+    await workbench.close();
+  }
+});
+
+test('in the extension host: the extension is present, active and registers its commands', { timeout: 240_000 }, async () => {
+  const s = open();
+  const result = await s.runSuite(s.workspace(), { suite: 'index', screenshotOnFailure: 'smoke-suite-failure' });
+  assert.equal(result.exitCode, 0, `extension-host suite failed:\n${result.logs.join('\n')}`);
+  assert.ok(result.logs.some((line) => /ok - every contributed command is registered/.test(line)), result.logs.join('\n'));
+});

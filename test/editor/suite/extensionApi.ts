@@ -1,0 +1,123 @@
+// Extension-host suite (runs inside VS Code with the real API) for the extension's own behaviour:
+// the host comes up, `manito.port.<service>` answers for ${command:...} use, Start Stack opens a
+// terminal named after the service with its ports in the environment, closing that terminal marks
+// the service stopped, and Restart Host keeps every assignment.
+// The workspace (made by test/editor/extensionApi.test.ts) has a manito.json with one service
+// "web" on a free port written into MANITO_TEST_WEB_PORT of that file's sibling port.txt.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CrashLoopGuard } from '../../../extension/crashLoopGuard';
+import type { ManitoApi } from '../../../extension/main';
+import { runRegistered, test, waitFor } from './runner';
+
+const EXTENSION_ID = 'manito.manito';
+
+function workspace(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(folder, 'the suite needs a workspace folder');
+  return folder;
+}
+
+function webPort(): number {
+  return Number(fs.readFileSync(path.join(workspace(), 'port.txt'), 'utf8'));
+}
+
+async function api(): Promise<ManitoApi> {
+  const extension = vscode.extensions.getExtension<ManitoApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+async function get(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return response.ok ? await response.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+test('the host starts and the controller serves the workspace config', async () => {
+  const { controller } = await api();
+  await waitFor('the host to run', () => controller.isRunning, 60_000);
+  const snapshot = await waitFor('a snapshot', () => controller.snapshot, 30_000);
+  assert.equal(snapshot.configSource, 'file');
+  assert.deepEqual(snapshot.services.map((s) => s.name).sort(), ['api', 'web']);
+}, { timeoutMs: 90_000 });
+
+test('manito.port.web and manito.port return the port as a string, for ${command:...}', async () => {
+  const { portCommands } = await api();
+  await waitFor('manito.port.web to be registered', async () => (await vscode.commands.getCommands(true)).includes('manito.port.web'));
+  assert.ok(portCommands().includes('manito.port.web'));
+  const expected = String(webPort());
+  assert.equal(await vscode.commands.executeCommand('manito.port.web'), expected);
+  assert.equal(await vscode.commands.executeCommand('manito.port', 'web'), expected);
+  assert.equal(await vscode.commands.executeCommand('manito.port', { service: 'web' }), expected);
+  // api inherits from web: same port.
+  assert.equal(await vscode.commands.executeCommand('manito.port.api'), expected);
+  await assert.rejects(Promise.resolve(vscode.commands.executeCommand('manito.port', 'nope')), /no service "nope"/);
+});
+
+test('Start Stack opens a terminal named "web" that serves on its port with the stack in its env', async () => {
+  await vscode.commands.executeCommand('manito.startStack');
+  const terminal = await waitFor('a terminal named web', () => vscode.window.terminals.find((t) => t.name === 'web'), 30_000);
+  assert.ok(await terminal.processId, 'the terminal has a shell pid');
+  const body = await waitFor('the web service to answer', () => get(`http://127.0.0.1:${webPort()}/env`), 30_000);
+  const env = JSON.parse(body) as Record<string, string>;
+  assert.equal(env.PORT, String(webPort()));
+  assert.equal(env.MANITO_WEB_PORT, String(webPort()));
+  assert.equal(env.MANITO_API_PORT, String(webPort()));
+  const { controller } = await api();
+  await waitFor('web to run in a terminal', () => controller.snapshot?.services.find((s) => s.name === 'web')?.runner === 'terminal', 30_000);
+}, { timeoutMs: 90_000 });
+
+test('Restart Host keeps the assignments and leaves the terminal alone', async () => {
+  const { controller } = await api();
+  const before = controller.snapshot!.services.map((s) => [s.name, s.port]);
+  await vscode.commands.executeCommand('manito.restartHost');
+  await waitFor('the host to run again', () => controller.isRunning, 60_000);
+  const after = await waitFor('a fresh snapshot', () => controller.snapshot && controller.snapshot.host.pid, 30_000);
+  assert.ok(after);
+  assert.deepEqual(controller.snapshot!.services.map((s) => [s.name, s.port]), before);
+  assert.ok(vscode.window.terminals.some((t) => t.name === 'web'), 'the service terminal survived the restart');
+  assert.ok(await get(`http://127.0.0.1:${webPort()}/env`), 'the service kept answering');
+}, { timeoutMs: 90_000 });
+
+test('closing the terminal tells the host: the service is stopped and its port free', async () => {
+  const terminal = vscode.window.terminals.find((t) => t.name === 'web');
+  assert.ok(terminal);
+  terminal.dispose();
+  const { controller } = await api();
+  await waitFor('web to be marked not running', () => controller.snapshot?.services.find((s) => s.name === 'web')?.runner === null, 30_000);
+  await waitFor('the port to be free', async () => (await get(`http://127.0.0.1:${webPort()}/env`)) === undefined, 30_000);
+}, { timeoutMs: 60_000 });
+
+test('Create Config leaves an existing manito.json alone and opens it', async () => {
+  const file = path.join(workspace(), 'manito.json');
+  const before = fs.readFileSync(file, 'utf8');
+  await vscode.commands.executeCommand('manito.createConfig');
+  assert.equal(fs.readFileSync(file, 'utf8'), before);
+  await waitFor('manito.json to be the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file);
+});
+
+test('the crash-loop guard restarts until N crashes fall within the window', () => {
+  let now = 0;
+  const guard = new CrashLoopGuard(3, 60_000, () => now);
+  assert.equal(guard.recordCrash(), true);
+  now += 10_000;
+  assert.equal(guard.recordCrash(), true);
+  now += 10_000;
+  assert.equal(guard.recordCrash(), false, 'third crash within a minute: give up');
+  now += 61_000;
+  assert.equal(guard.recent, 0);
+  assert.equal(guard.recordCrash(), true, 'old crashes age out of the window');
+  guard.reset();
+  assert.equal(guard.recent, 0);
+  assert.throws(() => new CrashLoopGuard(0, 1000), RangeError);
+});
+
+export function run(): Promise<void> {
+  return runRegistered();
+}

@@ -1,0 +1,149 @@
+// The built CLI against a real headless host: --help and exit codes, `status` with and without a
+// host (discovery file, dead pids, port scan), `ports`.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { freePorts, makeWorkspace, startHeadless, type HostProcess, type Workspace } from './support/hostProcess';
+import { hostFiles, leases, runCli, startCli } from './cliSupport';
+
+const COMMANDS = ['status', 'ports', 'up', 'down', 'host', 'scan'];
+
+test('--help on every command (exit 0); unknown command and bad options are usage errors (exit 2)', async () => {
+  const env = { ...process.env, NO_COLOR: '1' };
+  const top = await runCli(['--help'], { env });
+  assert.equal(top.code, 0);
+  for (const name of COMMANDS) assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'));
+  for (const name of COMMANDS) {
+    const r = await runCli([name, '--help'], { env });
+    assert.equal(r.code, 0, name);
+    assert.match(r.stdout, new RegExp(`^Usage: manito ${name}`), name);
+    assert.ok(!r.stdout.includes('\x1b['), 'no colour when not a TTY');
+  }
+  const unknown = await runCli(['frobnicate'], { env });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  assert.equal((await runCli(['status', '--bogus'], { env })).code, 2);
+  assert.equal((await runCli(['status', 'a', 'b'], { env })).code, 2);
+  assert.equal((await runCli(['up', '--port', 'abc'], { env })).code, 2);
+  assert.equal((await runCli([], { env })).code, 2);
+});
+
+describe('status without a host', () => {
+  let ws: Workspace;
+  before(() => { ws = makeWorkspace(); });
+  after(() => ws.cleanup());
+
+  test('exit 1 with a clear message; a discovery file of a dead pid is ignored; --json says found: false', async () => {
+    const [scanA, scanB] = await freePorts(2);
+    // A record left by a host that died: its pid no longer exists.
+    fs.mkdirSync(path.join(ws.stateDir, 'hosts'), { recursive: true });
+    fs.writeFileSync(path.join(ws.stateDir, 'hosts', '999999.json'), JSON.stringify({
+      version: 1, pid: 999999, port: scanA, url: `http://127.0.0.1:${scanA}`, workspace: ws.dir, token: 't', startedAt: new Date().toISOString(),
+    }));
+    const env = { ...ws.env, MANITO_SCAN_PORTS: `${scanA},${scanB}` };
+    const r = await runCli(['status'], { env });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /No Manito host found: no live discovery file in .* and nothing answered \/api\/health on ports \d+, \d+\. Start one with `manito up`/);
+    const j = await runCli(['status', '--json'], { env });
+    assert.equal(j.code, 1);
+    assert.equal(JSON.parse(j.stdout).found, false);
+    const p = await runCli(['ports'], { env });
+    assert.equal(p.code, 1);
+  });
+});
+
+describe('status and ports against a real host', () => {
+  let ws: Workspace;
+  let host: HostProcess;
+  let ports: number[];
+  before(async () => {
+    ports = await freePorts(3);
+    ws = makeWorkspace({
+      host: { ports: [ports[0]!] },
+      services: {
+        api: { preferred: [ports[1]!], kind: 'http' },
+        web: { preferred: [ports[2]!], kind: 'vite' },
+      },
+    });
+    host = await startHeadless(ws);
+  });
+  after(async () => {
+    await host.stop();
+    ws.cleanup();
+  });
+
+  test('finds the host through its discovery file: the ✅ line, then each service with port, reason and health', async () => {
+    const r = await runCli(['status', ws.dir], { env: ws.env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], `✅ Manito host detected on port ${ports[0]}`);
+    assert.match(lines[1]!, new RegExp(`${ws.dir.replace(/[/.]/g, '\\$&')} \\(pid ${host.child.pid}, found by discovery file\\)`));
+    assert.match(r.stdout, /SERVICE\s+PORT\s+REASON\s+HEALTH/);
+    assert.match(r.stdout, new RegExp(`^\\s+api\\s+${ports[1]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^\\s+web\\s+${ports[2]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
+    assert.ok(!r.stdout.includes('\x1b['));
+  });
+
+  test('--json carries the host and every service', async () => {
+    const r = await runCli(['status', '--json'], { env: ws.env, cwd: ws.dir });
+    assert.equal(r.code, 0);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.found, true);
+    assert.deepEqual({ port: body.host.port, source: body.host.source, pid: body.host.pid }, { port: ports[0], source: 'discovery', pid: host.child.pid });
+    assert.equal(body.services.api.port, ports[1]);
+    assert.equal(body.services.api.reason, 'preferred');
+  });
+
+  test('without a discovery file, the parallel /api/health scan finds it (and only a body naming Manito counts)', async () => {
+    const hidden = path.join(ws.stateDir, 'hidden');
+    fs.mkdirSync(hidden, { recursive: true });
+    const file = path.join(ws.stateDir, 'hosts', `${host.child.pid}.json`);
+    fs.renameSync(file, path.join(hidden, 'record.json'));
+    // Another app answering /api/health on a scanned port is not a Manito host.
+    const [otherPort] = await freePorts(1);
+    const other = http.createServer((_q, s) => s.end(JSON.stringify({ status: 'ok', service: 'Other' })));
+    await new Promise<void>((r) => other.listen(otherPort, '127.0.0.1', r));
+    try {
+      // ports[1] is free (nothing runs api); the host is found at ports[0] by the scan.
+      const r = await runCli(['status', '--json'], { env: { ...ws.env, MANITO_SCAN_PORTS: `${otherPort},${ports[1]},${ports[0]}` } });
+      assert.equal(r.code, 0, r.stderr);
+      const body = JSON.parse(r.stdout);
+      assert.equal(body.host.port, ports[0]);
+      assert.equal(body.host.source, 'scan');
+    } finally {
+      other.close();
+      fs.renameSync(path.join(hidden, 'record.json'), file);
+    }
+  });
+
+  test('ports --json is the /api/ports body; plain output lists service, port, URL', async () => {
+    const r = await runCli(['ports', '--json', ws.dir], { env: ws.env });
+    assert.equal(r.code, 0, r.stderr);
+    const direct = await (await fetch(`${host.url}/api/ports`)).json();
+    assert.deepEqual(JSON.parse(r.stdout), direct);
+    assert.equal(JSON.parse(r.stdout).data.api, ports[1]);
+    const plain = await runCli(['ports', ws.dir], { env: ws.env });
+    assert.match(plain.stdout, new RegExp(`^api\\s+${ports[1]}\\s+http://localhost:${ports[1]}$`, 'm'));
+  });
+});
+
+test('manito host [dir] runs the host headless; status finds it; Ctrl-C removes its discovery file and leases', async () => {
+  const [hostPort, apiPort] = await freePorts(2);
+  const w = makeWorkspace({ host: { ports: [hostPort!] }, services: { api: { preferred: [apiPort!] } } });
+  try {
+    const host = startCli(['host', w.dir], { env: w.env });
+    await host.waitFor(`Manito host listening on http://127.0.0.1:${hostPort}`);
+    const r = await runCli(['status', w.dir], { env: w.env });
+    assert.match(r.stdout, new RegExp(`^✅ Manito host detected on port ${hostPort}$`, 'm'));
+    assert.equal(hostFiles(w.stateDir).length, 1);
+    host.child.kill('SIGINT');
+    await host.exit;
+    assert.deepEqual(hostFiles(w.stateDir), []);
+    assert.deepEqual(leases(w.stateDir), []);
+  } finally {
+    w.cleanup();
+  }
+});

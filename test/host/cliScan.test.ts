@@ -1,0 +1,102 @@
+// `manito scan` on the fixture project: the exact findings as clickable path:line:col, --json,
+// and --write creating a manito.json the host accepts (never overwriting one without --force).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { validateStack } from '../../server/config/validateStack';
+import { ROOT } from './support/hostProcess';
+import { runCli } from './cliSupport';
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'scan-project');
+const env = { ...process.env, NO_COLOR: '1' };
+
+const EXPECTED = [
+  '.env:2:1',
+  '.env:3:19',
+  'docker-compose.yml:5:10',
+  'docker-compose.yml:9:9',
+  'package.json:5:18',
+  'server/index.js:8:8',
+  'server/index.js:9:30',
+  'web/api.ts:1:32',
+  'web/vite.config.ts:5:5',
+  'web/vite.config.ts:7:23',
+];
+
+/** The fixture copied to a temp folder, with the dependency and build folders a real project has. */
+function fixtureCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-scan-'));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  for (const [rel, text] of [['node_modules/dep/index.js', 'server.listen(9999);'], ['dist/bundle.js', 'app.listen(8888);'], ['.git/hooks/x.sh', 'curl localhost:7777']]) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+test('finds every hard-coded port as path:line:col with what was found; skips node_modules, .git, dist and markdown', async (t) => {
+  const copy = fixtureCopy();
+  t.after(() => fs.rmSync(copy, { recursive: true, force: true }));
+  const r = await runCli(['scan'], { env, cwd: copy });
+  assert.equal(r.code, 0, r.stderr);
+  const findings = r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+ {2}/.test(l));
+  assert.deepEqual(findings.map((l) => l.split('  ')[0]), EXPECTED);
+  const text = findings.join('\n');
+  assert.match(text, /^server\/index\.js:8:8 {2}listen\(3000\): hard-coded listen port/m);
+  assert.match(text, /^web\/vite\.config\.ts:5:5 {2}vite server\.port 5173/m);
+  assert.match(text, /^docker-compose\.yml:5:10 {2}docker-compose ports 5432 \(db\): use "\$\{MANITO_DB_PORT:-5432\}:<container port>"/m);
+  assert.match(text, /^\.env:2:1 {2}\.env PORT=3000/m);
+  assert.match(text, /^web\/api\.ts:1:32 {2}127\.0\.0\.1:3000: hard-coded URL/m);
+  assert.match(text, /^package\.json:5:18 {2}--port 5173/m);
+  assert.ok(!/node_modules|dist\/|\.git\/|README|9999|8888|7777/.test(r.stdout));
+  assert.match(r.stdout, /Proposed manito\.json services: client \(5173\), server \(3000\), db \(5432\), cache \(6379\)/);
+  // From elsewhere, paths stay clickable relative to where the user stands.
+  const fromRoot = await runCli(['scan', 'test/fixtures/scan-project'], { env, cwd: ROOT });
+  assert.match(fromRoot.stdout, /^test\/fixtures\/scan-project\/server\/index\.js:8:8 {2}/m);
+});
+
+test('--json gives the same findings as data, and the proposal', async () => {
+  const r = await runCli(['scan', FIXTURE, '--json'], { env });
+  assert.equal(r.code, 0);
+  const body = JSON.parse(r.stdout);
+  assert.equal(body.dir, FIXTURE);
+  assert.deepEqual(body.findings.map((f: { path: string; line: number; column: number }) => `${f.path}:${f.line}:${f.column}`), EXPECTED);
+  assert.deepEqual(body.findings.find((f: { kind: string }) => f.kind === 'listen'), {
+    path: 'server/index.js', line: 8, column: 8, kind: 'listen', port: 3000, match: 'listen(3000',
+    message: 'listen(3000): hard-coded listen port; use process.env.PORT',
+  });
+  assert.deepEqual(body.proposal.services.server, { preferred: [3000, 3001, 3002], kind: 'http', command: 'node index.js', cwd: 'server', conflicts: ['client'] });
+  assert.equal(body.proposal.services.client.cwd, 'web');
+  assert.deepEqual(body.proposal.services.client.dependsOn, ['server']);
+  assert.equal(body.proposal.services.db.kind, 'postgres');
+  assert.equal(body.proposal.services.cache.kind, 'redis');
+  assert.equal(body.written, null);
+});
+
+test('--write creates a manito.json the host accepts; an existing one is kept unless --force', async () => {
+  const dir = fixtureCopy();
+  try {
+    const target = path.join(dir, 'manito.json');
+    const w = await runCli(['scan', dir, '--write'], { env });
+    assert.equal(w.code, 0, w.stderr);
+    assert.match(w.stdout, /✅ Wrote .*manito\.json/);
+    const written = JSON.parse(fs.readFileSync(target, 'utf8'));
+    assert.deepEqual(validateStack(written), []);
+    assert.deepEqual(Object.keys(written.services), ['client', 'server', 'db', 'cache']);
+
+    fs.writeFileSync(target, '{ "services": {} }\n');
+    const refused = await runCli(['scan', dir, '--write'], { env });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /already exists; not overwriting it \(use --force\)/);
+    assert.equal(fs.readFileSync(target, 'utf8'), '{ "services": {} }\n');
+    const forced = await runCli(['scan', dir, '--write', '--force'], { env });
+    assert.equal(forced.code, 0);
+    assert.ok(JSON.parse(fs.readFileSync(target, 'utf8')).services.server);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const missing = await runCli(['scan', '/nonexistent/folder'], { env });
+  assert.equal(missing.code, 1);
+});

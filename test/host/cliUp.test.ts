@@ -1,0 +1,119 @@
+// `manito up` as a user runs it: a real two-service stack (two node http servers, web dependsOn
+// api) gets its ports and env; `manito down` and Ctrl-C each stop it with no process and no lease left.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { descendants, isAlive } from '../../server/launch/processTree';
+import { freePorts, makeWorkspace, type Workspace } from './support/hostProcess';
+import { hostFiles, leases, runCli, startCli, type CliProcess } from './cliSupport';
+
+const API_JS = `require('http').createServer((q, s) => s.end(JSON.stringify({ name: 'api', port: process.env.PORT })))
+  .listen(+process.env.PORT, '127.0.0.1', () => console.log('api ready on ' + process.env.PORT));`;
+const WEB_JS = `require('http').createServer((q, s) => s.end(JSON.stringify({ name: 'web', port: process.env.PORT, api: process.env.API_URL, apiPort: process.env.MANITO_API_PORT, webPort: process.env.MANITO_WEB_PORT })))
+  .listen(+process.env.PORT, '127.0.0.1', () => console.log('web ready on ' + process.env.PORT));`;
+
+let ws: Workspace | undefined;
+let up: CliProcess | undefined;
+afterEach(async () => {
+  if (up && up.child.exitCode === null && up.child.signalCode === null) {
+    up.child.kill('SIGTERM');
+    await up.exit;
+  }
+  ws?.cleanup();
+  up = undefined;
+  ws = undefined;
+});
+
+async function stackWorkspace(): Promise<{ ws: Workspace; hostPort: number; apiPort: number; webPort: number }> {
+  const [hostPort, apiPort, webPort] = await freePorts(3);
+  const w = makeWorkspace({
+    host: { ports: [hostPort!] },
+    services: {
+      // web is listed first: the start order comes from dependsOn, not from the file.
+      web: { preferred: [webPort!], command: 'node web.js', dependsOn: ['api'], env: { API_URL: 'http://localhost:${ports.api}' }, kind: 'http' },
+      api: { preferred: [apiPort!], command: 'node api.js', kind: 'http', health: { type: 'http', path: '/', intervalMs: 200 } },
+    },
+  });
+  fs.writeFileSync(path.join(w.dir, 'api.js'), API_JS);
+  fs.writeFileSync(path.join(w.dir, 'web.js'), WEB_JS);
+  return { ws: w, hostPort: hostPort!, apiPort: apiPort!, webPort: webPort! };
+}
+
+async function getJson(port: number): Promise<Record<string, string>> {
+  return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as Record<string, string>;
+}
+
+/** pids of the stack: every shell `up` started and their descendants. */
+function stackPids(upPid: number): number[] {
+  return descendants(upPid);
+}
+
+test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; prefixed output; down leaves nothing behind', async () => {
+  const s = await stackWorkspace();
+  ws = s.ws;
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/web\s+\| web ready on \d+/);
+  const out = up.output();
+  assert.match(out, new RegExp(`^api    \\| api ready on ${s.apiPort}$`, 'm'));
+  assert.match(out, /^manito \| Started api \(process, pid \d+\): node api\.js$/m);
+  assert.ok(out.indexOf('| api ready') < out.indexOf('Started web'), 'web starts after api is up');
+  assert.match(out, /Waiting for api to be healthy before starting web/);
+  assert.ok(!out.includes('\x1b['), 'no colour when not a TTY');
+  assert.deepEqual(await getJson(s.webPort), { name: 'web', port: String(s.webPort), api: `http://localhost:${s.apiPort}`, apiPort: String(s.apiPort), webPort: String(s.webPort) });
+  assert.deepEqual(await getJson(s.apiPort), { name: 'api', port: String(s.apiPort) });
+
+  const status = await runCli(['status', ws.dir], { env: ws.env });
+  assert.match(status.stdout, new RegExp(`^✅ Manito host detected on port ${s.hostPort}$`, 'm'));
+  assert.match(status.stdout, new RegExp(`^\\s+api\\s+${s.apiPort}\\s+preferred\\s+healthy$`, 'm'));
+  assert.ok(leases(ws.stateDir).length >= 2, 'leases held while up runs');
+
+  const pids = stackPids(up.child.pid!);
+  assert.ok(pids.length >= 4, `two shells and two servers under up, got ${pids}`);
+  const down = await runCli(['down', ws.dir], { env: ws.env });
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(down.stdout.trim(), '✅ Stopped web, api.');
+  assert.equal(await up.exit, 0);
+  for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} survived`);
+  assert.deepEqual(leases(ws.stateDir), []);
+  assert.deepEqual(hostFiles(ws.stateDir), []);
+  await assert.rejects(fetch(`http://127.0.0.1:${s.webPort}/`));
+  // Nothing left to stop.
+  const again = await runCli(['down', ws.dir], { env: ws.env });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /No running Manito host serves/);
+});
+
+test('Ctrl-C (SIGINT) stops the whole stack, releases every lease and exits 0', async () => {
+  const s = await stackWorkspace();
+  ws = s.ws;
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/web\s+\| web ready on \d+/);
+  const pids = stackPids(up.child.pid!);
+  up.child.kill('SIGINT');
+  assert.equal(await up.exit, 0);
+  assert.match(up.output(), /received SIGINT; stopping the stack/);
+  for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} survived`);
+  assert.deepEqual(leases(ws.stateDir), []);
+  assert.deepEqual(hostFiles(ws.stateDir), []);
+});
+
+test('SIGTERM while web waits for a dependency that never becomes healthy: the start is cancelled, nothing is left', async () => {
+  const [hostPort, apiPort, webPort] = await freePorts(3);
+  ws = makeWorkspace({
+    host: { ports: [hostPort!] },
+    services: {
+      api: { preferred: [apiPort!], command: 'sleep 30', kind: 'http', health: { type: 'http', path: '/', intervalMs: 100, timeoutMs: 100 } },
+      web: { preferred: [webPort!], command: 'sleep 30', dependsOn: ['api'] },
+    },
+  });
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/Waiting for api/);
+  const pids = stackPids(up.child.pid!);
+  up.child.kill('SIGTERM');
+  assert.equal(await up.exit, 0);
+  assert.ok(!up.output().includes('Started web'), 'web never started');
+  for (const pid of pids) assert.equal(isAlive(pid), false);
+  assert.deepEqual(leases(ws.stateDir), []);
+  assert.deepEqual(hostFiles(ws.stateDir), []);
+});

@@ -1,0 +1,118 @@
+// Many Manito hosts at once: real node processes allocate the same stack at the same moment,
+// round after round, and never receive the same port; a host killed with SIGKILL loses its leases
+// to the next allocation because its pid is dead.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { StackConfig } from '../../protocol/config';
+import { LeaseRegistry } from '../../server/engine/leaseRegistry';
+import { freeRange } from '../unit/engine/engineTestKit';
+
+const WORKERS = 8;
+const ROUNDS = 10;
+const worker = path.join(__dirname, '..', 'unit', 'engine', 'fixtures', 'leaseWorker.ts');
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-leases-'));
+const leases = () => new LeaseRegistry({ file: path.join(stateDir, 'leases.json') }).read();
+
+interface Worker {
+  child: ChildProcess;
+  next(): Promise<any>;
+}
+
+function start(): Promise<Worker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', worker], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, MANITO_STATE_DIR: stateDir },
+  });
+  const inbox: any[] = [];
+  const waiting: Array<(m: any) => void> = [];
+  child.on('message', (m: any) => {
+    if (m.type === 'error') throw new Error(`worker ${child.pid}: ${m.message}`);
+    const w = waiting.shift();
+    if (w) w(m); else inbox.push(m);
+  });
+  const next = () => new Promise<any>((resolve) => { const m = inbox.shift(); if (m) resolve(m); else waiting.push(resolve); });
+  return next().then(() => ({ child, next }));
+}
+
+async function kill(w: Worker): Promise<void> {
+  const exited = new Promise((r) => w.child.once('exit', r));
+  w.child.kill('SIGKILL');
+  await exited; // reaped: no zombie keeps the pid looking alive
+}
+
+let workers: Worker[] = [];
+let stack: StackConfig;
+before(async () => {
+  const B = await freeRange(60);
+  stack = {
+    services: {
+      server: { preferred: [B, B + 1, B + 2], conflicts: ['client'] },
+      client: { preferred: [B + 10, B + 11, B + 12], conflicts: ['server'] },
+      websocket: { inheritFrom: 'server' },
+      database: { preferred: [B + 20, B + 21, B + 22] },
+      redis: { preferred: [B + 30, B + 31, B + 32] },
+      monitoring: { preferred: [B + 40, B + 41, B + 42] },
+    },
+  };
+  workers = await Promise.all(Array.from({ length: WORKERS }, start));
+});
+after(async () => {
+  for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) await kill(w);
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function allocate(group: Worker[]): Promise<Array<{ pid: number; ports: Record<string, number> }>> {
+  const at = Date.now() + 150;
+  for (const w of group) w.child.send({ type: 'allocate', stack, at });
+  return Promise.all(group.map((w) => w.next()));
+}
+
+async function release(group: Worker[]): Promise<void> {
+  for (const w of group) w.child.send({ type: 'release' });
+  await Promise.all(group.map((w) => w.next()));
+}
+
+test(`${WORKERS} hosts allocating the same stack at the same moment, ${ROUNDS} rounds: no duplicate port`, { timeout: 120_000 }, async () => {
+  let handed = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const results = await allocate(workers);
+    const seen = new Map<number, string>();
+    for (const r of results) {
+      assert.equal(r.ports.websocket, r.ports.server);
+      for (const [service, port] of Object.entries(r.ports)) {
+        if (service === 'websocket') continue;
+        const who = `${r.pid}:${service}`;
+        assert.ok(!seen.has(port), `round ${round}: ${port} given to ${seen.get(port)} and ${who}`);
+        seen.set(port, who);
+      }
+    }
+    handed += seen.size;
+    assert.equal(seen.size, WORKERS * 5);
+    assert.equal(leases().length, WORKERS * 6);
+    await release(workers);
+  }
+  assert.equal(handed, ROUNDS * WORKERS * 5);
+  assert.deepEqual(leases(), []);
+});
+
+test('a host killed with SIGKILL frees its leases for the next allocation', { timeout: 60_000 }, async () => {
+  const [victim, heir, ...rest] = workers;
+  const [first] = await allocate([victim]);
+  for (const [name, s] of Object.entries(stack.services)) assert.equal(first.ports[name], s.preferred?.[0] ?? first.ports.server, name);
+  assert.equal(leases().filter((l) => l.pid === first.pid).length, 6);
+  // While the victim lives, a second host is kept off its ports.
+  const [blocked] = await allocate([heir]);
+  assert.notEqual(blocked.ports.server, first.ports.server);
+  await release([heir]);
+
+  await kill(victim);
+  workers = [heir, ...rest];
+  const [next] = await allocate([heir]);
+  assert.deepEqual(next.ports, first.ports, 'the dead host\'s ports go to the next allocation');
+  assert.equal(leases().filter((l) => l.pid === first.pid).length, 0, 'its leases were reclaimed');
+  await release([heir]);
+});

@@ -1,0 +1,168 @@
+// The built host over stdio JSON-RPC, as the extension talks to it: initialize with
+// HostInitOptions, the custom requests, pushed notifications, manito.json diagnostics with line
+// and column while the last good config keeps being served, terminals launched through the client,
+// and a clean shutdown that removes the discovery file.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import {
+  EventOccurred, GetHealth, GetPorts, GetSnapshot, HostStatus, KillTerminal, LaunchTerminal, SnapshotChanged, StartService, StopService,
+  TerminalExited, type HostInitOptions, type HostStatusParams,
+} from '../../protocol/lsp';
+import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
+import { exitOf, freePorts, getJson, makeWorkspace, spawnLsp, type LspHost, type Workspace } from './support/hostProcess';
+
+let ws: Workspace;
+let lsp: LspHost;
+let p: number[];
+const diagnostics: PublishDiagnosticsParams[] = [];
+const snapshots: StackSnapshot[] = [];
+const statuses: HostStatusParams[] = [];
+const events: ManitoEvent[] = [];
+const terminals = new Map<string, ChildProcess>();
+const waiters: Array<() => void> = [];
+const notify = () => { for (const w of waiters.splice(0)) w(); };
+
+function findLast<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i])) return xs[i];
+  return undefined;
+}
+
+function next<T>(pick: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\nhost stderr:\n${lsp.stderr()}`)), timeoutMs);
+    const check = () => {
+      const v = pick();
+      if (v !== undefined) {
+        clearTimeout(timer);
+        resolve(v);
+      } else waiters.push(check);
+    };
+    check();
+  });
+}
+
+const goodConfig = () => ({
+  host: { ports: [p[5]] },
+  services: {
+    api: {
+      preferred: [p[0]], kind: 'http' as const,
+      command: `node -e "require('http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1')"`,
+      health: { type: 'http' as const, path: '/', expectStatus: 200, intervalMs: 200 },
+    },
+    worker: { preferred: [p[1]], kind: 'tcp' as const, dependsOn: ['api'] },
+  },
+});
+
+before(async () => {
+  p = await freePorts(6);
+  ws = makeWorkspace(goodConfig());
+  lsp = spawnLsp(ws);
+  const c = lsp.connection;
+  c.onNotification(PublishDiagnosticsNotification.type, (d) => { diagnostics.push(d); notify(); });
+  c.onNotification(SnapshotChanged.type, (s) => { snapshots.push(s); notify(); });
+  c.onNotification(HostStatus.type, (s) => { statuses.push(s); notify(); });
+  c.onNotification(EventOccurred.type, (e) => { events.push(e); notify(); });
+  c.onNotification('window/logMessage', () => undefined);
+  // Play the extension's part: run the command in a "terminal" (a child process here).
+  c.onRequest(LaunchTerminal.type, (params) => {
+    const child = spawn(params.command, { shell: true, cwd: params.cwd, env: { ...process.env, ...params.env }, stdio: 'ignore', detached: true });
+    terminals.set(params.service, child);
+    child.on('exit', (code) => void c.sendNotification(TerminalExited.type, { service: params.service, ...(code !== null ? { exitCode: code } : {}) }));
+    return { pid: child.pid ?? null };
+  });
+  c.onRequest(KillTerminal.type, (params) => { terminals.get(params.service)?.kill('SIGKILL'); });
+  const init: HostInitOptions = { workspace: ws.dir, trusted: true };
+  const result = await c.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: init });
+  assert.equal(result.serverInfo?.name, 'Manito');
+  await c.sendNotification('initialized', {});
+});
+
+after(async () => {
+  for (const t of terminals.values()) if (t.exitCode === null) try { process.kill(-t.pid!, 'SIGKILL'); } catch { /* gone */ }
+  await lsp?.close();
+  ws?.cleanup();
+});
+
+test('GetPorts and GetHealth answer the same bodies as the HTTP API', async () => {
+  const ports = await lsp.connection.sendRequest(GetPorts.type);
+  assert.deepEqual(ports, {
+    success: true,
+    data: { api: p[0], worker: p[1], environment: 'development', urls: { api: `http://localhost:${p[0]}`, worker: `tcp://localhost:${p[1]}` } },
+  });
+  const snap = await lsp.connection.sendRequest(GetSnapshot.type);
+  assert.equal(snap.host.port, p[5]);
+  assert.equal(snap.host.trusted, true);
+  const http = await getJson(`${snap.host.url}/api/ports`);
+  assert.deepEqual(http.body, ports);
+  const health = await lsp.connection.sendRequest(GetHealth.type);
+  assert.equal(health.service, 'Manito');
+  assert.deepEqual(Object.keys(health.services!).sort(), ['api', 'websocket', 'worker']);
+  // No diagnostics for a valid file (an empty list clears any).
+  const d = await next(() => diagnostics.find((x) => x.uri.endsWith('/manito.json')), 'initial diagnostics');
+  assert.deepEqual(d.diagnostics, []);
+});
+
+test('StartService launches a terminal through the client; the service becomes healthy; StopService stops it', async () => {
+  const started = await lsp.connection.sendRequest(StartService.type, { service: 'api' });
+  assert.equal(started.ok, true, started.message);
+  assert.ok(terminals.has('api'));
+  const healthy = await next(() => findLast(snapshots, (s: StackSnapshot) => s.services.find((x) => x.name === 'api')?.health === 'healthy'), 'api healthy');
+  const api = healthy.services.find((x) => x.name === 'api')!;
+  assert.equal(api.runner, 'terminal');
+  assert.equal(api.pid, terminals.get('api')!.pid);
+  assert.ok(events.some((e) => e.type === 'started' && e.service === 'api'));
+  assert.ok(events.some((e) => e.type === 'health' && e.service === 'api' && e.to === 'healthy'));
+  assert.ok(statuses.length > 0);
+  const stopped = await lsp.connection.sendRequest(StopService.type, { service: 'api' });
+  assert.equal(stopped.ok, true, stopped.message);
+  await next(() => findLast(snapshots, (s: StackSnapshot) => s.services.find((x) => x.name === 'api')?.health === 'stopped' && s.services.find((x) => x.name === 'api')?.runner === null), 'api stopped');
+});
+
+test('a syntax error is a diagnostic with line and column; the last good config is still served', async () => {
+  const before = diagnostics.length;
+  const text = JSON.stringify(goodConfig(), null, 2).replace('"preferred": [\n        ' + p[1], '"preferred": [\n        ' + p[1] + ',,');
+  fs.writeFileSync(path.join(ws.dir, 'manito.json'), `// comments are fine\n${text}`);
+  const d = await next(() => diagnostics.slice(before).find((x) => x.diagnostics.length > 0), 'syntax diagnostics');
+  const lines = fs.readFileSync(path.join(ws.dir, 'manito.json'), 'utf8').split('\n');
+  const badLine = lines.findIndex((l) => l.includes(',,'));
+  assert.equal(d.diagnostics[0].range.start.line, badLine);
+  assert.equal(d.diagnostics[0].range.start.character, lines[badLine].indexOf(',,') + 1);
+  assert.match(d.diagnostics[0].message, /Syntax error/);
+  const snap = await lsp.connection.sendRequest(GetSnapshot.type);
+  assert.equal(snap.configErrors.length, 1);
+  assert.equal(snap.configErrors[0].line, badLine + 1);
+  assert.equal(snap.configErrors[0].column, lines[badLine].indexOf(',,') + 2);
+  assert.deepEqual(snap.services.map((s) => s.name), ['api', 'worker']);
+  assert.equal((await lsp.connection.sendRequest(GetPorts.type)).data.api, p[0]);
+  await next(() => statuses.find((s) => s.health === 'warning' && /manito\.json has 1 error/.test(s.message)), 'warning status');
+});
+
+test('a dependsOn cycle points at the offending value; fixing the file clears the diagnostics', async () => {
+  const before = diagnostics.length;
+  const cyclic = goodConfig();
+  (cyclic.services.api as { dependsOn?: string[] }).dependsOn = ['worker'];
+  ws.writeConfig(cyclic);
+  const d = await next(() => diagnostics.slice(before).find((x) => x.diagnostics.some((y) => /cycle/.test(y.message))), 'cycle diagnostics');
+  const lines = fs.readFileSync(path.join(ws.dir, 'manito.json'), 'utf8').split('\n');
+  const diag = d.diagnostics.find((y) => /cycle/.test(y.message))!;
+  assert.match(lines[diag.range.start.line], /dependsOn|"worker"|"api"/);
+  assert.equal((await lsp.connection.sendRequest(GetPorts.type)).data.api, p[0]);
+  const n = diagnostics.length;
+  ws.writeConfig({ ...goodConfig(), environment: 'fixed' });
+  const cleared = await next(() => diagnostics.slice(n).find((x) => x.diagnostics.length === 0), 'cleared diagnostics');
+  assert.deepEqual(cleared.diagnostics, []);
+  await next(() => findLast(snapshots, (s: StackSnapshot) => s.environment === 'fixed' && s.configErrors.length === 0), 'fixed snapshot');
+});
+
+test('shutdown + exit: the host stops and removes its discovery file', async () => {
+  const file = path.join(ws.stateDir, 'hosts', `${lsp.child.pid}.json`);
+  assert.ok(fs.existsSync(file));
+  await lsp.connection.sendRequest(ShutdownRequest.type);
+  assert.equal(fs.existsSync(file), false);
+  await lsp.connection.sendNotification(ExitNotification.type);
+  assert.equal(await exitOf(lsp.child), 0);
+});

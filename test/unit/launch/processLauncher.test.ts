@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ProcessLauncher } from '../../../server/launch/processLauncher';
+import { descendants, isAlive } from '../../../server/launch/processTree';
+import { freePort, get, nodeServerCommand, until } from './helpers';
+
+test('a real node server launched through sh answers on its PORT, output prefixed; stop kills the whole tree', async (t) => {
+  const port = await freePort();
+  const lines: string[] = [];
+  const launcher = new ProcessLauncher({ write: (l) => lines.push(l), color: false });
+  const launched = await launcher.launch({ service: 'api', name: 'api', command: nodeServerCommand(), cwd: process.cwd(), env: { PORT: String(port), NAME: 'api' } });
+  t.after(() => launched.stop());
+  assert.ok(launched.pid && launched.pid > 0);
+  const res = await until(() => get(port), 10_000, 'server answers');
+  assert.equal(res.body.trim(), `api ${port}`);
+  await until(() => lines.includes(`api | listening on ${port}\n`), 5000, 'prefixed line');
+  const tree = [launched.pid!, ...descendants(launched.pid!)];
+  assert.ok(tree.length >= 1);
+  let exitInfo: unknown;
+  launched.onExit((info) => { exitInfo = info; });
+  await launched.stop();
+  assert.equal(launched.exited, true);
+  assert.ok(exitInfo);
+  for (const pid of tree) assert.equal(isAlive(pid), false, `pid ${pid} still alive`);
+  await assert.rejects(get(port));
+});
+
+test('stop kills grandchildren in the background and a child that ignores SIGTERM (SIGKILL after the grace time)', async (t) => {
+  const launcher = new ProcessLauncher({ write: () => {}, color: false, graceMs: 300 });
+  const stubborn = `${JSON.stringify(process.execPath)} -e "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('up')"`;
+  const launched = await launcher.launch({ service: 'tree', name: 'tree', command: `sleep 60 & ${stubborn} & wait`, cwd: process.cwd(), env: {} });
+  t.after(() => launched.stop());
+  const tree = await until(() => { const d = descendants(launched.pid!); return d.length >= 2 ? d : undefined; }, 5000, 'two descendants');
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  await launched.stop();
+  for (const pid of [launched.pid!, ...tree]) assert.equal(isAlive(pid), false, `pid ${pid} still alive`);
+  assert.ok(Date.now() - started >= 250, 'waited the grace time before SIGKILL');
+});
+
+test('a service that exits on its own reports its exit code, and its leftovers are cleaned', async () => {
+  const lines: string[] = [];
+  const launcher = new ProcessLauncher({ write: (l) => lines.push(l), color: true });
+  const launched = await launcher.launch({ service: 'job', name: 'job', command: 'echo partial-no-newline >&2; printf tail; exit 3', cwd: process.cwd(), env: {} });
+  const info = await new Promise<{ code: number | null }>((resolve) => launched.onExit(resolve));
+  assert.equal(info.code, 3);
+  await until(() => lines.length >= 2, 2000, 'both lines');
+  assert.ok(lines.some((l) => l.includes('partial-no-newline') && l.startsWith('\x1b[')), 'coloured prefix when asked');
+  assert.ok(lines.some((l) => l.endsWith('tail\n')), 'an unterminated last line is still printed');
+});

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StackConfig } from '../../../protocol/config';
+import type { Assignment } from '../../../server/engine/engineApi';
+import type { LaunchSpec } from '../../../server/launch/launchEnv';
+import type { LaunchedService, Launcher } from '../../../server/launch/launcher';
+import { ProcessLauncher } from '../../../server/launch/processLauncher';
+import { descendants, isAlive } from '../../../server/launch/processTree';
+import { dependencyOrder, StackRunner, UNTRUSTED_MESSAGE, type RunnerEvent } from '../../../server/launch/stackRunner';
+import { freePort, get, nodeServerCommand, until } from './helpers';
+
+/** The engine surface StackRunner uses, over fixed assignments. */
+function engineOf(ports: Record<string, number>) {
+  const running = new Map<string, boolean>();
+  const all = new Map<string, Assignment>(Object.entries(ports).map(([service, port]) => [service, { service, port, reason: 'preferred', explanation: '' }]));
+  return { running, get: (s: string) => all.get(s), all: () => all, setRunning: (s: string, r: boolean) => { running.set(s, r); } };
+}
+
+/** Real HTTP probe, as the health monitor would do it. */
+function httpHealthy(ports: Record<string, number>) {
+  return async (service: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try { if ((await get(ports[service]!)).status === 200) return true; } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
+  };
+}
+
+test('dependencyOrder: dependencies first; a cycle and an unknown dependency are clear errors', () => {
+  const stack: StackConfig = { services: { web: { dependsOn: ['api'] }, api: { dependsOn: ['db'] }, db: {}, other: {} } };
+  assert.deepEqual(dependencyOrder(stack), ['db', 'api', 'web', 'other']);
+  assert.deepEqual(dependencyOrder(stack, ['api']), ['db', 'api']);
+  assert.throws(() => dependencyOrder({ services: { a: { dependsOn: ['b'] }, b: { dependsOn: ['c'] }, c: { dependsOn: ['a'] } } }), /cycle: a -> b -> c -> a/);
+  assert.throws(() => dependencyOrder({ services: { a: { dependsOn: ['ghost'] } } }), /service "a" depends on unknown service "ghost"/);
+});
+
+test('startStack: real servers in dependsOn order, each after its dependency is healthy; stopStack leaves no process', async (t) => {
+  const ports = { api: await freePort(), web: await freePort(), redis: await freePort() };
+  const stack: StackConfig = {
+    services: {
+      web: { command: nodeServerCommand(), dependsOn: ['api'], env: { NAME: 'web', UPSTREAM: 'http://localhost:${ports.api}' } },
+      api: { command: nodeServerCommand(), env: { NAME: 'api' } },
+      redis: {},
+    },
+  };
+  const engine = engineOf(ports);
+  const order: string[] = [];
+  const healthChecks: string[] = [];
+  const events: RunnerEvent[] = [];
+  const waitHealthy = httpHealthy(ports);
+  const runner = new StackRunner({
+    workspace: process.cwd(), launcher: new ProcessLauncher({ write: () => {}, color: false }), engine,
+    config: () => stack, trusted: () => true,
+    waitHealthy: async (s, t) => { healthChecks.push(s); return waitHealthy(s, t); },
+  });
+  t.after(() => runner.stopStack());
+  runner.on((e) => { events.push(e); if (e.type === 'started') order.push(e.service); });
+  const result = await runner.startStack();
+  assert.equal(result.ok, true, result.message);
+  assert.equal(result.message, 'Started api, web. Skipped redis (no command).');
+  assert.deepEqual(order, ['api', 'web']);
+  assert.deepEqual(healthChecks, ['api']);
+  assert.equal((await until(() => get(ports.web), 10_000, 'web answers')).body, `web ${ports.web} http://localhost:${ports.api}`);
+  assert.equal(engine.running.get('api'), true);
+  assert.equal(runner.runnerOf('web'), 'process');
+
+  const again = await runner.startStack();
+  assert.match(again.message, /Skipped api \(already running\), web \(already running\), redis \(no command\)/);
+
+  const pids = ['api', 'web'].flatMap((s) => { const pid = runner.pidOf(s)!; return [pid, ...descendants(pid)]; });
+  const stopped = await runner.stopStack();
+  assert.equal(stopped.message, 'Stopped web, api.');
+  for (const pid of pids) assert.equal(isAlive(pid), false);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(engine.running.get('api'), false);
+  assert.deepEqual(events.filter((e) => e.type === 'stopped').map((e) => e.service).sort(), ['api', 'web']);
+  assert.deepEqual(runner.running(), []);
+});
+
+/** Records specs instead of running them: for the checks where no process needs to run. */
+class RecordingLauncher implements Launcher {
+  readonly runner = 'process' as const;
+  specs: LaunchSpec[] = [];
+  async launch(spec: LaunchSpec): Promise<LaunchedService> {
+    this.specs.push(spec);
+    return { service: spec.service, pid: null, runner: 'process', exited: false, stop: async () => {}, onExit: () => () => {} };
+  }
+}
+
+test('untrusted workspace: no command runs, and the message says why', async () => {
+  const launcher = new RecordingLauncher();
+  const runner = new StackRunner({
+    workspace: '/ws', launcher, engine: engineOf({ a: 1 }), config: () => ({ services: { a: { command: 'true' } } }),
+    trusted: () => false, waitHealthy: async () => true,
+  });
+  for (const result of [await runner.startStack(), await runner.startService('a'), await runner.restartService('a')]) {
+    assert.deepEqual(result, { ok: false, message: UNTRUSTED_MESSAGE });
+  }
+  assert.equal(launcher.specs.length, 0);
+});
+
+test('detected services are not started twice; startService starts missing dependencies; unhealthy dependency stops the chain', async () => {
+  const launcher = new RecordingLauncher();
+  let healthy = true;
+  const runner = new StackRunner({
+    workspace: '/ws', launcher, engine: engineOf({ client: 5173, server: 3001, db: 5432 }),
+    config: () => ({ services: { client: { command: 'vite', dependsOn: ['server'] }, server: { command: 'node s', dependsOn: ['db'] }, db: { command: 'pg' } } }),
+    trusted: () => true, waitHealthy: async () => healthy, isDetected: (s) => s === 'db', healthTimeoutMs: 10,
+  });
+  const r = await runner.startService('client');
+  assert.equal(r.message, 'Started server, client. Skipped db (already running).');
+  assert.deepEqual(launcher.specs.map((s) => s.service), ['server', 'client']);
+  assert.equal(launcher.specs[1]!.env.MANITO_SERVER_PORT, '3001');
+  await runner.stopStack();
+  healthy = false;
+  const failed = await runner.startStack();
+  assert.equal(failed.ok, false);
+  assert.match(failed.message, /server not started: its dependency db did not become healthy/);
+  assert.deepEqual((await runner.startService('nope')), { ok: false, message: 'Unknown service "nope".' });
+  const cyc = new StackRunner({ workspace: '/ws', launcher, engine: engineOf({}), config: () => ({ services: { a: { command: 'x', dependsOn: ['a'] } } }), trusted: () => true, waitHealthy: async () => true });
+  assert.deepEqual(await cyc.startStack(), { ok: false, message: 'dependsOn has a cycle: a -> a' });
+});
