@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { listListeningSockets } from '../server/detect/listeningSockets';
+import { listeningSockets } from '../server/proc/tcpTable';
 
 const ROOT = path.resolve(__dirname, '..');
 const HOST_JS = path.join(ROOT, 'dist', 'host.js');
@@ -104,7 +104,7 @@ async function scanBench(): Promise<void> {
   let count = 0;
   for (let i = 0; i < rounds; i++) {
     let t = performance.now();
-    const sockets = listListeningSockets();
+    const sockets = listeningSockets();
     proc.push(performance.now() - t);
     const ports = [...new Set(sockets.map((s) => s.port))];
     count = ports.length;

@@ -1,6 +1,8 @@
 // Minimal HTTP against a Manito host on loopback, with a hard timeout. node:http, not fetch: the
 // CLI starts faster without loading undici, and `manito status` is run often.
 import * as http from 'node:http';
+import { API_STACK_PREFIX, TOKEN_HEADER, type ErrorResponse, type StackAction } from '../protocol/http';
+import type { ActionResult } from '../protocol/lsp';
 
 export interface HttpResult {
   status: number;
@@ -25,4 +27,22 @@ export async function getJson<T>(url: string, timeoutMs = 2000): Promise<T> {
   const res = await request(url, { timeoutMs });
   if (res.status !== 200) throw new Error(`${url} answered HTTP ${res.status}`);
   return JSON.parse(res.body) as T;
+}
+
+/** POST /api/stack/<action> with the host's token; the host's answer as an ActionResult. */
+export async function postStackAction(record: { port: number; pid: number; token: string }, action: StackAction, timeoutMs: number): Promise<ActionResult> {
+  let res: HttpResult;
+  try {
+    res = await request(`http://127.0.0.1:${record.port}${API_STACK_PREFIX}${action}`, {
+      method: 'POST', timeoutMs, body: '{}', headers: { [TOKEN_HEADER]: record.token, 'content-type': 'application/json' },
+    });
+  } catch (error) {
+    return { ok: false, message: `The host (pid ${record.pid}, port ${record.port}) did not answer: ${(error as Error).message}` };
+  }
+  try {
+    const body = JSON.parse(res.body) as { success: true; data: ActionResult } | ErrorResponse;
+    return body.success ? body.data : { ok: false, message: body.error };
+  } catch {
+    return { ok: false, message: `The host answered HTTP ${res.status} with a body that is not JSON.` };
+  }
 }

@@ -34,7 +34,23 @@ export class ConfigErrorItem extends vscode.TreeItem {
   }
 }
 
-export type ManitoTreeItem = ServiceItem | ConfigErrorItem;
+/** Shown above the default stack's services: where they come from and how to make them yours. */
+export class DefaultStackItem extends vscode.TreeItem {
+  constructor() {
+    super('Embedded default stack', vscode.TreeItemCollapsibleState.None);
+    this.id = 'default-stack';
+    this.description = 'no manito.json: create one';
+    this.iconPath = new vscode.ThemeIcon('info');
+    this.tooltip = new vscode.MarkdownString(
+      'This workspace has no `manito.json`, so Manito allocates and watches the seed\'s six services. '
+      + 'Click to write a `manito.json` from them, then add the commands that start your services.',
+    );
+    this.contextValue = 'defaultStack';
+    this.command = { command: 'manito.createConfig', title: 'Create Config' };
+  }
+}
+
+export type ManitoTreeItem = ServiceItem | ConfigErrorItem | DefaultStackItem;
 
 export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeItem>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ManitoTreeItem | undefined>();
@@ -59,9 +75,10 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
   getChildren(element?: ManitoTreeItem): ManitoTreeItem[] {
     if (element) return [];
     const snapshot = this.controller.snapshot;
-    // No manito.json: the tree stays empty so the welcome view (Create Config) shows.
-    if (!snapshot || snapshot.configSource === 'default') return [];
+    if (!snapshot) return [];
     return [
+      // Without a manito.json the default stack is still served: show it, and say how to own it.
+      ...(snapshot.configSource === 'default' ? [new DefaultStackItem()] : []),
       ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json')),
       ...snapshot.services.map((s) => new ServiceItem(s)),
     ];

@@ -19,6 +19,9 @@ export const SERVICE_NAME = 'Manito';
 export type ServiceAction = 'start' | 'stop' | 'restart';
 export type StackAction = 'start' | 'stop';
 
+/** The keys of `/api/ports` data that are not services: no service may be named like them. */
+export const PORTS_DATA_KEYS: readonly string[] = ['environment', 'urls'];
+
 /** `data` maps each service to its port, next to `environment` and `urls`. */
 export type PortsData = { environment: string; urls: Record<string, string> } & Record<string, number | string | Record<string, string>>;
 

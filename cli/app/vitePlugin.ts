@@ -1,7 +1,7 @@
 // Vite plugin: the dev server takes the client's allocated port (strictPort, so Vite never
 // silently moves) and proxies the API and WebSocket paths to the server's allocated port.
 import type { Plugin, ProxyOptions } from 'vite' with { 'resolution-mode': 'import' };
-import { createPortConfig, VITE_PORTS_PATH, type PortConfigOptions } from './portsClient';
+import { createPortConfig, VITE_PORTS_PATH, type PortConfigOptions } from './portConfig';
 
 export interface ManitoViteOptions extends Omit<PortConfigOptions, 'service'> {
   /** The service this dev server is. Default `client`. */

@@ -1,7 +1,9 @@
 // `manito status`: find the running host and show each service's port, reason and health.
-import type { ServiceHealthEntry } from '../../protocol/http';
+import { API_SNAPSHOT_PATH, type ServiceHealthEntry } from '../../protocol/http';
+import type { StackSnapshot } from '../../protocol/model';
 import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom } from '../findHost';
+import { getJson } from '../http';
 import { EXIT_FAILED, EXIT_OK, table } from '../output';
 import { stateDir } from '../../protocol/discovery';
 
@@ -33,11 +35,19 @@ export const status: CliCommand = {
       return EXIT_FAILED;
     }
     const services = host.health.services ?? {};
+    // The snapshot explains every port ("3000 is held by pid 1234 (vite), assigned 3001"); a host
+    // that does not serve it (the seed's) still gets the health table.
+    const snapshot = await getJson<{ data: StackSnapshot }>(`${host.url}${API_SNAPSHOT_PATH}`, timeoutMs ?? 1000).then((b) => b.data, () => undefined);
+    const views = new Map((snapshot?.services ?? []).map((v) => [v.name, v]));
     if (ctx.values.json) {
+      const detailed = Object.fromEntries(Object.entries(services).map(([name, entry]) => {
+        const view = views.get(name);
+        return [name, view ? { ...entry, explanation: view.explanation, url: view.url, runner: view.runner, pid: view.pid, ...(view.error ? { error: view.error } : {}) } : entry];
+      }));
       ctx.out(JSON.stringify({
         found: true,
         host: { port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version },
-        services,
+        services: detailed,
       }, null, 2));
       return EXIT_OK;
     }
@@ -58,6 +68,13 @@ export const status: CliCommand = {
       return health === 'healthy' ? s.green(cell) : health === 'unhealthy' ? s.red(cell) : health === 'starting' ? s.yellow(cell) : s.dim(cell);
     });
     for (const line of lines) ctx.out(`   ${line}`);
+    for (const name of names) {
+      const view = views.get(name);
+      if (view?.error) ctx.out(`   ${s.red(`${name}: ${view.error}`)}`);
+      // Only what a person needs to read: moves and skipped ports, not "5173 is client's first preferred port".
+      else if (view?.explanation && view.reason !== 'inherited' && !/first preferred port$/.test(view.explanation)) ctx.out(s.dim(`   ${name}: ${view.explanation}`));
+    }
+    for (const problem of snapshot?.configErrors ?? []) ctx.out(s.yellow(`   ${snapshot!.configPath ?? 'manito.json'}:${problem.line}:${problem.column}  ${problem.message}`));
     return EXIT_OK;
   },
 };

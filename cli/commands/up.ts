@@ -2,13 +2,12 @@
 // starts every service in dependsOn order with the env terminals get, and on Ctrl-C, SIGTERM or
 // `manito down` stops the whole stack and the host, leaving no process and no lease behind.
 import * as path from 'node:path';
-import { API_STACK_PREFIX, TOKEN_HEADER } from '../../protocol/http';
 import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
 import { ProcessLauncher } from '../../server/launch/processLauncher';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
-import { request } from '../http';
-import { EXIT_FAILED, EXIT_OK } from '../output';
+import { postStackAction } from '../http';
+import { EXIT_FAILED, EXIT_OK, useColour } from '../output';
 
 export const up: CliCommand = {
   name: 'up',
@@ -35,17 +34,14 @@ export const up: CliCommand = {
     const existing = findHostForWorkspace(workspace, ctx.env);
     if (existing) {
       ctx.out(`A Manito host (pid ${existing.pid}, port ${existing.port}) already serves ${workspace}; asking it to start the stack.`);
-      const res = await request(`http://127.0.0.1:${existing.port}${API_STACK_PREFIX}start`, {
-        method: 'POST', timeoutMs: 120_000, body: '{}', headers: { [TOKEN_HEADER]: existing.token, 'content-type': 'application/json' },
-      });
-      const body = JSON.parse(res.body) as { success: boolean; data?: { message: string }; error?: string };
-      if (body.success) ctx.out(`✅ ${body.data?.message ?? 'started'}`);
-      else ctx.err(`${ctx.errStyle.red('✖')} ${body.error}`);
-      return body.success ? EXIT_OK : EXIT_FAILED;
+      const result = await postStackAction(existing, 'start', 120_000);
+      if (result.ok) ctx.out(`✅ ${result.message}`);
+      else ctx.err(`${ctx.errStyle.red('✖')} ${result.message}`);
+      return result.ok ? EXIT_OK : EXIT_FAILED;
     }
 
     const { runHost } = loadHostModule();
-    const launcher = new ProcessLauncher({ write: (line) => process.stdout.write(line), color: ctx.style.bold('x') !== 'x' });
+    const launcher = new ProcessLauncher({ write: (line) => process.stdout.write(line), color: useColour(process.stdout, ctx.env) });
     const tag = () => launcher.prefix('manito');
     const host = await runHost({
       workspace, env: ctx.env, trusted: true, launcher, handleSignals: false,

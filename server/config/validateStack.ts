@@ -2,6 +2,7 @@
 // JSON path of the offending value, so the host can point at its line and column, and a message
 // that names the service. Nothing here reads files or knows about positions.
 import { SERVICE_KINDS, STRATEGIES, type StackConfig } from '../../protocol/config';
+import { PORTS_DATA_KEYS } from '../../protocol/http';
 
 export interface StackIssue {
   /** `services.client.preferred[1]`; names that are not identifiers are quoted: `services["api-gw"]`. */
@@ -68,6 +69,10 @@ export function validateStack(config: unknown): StackIssue[] {
   for (const [name, service] of Object.entries(services)) {
     const at: Seg[] = ['services', name];
     if (name.trim() === '') add(at, 'a service name must not be empty');
+    // /api/ports puts every service's port beside these keys: such a service would overwrite one.
+    if (PORTS_DATA_KEYS.includes(name)) {
+      add(at, `service "${name}" clashes with the "${name}" key of /api/ports (reserved: ${PORTS_DATA_KEYS.join(', ')}); rename the service`);
+    }
     if (!isObj(service)) {
       add(at, `service "${name}" must be an object`);
       continue;

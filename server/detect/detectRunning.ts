@@ -4,7 +4,8 @@
 import type { ServiceKind, StackConfig } from '../../protocol/config';
 import type { PortHolder } from '../../protocol/model';
 import { KIND_LABEL, kindProbe, type FingerprintResult } from './fingerprints';
-import { holderOfPort, listeningPorts } from './listeningSockets';
+import { sharedSocketOwners } from '../proc/socketOwners';
+import { listeningPorts } from '../proc/tcpTable';
 
 /** Kinds whose fingerprint is specific enough to adopt a listener without asking. */
 export const ADOPTABLE_KINDS: ReadonlySet<ServiceKind> = new Set<ServiceKind>(['vite', 'redis', 'postgres', 'prometheus']);
@@ -30,13 +31,15 @@ export interface DetectOptions {
   holder?: (port: number) => PortHolder | null;
 }
 
+const holderOfPort = (port: number): PortHolder | null => sharedSocketOwners().holderOf(port);
+
 export function kindOf(stack: StackConfig, service: string): ServiceKind {
   return stack.services[service]?.kind ?? 'http';
 }
 
 export async function detectRunning(stack: StackConfig, options: DetectOptions = {}): Promise<Detection[]> {
   const timeoutMs = options.timeoutMs ?? 500;
-  const listening = (options.listening ?? listeningPorts)();
+  const listening = options.listening ? options.listening() : listeningPorts();
   const probe = options.probe ?? kindProbe;
   const holder = options.holder ?? holderOfPort;
   const taken = new Set(options.exclude ?? []);

@@ -1,8 +1,8 @@
-// A cross-process lock: a path created exclusively, as a symlink whose target names the holder
-// (one syscall, no data block) or, where symlinks are not allowed, as a file created with O_EXCL.
-// A holder that died (dead pid) or hung past `staleMs` is broken, under a second short-lived lock
-// so that two processes breaking the same stale lock at once cannot each delete a lock the other
-// has just taken.
+// A cross-process lock: the lock path is created exclusively, as a hard link to this process's
+// token file (naming pid and start time) or, where hard links are refused, as a file created with
+// O_EXCL. A holder that died (dead pid) or hung past `staleMs` is broken, under a second
+// short-lived lock so that two processes breaking the same stale lock at once cannot each delete
+// a lock the other has just taken.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,16 +23,27 @@ interface LockBody {
 }
 
 const OWN_START = processStartTime(process.pid);
-/** Tokens are this process's prefix and a counter: unique without a random draw per lock. */
-const TOKEN_PREFIX = `${process.pid}:${OWN_START ?? ''}:${crypto.randomBytes(6).toString('hex')}-`;
-let tokenCounter = 0;
+const OWN_TAG = crypto.randomBytes(6).toString('hex');
+/** What this process's locks say: `pid:startTime:tag`. */
+const OWN_BODY = `${process.pid}:${OWN_START ?? ''}:${OWN_TAG}`;
+
 /**
- * Symlinks cost one syscall and live in the inode (ext4 "fast symlinks"), about a third of an
- * O_EXCL file's create, write and close. Windows and some mounted filesystems refuse them; then
- * this process uses files. Both kinds exclude each other, since either create fails on any
- * existing path, and inspect() reads both.
+ * link() only adds a name to an inode that exists already: no inode to allocate, no data block,
+ * about a fifth of an O_EXCL create's cost on a busy ext4. Where hard links are refused (some
+ * mounted filesystems), this process falls back to O_EXCL files. Either create fails on any
+ * existing path, so the two kinds exclude each other, and both read back as the holder's body.
  */
-let useSymlinks = process.platform !== 'win32';
+let useLinks = true;
+
+interface Token {
+  file: string;
+  dev: number;
+  ino: number;
+}
+/** This process's token file per lock path, created on first use. */
+const tokens = new Map<string, Token>();
+/** The acquisition of this process that holds each lock, so a late release never drops a successor's. */
+const holding = new Map<string, symbol>();
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string, readonly holderPid: number | undefined, waitedMs: number) {
@@ -42,32 +53,36 @@ export class LockTimeoutError extends Error {
 }
 
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, options: FileLockOptions = {}): Promise<T> {
-  const token = `${TOKEN_PREFIX}${(tokenCounter++).toString(36)}`;
   // Uncontended, the lock is taken synchronously: no timer, no extra promise.
-  if (!tryCreate(lockPath, token)) await waitFor(lockPath, token, options);
+  if (!tryCreate(lockPath)) await waitFor(lockPath, options);
+  const me = Symbol('lock');
+  holding.set(lockPath, me);
   try {
     return await fn();
   } finally {
-    release(lockPath, token);
+    release(lockPath, me);
   }
 }
 
 /** True when the lock was created and is ours; false when something holds it. */
-function tryCreate(lockPath: string, token: string): boolean {
+function tryCreate(lockPath: string): boolean {
   for (let attempt = 0; ; attempt++) {
     try {
-      if (useSymlinks) fs.symlinkSync(token, lockPath);
-      else createFile(lockPath, token);
+      if (useLinks) fs.linkSync(tokenFor(lockPath).file, lockPath);
+      else createFile(lockPath);
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') return false;
-      if (code === 'ENOENT' && attempt === 0) {
-        fs.mkdirSync(path.dirname(lockPath), { recursive: true }); // first use of the state dir
+      if (code === 'ENOENT' && attempt < 2) {
+        tokens.delete(lockPath); // the state directory or our token file was removed: make them again
+        fs.mkdirSync(path.dirname(lockPath), { recursive: true });
         continue;
       }
-      if (useSymlinks && (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS')) {
-        useSymlinks = false;
+      if (useLinks && (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS' || code === 'EXDEV' || code === 'EMLINK')) {
+        useLinks = false;
+        for (const t of tokens.values()) try { fs.unlinkSync(t.file); } catch { /* gone */ }
+        tokens.clear(); // release() now recognises our locks by their body
         continue;
       }
       throw error;
@@ -75,16 +90,55 @@ function tryCreate(lockPath: string, token: string): boolean {
   }
 }
 
-function createFile(lockPath: string, token: string): void {
+let exitHook = false;
+
+function tokenFor(lockPath: string): Token {
+  const known = tokens.get(lockPath);
+  if (known) return known;
+  sweepDeadTokens(lockPath);
+  const file = `${lockPath}.${process.pid}-${OWN_TAG}`;
+  fs.writeFileSync(file, OWN_BODY, { mode: 0o600 });
+  const st = fs.statSync(file);
+  const token = { file, dev: st.dev, ino: st.ino };
+  tokens.set(lockPath, token);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => { for (const t of tokens.values()) try { fs.unlinkSync(t.file); } catch { /* gone */ } });
+  }
+  return token;
+}
+
+/** Token files of processes killed before their exit handler ran; removed once per lock path. */
+function sweepDeadTokens(lockPath: string): void {
+  const dir = path.dirname(lockPath);
+  const prefix = `${path.basename(lockPath)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
+    if (!m) continue;
+    const file = path.join(dir, name);
+    try {
+      const body = parseBody(fs.readFileSync(file, 'utf8'));
+      if (body && body.pid !== process.pid && !isProcessAlive(body.pid, body.startTime)) fs.unlinkSync(file);
+    } catch { /* gone already */ }
+  }
+}
+
+function createFile(lockPath: string): void {
   const fd = fs.openSync(lockPath, 'wx');
   try {
-    fs.writeSync(fd, token);
+    fs.writeSync(fd, OWN_BODY);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-async function waitFor(lockPath: string, token: string, options: FileLockOptions): Promise<void> {
+async function waitFor(lockPath: string, options: FileLockOptions): Promise<void> {
   const clock = options.clock ?? Date.now;
   const staleMs = options.staleMs ?? 10_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -95,35 +149,21 @@ async function waitFor(lockPath: string, token: string, options: FileLockOptions
     const seen = inspect(lockPath);
     if (seen) {
       const dead = seen.body !== null && !isAlive(seen.body.pid, seen.body.startTime);
-      const old = clock() - seen.mtimeMs > staleMs;
+      const old = clock() - seen.ctimeMs > staleMs;
       if (dead || old) {
-        breakStale(lockPath, seen.raw, staleMs, clock);
-        if (tryCreate(lockPath, token)) return;
+        breakStale(lockPath, seen, staleMs, clock);
+        if (tryCreate(lockPath)) return;
       }
     }
     if (Date.now() - began > timeoutMs) throw new LockTimeoutError(lockPath, seen?.body?.pid, Date.now() - began);
     // Not unref()ed on purpose: the caller is awaiting this lock, the process must stay up for it.
     await new Promise((resolve) => setTimeout(resolve, waitMs + Math.random() * waitMs));
     waitMs = Math.min(waitMs * 2, 16);
-    if (tryCreate(lockPath, token)) return;
+    if (tryCreate(lockPath)) return;
   }
 }
 
-/** The lock's text: a symlink's target, or a file's content. Null when there is no lock. */
-function readRaw(lockPath: string): string | null {
-  try {
-    return fs.readlinkSync(lockPath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // no lock
-  }
-  try {
-    return fs.readFileSync(lockPath, 'utf8'); // a file lock (this process's fallback, or another's)
-  } catch {
-    return null;
-  }
-}
-
-/** `pid:startTime:nonce`, or the JSON `{ pid, startTime?, nonce }` that file locks used to hold. */
+/** `pid:startTime:tag`, or the JSON `{ pid, startTime?, nonce }` that file locks used to hold. */
 function parseBody(raw: string): LockBody | null {
   if (raw.startsWith('{')) {
     try {
@@ -138,20 +178,26 @@ function parseBody(raw: string): LockBody | null {
   return { pid: Number(pid), ...(start ? { startTime: Number(start) } : {}) };
 }
 
-function inspect(lockPath: string): { raw: string; body: LockBody | null; mtimeMs: number } | null {
-  let mtimeMs: number;
+interface Seen {
+  raw: string;
+  body: LockBody | null;
+  /** When the lock was taken: link() and create both set the inode's ctime. */
+  ctimeMs: number;
+  ino: number;
+}
+
+function inspect(lockPath: string): Seen | null {
   try {
-    mtimeMs = fs.lstatSync(lockPath).mtimeMs;
+    const st = fs.statSync(lockPath);
+    const raw = fs.readFileSync(lockPath, 'utf8');
+    // An unparsable body is a file lock whose writer is between open and write (or died there): judged by age alone.
+    return { raw, body: parseBody(raw), ctimeMs: st.ctimeMs, ino: st.ino };
   } catch {
     return null; // released between our create and our look
   }
-  const raw = readRaw(lockPath);
-  if (raw === null) return null;
-  // An unparsable body is a file lock whose writer is between open and write (or died there): judged by age alone.
-  return { raw, body: parseBody(raw), mtimeMs };
 }
 
-function breakStale(lockPath: string, staleRaw: string, staleMs: number, clock: () => number): void {
+function breakStale(lockPath: string, stale: Seen, staleMs: number, clock: () => number): void {
   const breaker = `${lockPath}.break`;
   try {
     fs.closeSync(fs.openSync(breaker, 'wx'));
@@ -165,16 +211,26 @@ function breakStale(lockPath: string, staleRaw: string, staleMs: number, clock: 
   }
   try {
     // Only remove the lock if it is still the very one judged stale, not a fresh one taken since.
-    if (readRaw(lockPath) === staleRaw) fs.unlinkSync(lockPath);
+    const now = inspect(lockPath);
+    if (now && now.raw === stale.raw && now.ino === stale.ino && now.ctimeMs === stale.ctimeMs) fs.unlinkSync(lockPath);
   } catch { /* gone already */ } finally {
     try { fs.unlinkSync(breaker); } catch { /* gone already */ }
   }
 }
 
-function release(lockPath: string, token: string): void {
+function release(lockPath: string, me: symbol): void {
+  if (holding.get(lockPath) !== me) return;
+  holding.delete(lockPath);
   // If ours was broken as stale (we hung), the path now belongs to someone else: leave it.
-  if (readRaw(lockPath) !== token) return;
   try {
-    fs.unlinkSync(lockPath);
+    const token = tokens.get(lockPath);
+    let ours: boolean;
+    if (token) {
+      const st = fs.statSync(lockPath);
+      ours = st.ino === token.ino && st.dev === token.dev;
+    } else {
+      ours = fs.readFileSync(lockPath, 'utf8') === OWN_BODY; // a file lock (no hard links here)
+    }
+    if (ours) fs.unlinkSync(lockPath);
   } catch { /* already gone */ }
 }

@@ -57,22 +57,29 @@ export class LeaseRegistry {
 
   /**
    * Runs `fn` under the lock with the live leases; whatever `fn` leaves in the array is written
-   * back (atomically, by rename) when it differs from what was read.
+   * back (in place, see write) when it differs from what was read.
    */
   async transact<T>(fn: (leases: Lease[]) => Promise<T> | T): Promise<T> {
     // The lock creates the state directory on first use.
     return withFileLock(this.lockPath, async () => {
-      const { leases, raw } = this.readLive();
+      const handle = heldFile(this.file);
+      const { leases, raw } = this.readLive(handle ? readAll(handle) : '');
       const result = await fn(leases);
       const next = JSON.stringify({ version: 1, leases } satisfies LeaseFile);
-      if (next !== raw) this.write(next);
+      if (next !== raw) this.write(next, handle);
       return result;
     }, this.options.lock);
   }
 
   /** The live leases now, without the lock: for display, never for deciding a claim. */
   read(): Lease[] {
-    return this.readLive().leases;
+    let raw = '';
+    try {
+      raw = fs.readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    return this.readLive(raw).leases;
   }
 
   /** Drops every lease of one engine instance. */
@@ -82,13 +89,8 @@ export class LeaseRegistry {
     });
   }
 
-  private readLive(): { leases: Lease[]; raw: string } {
-    let raw = '';
-    try {
-      raw = fs.readFileSync(this.file, 'utf8').trimEnd(); // the tail is padding (see write)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+  private readLive(text: string): { leases: Lease[]; raw: string } {
+    const raw = text.trimEnd(); // the tail is padding (see write)
     const all = parse(raw);
     const alive = new Map<string, boolean>();
     const leases = all.filter((lease) => {
@@ -109,19 +111,69 @@ export class LeaseRegistry {
    * No rename: on ext4 a rename over a file forces its blocks to disk (2 ms here), and no truncate
    * before the write, so a host killed mid-transaction leaves either the old text or the new.
    */
-  private write(text: string): void {
-    const fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-    try {
-      const size = fs.fstatSync(fd).size;
-      let data = Buffer.from(text);
-      const compact = size > 64 * 1024 && size > 4 * data.length; // padding has grown: shrink once in a while
-      if (data.length < size && !compact) data = Buffer.concat([data, Buffer.alloc(size - data.length, 0x20)]);
-      fs.writeSync(fd, data, 0, data.length, 0);
-      if (compact) fs.ftruncateSync(fd, data.length);
-    } finally {
-      fs.closeSync(fd);
-    }
+  private write(text: string, handle: HeldFile | null): void {
+    const { fd, size } = handle ?? createHeldFile(this.file);
+    let data = Buffer.from(text);
+    const compact = size > 64 * 1024 && size > 4 * data.length; // padding has grown: shrink once in a while
+    if (data.length < size && !compact) data = Buffer.concat([data, Buffer.alloc(size - data.length, 0x20)]);
+    fs.writeSync(fd, data, 0, data.length, 0);
+    if (compact) fs.ftruncateSync(fd, data.length);
   }
+}
+
+interface HeldFile {
+  fd: number;
+  size: number;
+}
+
+/**
+ * The lease file stays open between transactions (a host uses one registry file), so a
+ * transaction costs a stat, a pread and a pwrite instead of two open/fstat/close rounds. It is
+ * only touched under the lock. The stat of the path catches a file deleted or replaced behind our
+ * back: an inode we hold open cannot be freed, so the same inode number means the same file.
+ */
+let held: { file: string; fd: number; dev: number; ino: number } | undefined;
+
+function forget(): void {
+  if (!held) return;
+  try { fs.closeSync(held.fd); } catch { /* already closed */ }
+  held = undefined;
+}
+
+/** The open lease file and its size now; null when there is no file yet. */
+function heldFile(file: string): HeldFile | null {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (held && (held.file !== file || !st || held.dev !== st.dev || held.ino !== st.ino)) forget();
+  if (!st) return null;
+  if (held) return { fd: held.fd, size: st.size };
+  try {
+    return keep(file, fs.openSync(file, fs.constants.O_RDWR));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // deleted since the stat
+    throw error;
+  }
+}
+
+function createHeldFile(file: string): HeldFile {
+  forget();
+  return keep(file, fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+}
+
+function keep(file: string, fd: number): HeldFile {
+  const st = fs.fstatSync(fd); // of what was opened, in case the path changed since the stat
+  held = { file, fd, dev: st.dev, ino: st.ino };
+  return { fd, size: st.size };
+}
+
+function readAll({ fd, size }: HeldFile): string {
+  const buf = Buffer.allocUnsafe(size);
+  let n = 0;
+  while (n < size) {
+    const got = fs.readSync(fd, buf, n, size - n, n);
+    if (got === 0) break;
+    n += got;
+  }
+  return buf.toString('utf8', 0, n);
 }
 
 function parse(raw: string): Lease[] {

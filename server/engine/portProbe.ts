@@ -1,11 +1,12 @@
 // Decides whether a port is free on this machine and who holds it. Freedom is decided by real
-// binds (the kernel's own answer); /proc is read only to name a holder, because reading
-// /proc/net/tcp walks the kernel's whole socket table and can take tens of milliseconds.
+// binds (the kernel's own answer), or by a holder named earlier whose socket is still open; /proc
+// is read only to name a holder, because reading /proc/net/tcp walks the kernel's whole socket
+// table and can take tens of milliseconds.
 import * as net from 'node:net';
 import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
-import { readTcpListeners } from './procNet';
-import { SocketOwnerCache } from './socketOwners';
+import { readTcpTables } from '../proc/tcpTable';
+import { sharedSocketOwners, SocketOwnerCache } from '../proc/socketOwners';
 
 /** Every address a dev server commonly binds; a listener on any one of them takes the port. */
 export const PROBE_HOSTS: readonly string[] = ['127.0.0.1', '0.0.0.0', '::1', '::'];
@@ -27,10 +28,22 @@ export type FullPortProbe = PortProbe & { scan(): Promise<PortScan> };
 export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
   const procRoot = options.procRoot === undefined ? (process.platform === 'linux' ? '/proc' : null) : options.procRoot;
   const wildcardOnly = options.wildcardOnly ?? process.platform === 'linux';
-  const owners = procRoot ? new SocketOwnerCache(procRoot) : null;
+  const owners = !procRoot ? null : procRoot === '/proc' ? sharedSocketOwners() : new SocketOwnerCache(procRoot);
   /** port -> the inode that held it last time; re-checked through SocketOwnerCache's readlink. */
   const lastInode = new Map<number, number>();
   const free = (port: number) => (wildcardOnly ? bindsDualStack(port) : bindsEverywhere(port));
+  /**
+   * A socket that held this port and is still open still holds it (a bound socket never changes
+   * port), so a confirmed cached holder proves the port taken with one readlink, no bind. Never
+   * walks /proc: scan() runs under the registry lock.
+   */
+  const knownHolder = (port: number) => {
+    const inode = owners ? lastInode.get(port) : undefined;
+    if (inode === undefined) return undefined;
+    const hit = owners!.confirm(inode);
+    if (!hit) lastInode.delete(port);
+    return hit;
+  };
 
   return {
     async isFree(port) {
@@ -40,23 +53,17 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
 
     async holder(port) {
       assertPort(port);
-      // A socket that held this port and is still open still holds it (a bound socket never
-      // changes port), so a confirmed cached holder needs no bind to prove the port is taken.
-      const known = owners ? lastInode.get(port) : undefined;
-      if (known !== undefined) {
-        const hit = owners!.lookup([known]).get(known);
-        if (hit) return { pid: hit.pid, command: hit.command };
-        lastInode.delete(port);
-      }
+      const known = knownHolder(port);
+      if (known) return known;
       if (await free(port)) return null;
       if (!owners) return {}; // taken, but the OS does not say by whom: "unknown process"
-      const inodes = (readTcpListeners(procRoot!) ?? []).filter((s) => s.port === port && s.inode > 0).map((s) => s.inode);
-      const found = inodes.length ? owners.lookup(inodes) : new Map();
-      for (const inode of inodes) {
+      const sockets = (readTcpTables(procRoot!) ?? []).filter((s) => s.port === port && s.inode > 0);
+      const found = sockets.length ? owners.lookup(sockets.map((s) => s.inode)) : new Map();
+      for (const { inode } of sockets) {
         const owner = found.get(inode);
         if (owner) {
           lastInode.set(port, inode);
-          return { pid: owner.pid, command: owner.command };
+          return owner;
         }
       }
       return {};
@@ -67,7 +74,7 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
       const busy = (port: number): Promise<boolean> => {
         let p = seen.get(port);
         if (!p) {
-          p = free(port).then((ok) => !ok);
+          p = knownHolder(port) ? Promise.resolve(true) : free(port).then((ok) => !ok);
           seen.set(port, p);
         }
         return p;

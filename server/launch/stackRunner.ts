@@ -76,6 +76,8 @@ export class StackRunner {
   private readonly listeners = new Set<(event: RunnerEvent) => void>();
   /** Bumped by every stop, so a start waiting on health gives up instead of launching after it. */
   private generation = 0;
+  /** Resolves when the current generation ends, so a start waiting on health stops waiting. */
+  private cancelled = deferred();
   private busy = 0;
   private idleWaiters: Array<() => void> = [];
 
@@ -122,7 +124,13 @@ export class StackRunner {
   }
 
   startService(service: string): Promise<ActionResult> {
-    if (!this.options.config().services[service]) return Promise.resolve(fail(`Unknown service "${service}".`));
+    const config = this.options.config().services[service];
+    if (!config) return Promise.resolve(fail(`Unknown service "${service}".`));
+    if (this.options.trusted()) {
+      if (this.launched.has(service)) return Promise.resolve({ ok: true, message: `${service} is already running.` });
+      if (this.options.isDetected?.(service)) return Promise.resolve({ ok: true, message: `${service} is already running (found running, not started by Manito).` });
+      if (!config.command) return Promise.resolve(fail(`${service} has no "command" in manito.json; Manito only allocates and watches its port.`));
+    }
     return this.track(() => this.start(service));
   }
 
@@ -143,9 +151,10 @@ export class StackRunner {
     return this.track(() => this.stopAll());
   }
 
-  /** Stops everything launched; for host shutdown. */
+  /** Stops everything launched, including a start in progress; for host shutdown. */
   async dispose(): Promise<void> {
     await this.stopStack();
+    await this.whenIdle();
   }
 
   private async track<T>(operation: () => Promise<T>): Promise<T> {
@@ -169,6 +178,8 @@ export class StackRunner {
 
   private async stopAll(): Promise<ActionResult> {
     this.generation++;
+    this.cancelled.resolve();
+    this.cancelled = deferred();
     const names = this.running();
     if (names.length === 0) return { ok: true, message: 'No service started by Manito is running.' };
     let order: string[];
@@ -209,7 +220,8 @@ export class StackRunner {
       for (const dep of service.dependsOn ?? []) {
         const timeoutMs = this.options.healthTimeoutMs ?? 60_000;
         this.options.log?.(`Waiting for ${dep} to be healthy before starting ${name}`);
-        const healthy = await this.options.waitHealthy(dep, timeoutMs);
+        const cancelled = this.cancelled.promise;
+        const healthy = await Promise.race([this.options.waitHealthy(dep, timeoutMs), cancelled.then(() => false)]);
         if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
         if (!healthy) {
           return fail(summary(started, skipped, `${name} not started: its dependency ${dep} did not become healthy within ${Math.round(timeoutMs / 1000)} s.`));
@@ -222,7 +234,12 @@ export class StackRunner {
       } catch (error) {
         return fail(summary(started, skipped, `${name} failed to start: ${(error as Error).message}`));
       }
-      if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
+      if (generation !== this.generation) {
+        // Stopped while it was being launched: the stop did not see it, so undo it here.
+        const launched = this.launched.get(name);
+        if (launched) await this.stopLaunched(name, launched);
+        return fail(`Start of ${name} cancelled: the stack was stopped.`);
+      }
       started.push(name);
     }
     return { ok: true, message: summary(started, skipped, started.length === 0 ? 'Nothing to start.' : '') };
@@ -272,6 +289,12 @@ export class StackRunner {
       }
     }
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
 }
 
 function fail(message: string): ActionResult {

@@ -29,9 +29,15 @@ test('in the workbench: Manito view, status-bar item and Show Logs from the pale
     await workbench.view('Services').waitFor({ state: 'visible' });
     assert.match(await sidebar.locator('.composite.title h2').innerText(), /manito/i);
 
-    // Status-bar ids are "<extension id>.<item id>"; the text changes with the host's state.
-    const item = await workbench.waitForStatusBarItem(/^manito\.manito\./);
-    assert.ok(item.text || item.ariaLabel, `the Manito status-bar item is empty: ${JSON.stringify(item)}`);
+    // Without a manito.json the embedded default stack is served: the tree lists its six services.
+    for (const name of ['server', 'client', 'websocket', 'database', 'redis', 'monitoring']) {
+      await sidebar.locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\s*\\d+`) }).first().waitFor({ state: 'visible' });
+    }
+    await sidebar.locator('.monaco-list-row', { hasText: 'Embedded default stack' }).waitFor({ state: 'visible' });
+
+    // The status-bar port indicator shows the default stack's allocated ports.
+    const item = await workbench.waitForStatusBarItem(/server \d+ · client \d+/);
+    assert.match(item.id, /^manito\.manito\./, `the port indicator is not Manito's: ${JSON.stringify(item)}`);
     console.log(`status-bar item: ${JSON.stringify(item)}`);
 
     await workbench.runCommand('Manito: Show Logs');

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePorts, makeWorkspace, startHeadless, type HostProcess, type Workspace } from './support/hostProcess';
@@ -59,19 +60,25 @@ describe('status and ports against a real host', () => {
   let ws: Workspace;
   let host: HostProcess;
   let ports: number[];
+  let squatter: net.Server;
   before(async () => {
-    ports = await freePorts(3);
+    ports = await freePorts(5);
+    // A foreign process holds db's first choice: db gets its second (still "preferred": it is in its list).
+    squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(ports[3], '127.0.0.1', r));
     ws = makeWorkspace({
       host: { ports: [ports[0]!] },
       services: {
         api: { preferred: [ports[1]!], kind: 'http' },
         web: { preferred: [ports[2]!], kind: 'vite' },
+        db: { preferred: [ports[3]!, ports[4]!], kind: 'tcp' },
       },
     });
     host = await startHeadless(ws);
   });
   after(async () => {
     await host.stop();
+    squatter.close();
     ws.cleanup();
   });
 
@@ -84,6 +91,9 @@ describe('status and ports against a real host', () => {
     assert.match(r.stdout, /SERVICE\s+PORT\s+REASON\s+HEALTH/);
     assert.match(r.stdout, new RegExp(`^\\s+api\\s+${ports[1]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
     assert.match(r.stdout, new RegExp(`^\\s+web\\s+${ports[2]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^\\s+db\\s+${ports[4]}\\s+preferred\\s+\\w+$`, 'm'));
+    // The move is explained under the table.
+    assert.match(r.stdout, new RegExp(`^   db: .*${ports[3]}.*${ports[4]}`, 'm'));
     assert.ok(!r.stdout.includes('\x1b['));
   });
 
@@ -95,6 +105,8 @@ describe('status and ports against a real host', () => {
     assert.deepEqual({ port: body.host.port, source: body.host.source, pid: body.host.pid }, { port: ports[0], source: 'discovery', pid: host.child.pid });
     assert.equal(body.services.api.port, ports[1]);
     assert.equal(body.services.api.reason, 'preferred');
+    assert.equal(body.services.db.port, ports[4]);
+    assert.match(body.services.db.explanation, new RegExp(`${ports[3]}`));
   });
 
   test('without a discovery file, the parallel /api/health scan finds it (and only a body naming Manito counts)', async () => {
@@ -130,15 +142,21 @@ describe('status and ports against a real host', () => {
   });
 });
 
-test('manito host [dir] runs the host headless; status finds it; Ctrl-C removes its discovery file and leases', async () => {
+test('manito host [dir] runs the host headless; up/down attach to it; Ctrl-C removes its discovery file and leases', async () => {
   const [hostPort, apiPort] = await freePorts(2);
-  const w = makeWorkspace({ host: { ports: [hostPort!] }, services: { api: { preferred: [apiPort!] } } });
+  const w = makeWorkspace({ host: { ports: [hostPort!] }, services: { api: { preferred: [apiPort!], command: 'sleep 30' } } });
   try {
     const host = startCli(['host', w.dir], { env: w.env });
     await host.waitFor(`Manito host listening on http://127.0.0.1:${hostPort}`);
     const r = await runCli(['status', w.dir], { env: w.env });
     assert.match(r.stdout, new RegExp(`^✅ Manito host detected on port ${hostPort}$`, 'm'));
     assert.equal(hostFiles(w.stateDir).length, 1);
+    // A host already serves the folder: `up` asks it to start the stack rather than running a second one.
+    const up = await runCli(['up', w.dir], { env: w.env });
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /already serves .*; asking it to start the stack\.\n✅ Started api\./);
+    const down = await runCli(['down', w.dir, '--json'], { env: w.env });
+    assert.deepEqual(JSON.parse(down.stdout), { ok: true, message: 'Stopped api.' });
     host.child.kill('SIGINT');
     await host.exit;
     assert.deepEqual(hostFiles(w.stateDir), []);

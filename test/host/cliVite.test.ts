@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { exitOf, freePorts, makeWorkspace, ROOT, startHeadless, type HostProcess, type Workspace } from './support/hostProcess';
-import { createPortConfig } from '../../cli/app/portsClient';
+import { createPortConfig } from '../../cli/app/portConfig';
+import { launchBrowser } from '../editor/harness/browser';
 
 const SERVER_JS = `
 const http = require('http');
@@ -52,7 +53,14 @@ before(async () => {
   });
   host = await startHeadless(ws);
   fs.writeFileSync(path.join(ws.dir, 'server.cjs'), SERVER_JS);
-  fs.writeFileSync(path.join(ws.dir, 'index.html'), '<!doctype html><title>manito</title><p>client</p>');
+  // The page reads its ports with the app helper (a copy of dist/app.mjs), as browser code would.
+  fs.copyFileSync(path.join(ROOT, 'dist', 'app.mjs'), path.join(ws.dir, 'manito-app.mjs'));
+  fs.writeFileSync(path.join(ws.dir, 'index.html'), `<!doctype html><title>manito</title><p>client</p><pre id="ports"></pre>
+<script type="module">
+  import { createPortConfig } from '/manito-app.mjs';
+  const config = await createPortConfig().initialize();
+  document.getElementById('ports').textContent = JSON.stringify(config.toJSON());
+</script>`);
   fs.writeFileSync(path.join(ws.dir, 'vite.config.mjs'),
     `import { manitoVite } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'app.mjs')).href)};\n` +
     `export default { logLevel: 'info', plugins: [manitoVite({ service: 'client', server: 'server', proxy: ['/api'], ws: '/ws' })] };\n`);
@@ -108,4 +116,19 @@ test('a real Vite dev server with manitoVite() listens on the allocated port and
   });
   socket.close();
   assert.equal(message, `hello from ${serverPort}`);
+
+  // In a real browser: createPortConfig() reads the ports through the dev server, same origin.
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${clientPort}/`);
+    await page.waitForFunction(() => document.getElementById('ports')?.textContent !== '', undefined, { timeout: 15_000 });
+    const seen = JSON.parse((await page.textContent('#ports'))!);
+    assert.equal(seen.source, 'host');
+    assert.equal(seen.ports.server, serverPort);
+    assert.equal(seen.ports.client, clientPort);
+    assert.equal(seen.urls.server, `http://localhost:${serverPort}`);
+  } finally {
+    await browser.close();
+  }
 });

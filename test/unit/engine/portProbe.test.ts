@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import { before, test } from 'node:test';
 import { createPortProbe, tryBind } from '../../../server/engine/portProbe';
-import { parseTable } from '../../../server/engine/procNet';
+import { parseTcpTable } from '../../../server/proc/tcpTable';
 import { close, engineFor, foreignListener, freeRange, listen, tempStateDir } from './engineTestKit';
 
 const hasIpv6Loopback = Object.values(os.networkInterfaces()).flat().some((i) => i?.address === '::1');
@@ -65,12 +65,15 @@ test('bad ports are rejected with TypeError or RangeError', async () => {
   await assert.rejects(probe.isFree('3000' as unknown as number), { name: 'TypeError', message: 'port must be a number, got string' });
 });
 
-test('parseTable reads listeners and bound sockets, not connections', () => {
+test('parseTcpTable reads listeners and bound sockets, not connections', () => {
   const text = [
     '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
     '   0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0',
     '   1: 0100007F:0BB9 0100007F:A000 01 00000000:00000000 00:00000000 00000000     0        0 222 1 0',
     '   2: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 333 1 0',
   ].join('\n');
-  assert.deepEqual(parseTable(text), [{ port: 3000, inode: 111 }, { port: 8080, inode: 333 }]);
+  assert.deepEqual(parseTcpTable(text, 4).map(({ port, inode, state }) => ({ port, inode, state })), [
+    { port: 3000, inode: 111, state: 'listen' },
+    { port: 8080, inode: 333, state: 'bound' },
+  ]);
 });

@@ -64,6 +64,15 @@ test('bad ports, duplicates, strict nonsense, unknown keys and bad enums', () =>
   ]);
 });
 
+test('service names that clash with the keys of /api/ports data are rejected naming the service', () => {
+  const issues = validateStack({ services: { environment: { preferred: [4000] }, urls: { inheritFrom: 'environment' }, web: { preferred: [4001] } } });
+  assert.deepEqual(issues.map((i) => i.path), ['services.environment', 'services.urls']);
+  assert.match(issues[0].message, /^service "environment" clashes with the "environment" key of \/api\/ports/);
+  assert.match(issues[1].message, /^service "urls" clashes with the "urls" key of \/api\/ports/);
+  assert.deepEqual(issues[1].segments, ['services', 'urls']);
+  assert.deepEqual(validateStack({ services: { Environment: {}, url: {} } }), []);
+});
+
 test('segments are given for jsonc-parser, and non-objects are rejected', () => {
   const [issue] = validateStack({ services: { client: { preferred: [1, 1] } } });
   assert.deepEqual(issue.segments, ['services', 'client', 'preferred', 1]);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { test } from 'node:test';
 import type { StackSnapshot } from '../../../protocol/model';
-import { listListeningSockets, parseProcNetTcp } from '../../../server/detect/listeningSockets';
+import { listeningSockets, parseTcpTable } from '../../../server/proc/tcpTable';
 import { healthBody, portsBody } from '../../../server/http/apiBodies';
 import { isAllowedHost, isAllowedOrigin, isJsonContentType, tokenMatches } from '../../../server/http/guards';
 
@@ -27,22 +27,22 @@ test('token and content type', () => {
   assert.ok(!isJsonContentType(undefined));
 });
 
-test('parseProcNetTcp keeps listeners and decodes addresses', () => {
+test('parseTcpTable keeps listeners and decodes addresses', () => {
   const v4 = [
     '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
     '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0',
     '   1: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 12346 1 0000000000000000 100 0 0 10 0',
   ].join('\n');
-  assert.deepEqual(parseProcNetTcp(v4, 4), [{ port: 8080, address: '127.0.0.1', family: 4, inode: 12345 }]);
+  assert.deepEqual(parseTcpTable(v4, 4), [{ port: 8080, address: '127.0.0.1', family: 4, inode: 12345, state: 'listen' }]);
   const v6 = '  sl  local_address                         remote_address                        st\n   0: 00000000000000000000000001000000:1538 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 999 1';
-  assert.deepEqual(parseProcNetTcp(v6, 6), [{ port: 5432, address: '::1', family: 6, inode: 999 }]);
+  assert.deepEqual(parseTcpTable(v6, 6), [{ port: 5432, address: '::1', family: 6, inode: 999, state: 'listen' }]);
 });
 
-test('listListeningSockets sees a real listener', async () => {
+test('listeningSockets sees a real listener', async () => {
   const server = net.createServer().listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as net.AddressInfo).port;
-  assert.ok(listListeningSockets().some((s) => s.port === port && s.address === '127.0.0.1'));
+  assert.ok(listeningSockets().some((s) => s.port === port && s.address === '127.0.0.1'));
   server.close();
 });
 

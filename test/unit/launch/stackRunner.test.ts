@@ -119,6 +119,27 @@ test('detected services are not started twice; startService starts missing depen
   assert.equal(failed.ok, false);
   assert.match(failed.message, /server not started: its dependency db did not become healthy/);
   assert.deepEqual((await runner.startService('nope')), { ok: false, message: 'Unknown service "nope".' });
+  assert.deepEqual(await runner.startService('db'), { ok: true, message: 'db is already running (found running, not started by Manito).' });
+  const bare = new StackRunner({ workspace: '/ws', launcher, engine: engineOf({ redis: 6379 }), config: () => ({ services: { redis: {} } }), trusted: () => true, waitHealthy: async () => true });
+  assert.deepEqual(await bare.startService('redis'), { ok: false, message: 'redis has no "command" in manito.json; Manito only allocates and watches its port.' });
   const cyc = new StackRunner({ workspace: '/ws', launcher, engine: engineOf({}), config: () => ({ services: { a: { command: 'x', dependsOn: ['a'] } } }), trusted: () => true, waitHealthy: async () => true });
   assert.deepEqual(await cyc.startStack(), { ok: false, message: 'dependsOn has a cycle: a -> a' });
+});
+
+test('stopStack while a start waits on a dependency: the wait ends at once and the dependent never starts', async () => {
+  const launcher = new RecordingLauncher();
+  const runner = new StackRunner({
+    workspace: '/ws', launcher, engine: engineOf({ a: 1, b: 2 }),
+    config: () => ({ services: { a: { command: 'a' }, b: { command: 'b', dependsOn: ['a'] } } }),
+    trusted: () => true, waitHealthy: () => new Promise(() => {}), healthTimeoutMs: 60_000,
+  });
+  const starting = runner.startStack();
+  await new Promise((r) => setImmediate(r));
+  const t0 = Date.now();
+  await runner.dispose();
+  const result = await starting;
+  assert.ok(Date.now() - t0 < 1000);
+  assert.deepEqual(result, { ok: false, message: 'Start of b cancelled: the stack was stopped.' });
+  assert.deepEqual(launcher.specs.map((s) => s.service), ['a']);
+  assert.deepEqual(runner.running(), []);
 });

@@ -1,4 +1,4 @@
-// The app-side ports client, as the seed's DynamicPortConfig: reads the stack's ports from the
+// The app-side port config, as the seed's DynamicPortConfig: reads the stack's ports from the
 // Manito host, falls back to MANITO_<SERVICE>_PORT / PORT variables, then to defaults. Runs in
 // Node and in the browser (fetch only; discovery files and port scans only in Node).
 import { DEFAULT_HOST_PORTS, SEED_SCAN_PORTS, servicePortVariable } from '../../protocol/config';

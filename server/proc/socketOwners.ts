@@ -1,0 +1,123 @@
+// Maps a socket's inode to the process that holds it, through /proc/<pid>/fd, and names the
+// holder of a port. Walking every process is the slow part, so one walk resolves every inode asked
+// for and the answers are cached; a cached answer is re-checked with one readlink before it is
+// trusted. Other users' fds are unreadable: their sockets come back without an owner.
+import * as fs from 'node:fs';
+import type { PortHolder } from '../../protocol/model';
+import { readTcpTables, type TcpSocket } from './tcpTable';
+
+export interface SocketOwner {
+  pid: number;
+  /** The command line (or, for a kernel thread, its name); absent when it cannot be read. */
+  command?: string;
+}
+
+interface CachedOwner extends SocketOwner {
+  /** The fd that held the socket; readlink on it confirms the answer is still true. */
+  fdPath: string;
+}
+
+const MAX_COMMAND = 160;
+
+export class SocketOwnerCache {
+  private readonly cache = new Map<number, CachedOwner>();
+
+  constructor(private readonly procRoot = '/proc') {}
+
+  /** The cached owner of one inode if a readlink confirms it still holds the socket; never walks /proc. */
+  confirm(inode: number): SocketOwner | undefined {
+    const hit = this.cache.get(inode);
+    if (hit && readLink(hit.fdPath) === `socket:[${inode}]`) return ownerOf(hit);
+    this.cache.delete(inode);
+    return undefined;
+  }
+
+  /** Owners of the given socket inodes; an inode is missing when no readable process holds it. */
+  lookup(inodes: readonly number[]): Map<number, SocketOwner> {
+    const found = new Map<number, SocketOwner>();
+    const wanted = new Set<number>();
+    for (const inode of inodes) {
+      const hit = this.confirm(inode);
+      if (hit) found.set(inode, hit);
+      else wanted.add(inode);
+    }
+    if (wanted.size > 0) this.walk(wanted, found);
+    return found;
+  }
+
+  /**
+   * Who holds `port`, as far as /proc tells: null when no socket holds it, `{}` when one does but
+   * its process is hidden from us ("unknown process"). `sockets`: a table read already, if any.
+   */
+  holderOf(port: number, sockets: readonly TcpSocket[] | null = readTcpTables(this.procRoot)): PortHolder | null {
+    const inodes = (sockets ?? []).filter((s) => s.port === port && s.inode > 0).map((s) => s.inode);
+    if (inodes.length === 0) return null;
+    const found = this.lookup(inodes);
+    for (const inode of inodes) {
+      const owner = found.get(inode);
+      if (owner) return owner;
+    }
+    return {};
+  }
+
+  private walk(wanted: Set<number>, found: Map<number, SocketOwner>): void {
+    let pids: string[];
+    try {
+      pids = fs.readdirSync(this.procRoot).filter((n) => /^\d+$/.test(n));
+    } catch {
+      return;
+    }
+    for (const pid of pids) {
+      const fdDir = `${this.procRoot}/${pid}/fd`;
+      let fds: string[];
+      try {
+        fds = fs.readdirSync(fdDir);
+      } catch {
+        continue; // another user's process, or it just exited: "unknown process" for its sockets
+      }
+      for (const fd of fds) {
+        const fdPath = `${fdDir}/${fd}`;
+        const link = readLink(fdPath);
+        if (!link || !link.startsWith('socket:[')) continue;
+        const inode = Number(link.slice(8, -1));
+        if (!wanted.has(inode)) continue;
+        const command = commandLine(this.procRoot, pid);
+        const owner: SocketOwner = command ? { pid: Number(pid), command } : { pid: Number(pid) };
+        this.cache.set(inode, { ...owner, fdPath });
+        found.set(inode, owner);
+        wanted.delete(inode);
+        if (wanted.size === 0) return;
+      }
+    }
+  }
+}
+
+let shared: SocketOwnerCache | undefined;
+/** The process's cache for the real /proc: the engine's probe and service detection share its answers. */
+export function sharedSocketOwners(): SocketOwnerCache {
+  shared ??= new SocketOwnerCache('/proc');
+  return shared;
+}
+
+function ownerOf(c: CachedOwner): SocketOwner {
+  return c.command ? { pid: c.pid, command: c.command } : { pid: c.pid };
+}
+
+function readLink(p: string): string | null {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function commandLine(procRoot: string, pid: string): string {
+  try {
+    const raw = fs.readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8');
+    const text = raw.split('\0').filter(Boolean).join(' ');
+    if (text) return text.length > MAX_COMMAND ? `${text.slice(0, MAX_COMMAND - 1)}…` : text;
+    return fs.readFileSync(`${procRoot}/${pid}/comm`, 'utf8').trim(); // kernel threads have no cmdline
+  } catch {
+    return ''; // it exited, or it is not ours to read
+  }
+}
