@@ -1,7 +1,7 @@
 // The "Services" tree: one item per service of the stack with its port, why it has that port,
 // and its health. Items carry a contextValue so the manifest's inline menus apply to them.
 import * as vscode from 'vscode';
-import type { ConfigError, ServiceView } from '../protocol/model';
+import type { ConfigError, ServiceView, StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
 import { healthIcon, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
 
@@ -56,16 +56,29 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
   private readonly changeEmitter = new vscode.EventEmitter<ManitoTreeItem | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private shown = '';
 
   constructor(private readonly controller: HostController) {
     this.disposables.push(
-      controller.onDidChangeSnapshot(() => this.refresh()),
+      controller.onDidChangeSnapshot((snapshot) => this.refreshIfChanged(snapshot)),
       controller.onDidChangeState(() => this.refresh()),
     );
   }
 
   refresh(): void {
     this.changeEmitter.fire(undefined);
+  }
+
+  /**
+   * Health samples arrive every few hundred ms. Re-rendering the rows on each would close a row's
+   * tooltip before it ever shows, so refresh only when a row would change beyond its last probe.
+   */
+  private refreshIfChanged(snapshot: StackSnapshot): void {
+    const rows = snapshot.services.map(({ lastCheck, latencyMs, history, ...row }) => row);
+    const key = JSON.stringify([snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
+    if (key === this.shown) return;
+    this.shown = key;
+    this.refresh();
   }
 
   getTreeItem(element: ManitoTreeItem): vscode.TreeItem {

@@ -54,7 +54,6 @@ async function main() {
   say('packaging the .vsix');
   const vsix = await packageVsix();
   say(`packaged ${vsix}`);
-  if (!onPath('redis-server')) say('warning: redis-server is not installed (apt-get install redis-server); the demo\'s redis service will not start');
 
   if (!forceCodeServer && onPath('code')) {
     say('found `code` on the PATH: installing the extension into desktop VS Code');
@@ -65,6 +64,11 @@ async function main() {
   }
 
   say('no `code` on the PATH: using the bundled code-server');
+  if (!onPath('rg') || !onPath('redis-server')) {
+    // code-server's install needs ripgrep and Kerberos headers; the example stack needs Redis.
+    say('installing the Debian packages the demo needs (scripts/install-system-packages.sh)');
+    run('bash', [join(root, 'scripts', 'install-system-packages.sh')]);
+  }
   run('bash', [join(root, 'scripts', 'install-code-server.sh')]);
   const cache = process.env.MANITO_CODE_SERVER_CACHE ?? join(root, '.cache', 'code-server');
   const entry = join(cache, 'node_modules', 'code-server', 'out', 'node', 'entry.js');

@@ -94,33 +94,37 @@ export function assertValidStack(config: unknown): StackConfig {
 function checkHost(host: unknown, add: (s: Seg[], m: string) => void): void {
   if (!isObj(host)) return add(['host'], 'host must be an object');
   for (const key of Object.keys(host)) if (key !== 'ports') add(['host', key], `unknown key "${key}" in host`);
-  if (host.ports !== undefined) checkPortList(host.ports, ['host', 'ports'], 'host', add);
+  if (host.ports !== undefined) checkPortList(host.ports, ['host'], 'ports', 'host', add);
 }
 
-function checkPortList(list: unknown, at: Seg[], who: string, add: (s: Seg[], m: string) => void): void {
-  if (!Array.isArray(list)) return add(at, `${who}: ${String(at[at.length - 1])} must be an array of port numbers`);
-  const seen = new Map<number, number>();
-  list.forEach((port, i) => {
-    if (!isPortNumber(port)) add([...at, i], `${who}: ${JSON.stringify(port)} is not a port number (an integer from 1 to 65535)`);
-    else if (seen.has(port)) add([...at, i], `${who}: port ${port} appears twice (also at [${seen.get(port)}])`);
-    else seen.set(port, i);
-  });
+// Paths are built only for an issue: a valid stack of many services should cost no garbage.
+function checkPortList(list: unknown, parent: Seg[], key: string, who: string, add: (s: Seg[], m: string) => void): void {
+  if (!Array.isArray(list)) return add([...parent, key], `${who}: ${key} must be an array of port numbers`);
+  for (let i = 0; i < list.length; i++) {
+    const port: unknown = list[i];
+    if (!isPortNumber(port)) add([...parent, key, i], `${who}: ${JSON.stringify(port)} is not a port number (an integer from 1 to 65535)`);
+    else {
+      const first = list.indexOf(port);
+      if (first < i) add([...parent, key, i], `${who}: port ${port} appears twice (also at [${first}])`);
+    }
+  }
 }
 
-function checkNames(list: unknown, at: Seg[], name: string, key: string, names: Set<string>, add: (s: Seg[], m: string) => void): void {
-  if (!Array.isArray(list)) return add(at, `${name}: ${key} must be an array of service names`);
-  list.forEach((other, i) => {
-    if (typeof other !== 'string') add([...at, i], `${name}: ${key} entries must be service names, got ${JSON.stringify(other)}`);
-    else if (other === name) add([...at, i], `${name}: a service cannot list itself in ${key}`);
-    else if (!names.has(other)) add([...at, i], `${name}: ${key} names unknown service "${other}"`);
-  });
+function checkNames(list: unknown, parent: Seg[], name: string, key: string, names: Set<string>, add: (s: Seg[], m: string) => void): void {
+  if (!Array.isArray(list)) return add([...parent, key], `${name}: ${key} must be an array of service names`);
+  for (let i = 0; i < list.length; i++) {
+    const other: unknown = list[i];
+    if (typeof other !== 'string') add([...parent, key, i], `${name}: ${key} entries must be service names, got ${JSON.stringify(other)}`);
+    else if (other === name) add([...parent, key, i], `${name}: a service cannot list itself in ${key}`);
+    else if (!names.has(other)) add([...parent, key, i], `${name}: ${key} names unknown service "${other}"`);
+  }
 }
 
 function checkService(name: string, s: Obj, names: Set<string>, at: Seg[], add: (s: Seg[], m: string) => void): void {
   for (const key of Object.keys(s)) if (!SERVICE_KEYS.includes(key)) add([...at, key], `${name}: unknown key "${key}"`);
-  if (s.preferred !== undefined) checkPortList(s.preferred, [...at, 'preferred'], name, add);
-  if (s.conflicts !== undefined) checkNames(s.conflicts, [...at, 'conflicts'], name, 'conflicts', names, add);
-  if (s.dependsOn !== undefined) checkNames(s.dependsOn, [...at, 'dependsOn'], name, 'dependsOn', names, add);
+  if (s.preferred !== undefined) checkPortList(s.preferred, at, 'preferred', name, add);
+  if (s.conflicts !== undefined) checkNames(s.conflicts, at, name, 'conflicts', names, add);
+  if (s.dependsOn !== undefined) checkNames(s.dependsOn, at, name, 'dependsOn', names, add);
   if (s.inheritFrom !== undefined) {
     if (typeof s.inheritFrom !== 'string') add([...at, 'inheritFrom'], `${name}: inheritFrom must be a service name`);
     else if (s.inheritFrom === name) add([...at, 'inheritFrom'], `${name}: a service cannot inherit from itself`);
@@ -171,6 +175,7 @@ function findCycles(services: Obj, key: 'inheritFrom' | 'dependsOn', add: (s: Se
     const s = services[name];
     if (!isObj(s)) return [];
     const v = s[key];
+    if (v === undefined) return [];
     const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     return list.filter((n) => n !== name && isObj(services[n]));
   };

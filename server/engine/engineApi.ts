@@ -32,6 +32,8 @@ export interface PortProbe {
 /** What `PortProbe.scan` saw: answers stay as they were at the moment of the scan. */
 export interface PortScan {
   isBusy(port: number): Promise<boolean>;
+  /** The answer when it is already known (prefetched), without a tick; undefined otherwise. */
+  busyNow?(port: number): boolean | undefined;
   /** Checks many ports at once (in parallel), so the isBusy calls that follow answer from memory. */
   prefetch?(ports: readonly number[]): Promise<void>;
 }
@@ -53,6 +55,9 @@ export interface PortEngineApi {
   /** Allocation error of a service (strict service whose preferred ports are all held), if any. */
   errorOf(service: string): string | undefined;
   on(listener: (event: EngineEvent) => void): () => void;
-  /** Release every lease this engine holds. */
-  dispose(): Promise<void>;
+  /**
+   * Release every lease this engine holds; with `handOver`, leave them for the next engine of the
+   * same workspace to take over (as a dead host's leases are), e.g. across a host restart.
+   */
+  dispose(options?: { handOver?: boolean }): Promise<void>;
 }

@@ -31,20 +31,36 @@ export function describeHolder(holder: PortHolder | null | undefined): string {
   return 'an unknown process';
 }
 
-async function holderOf(port: number, blocker: Blocker, holders: HolderCache): Promise<PortHolder> {
+/** Listening processes' holders, looked up before a sentence is composed. */
+type Listeners = (port: number) => PortHolder;
+
+function holderOf(port: number, blocker: Blocker, listeners: Listeners): PortHolder {
   switch (blocker.kind) {
     case 'service': return { service: blocker.service };
     case 'lease': return { pid: blocker.lease.pid, service: blocker.lease.service, workspace: blocker.lease.workspace };
-    case 'listener': return (await holders.get(port)) ?? {};
+    case 'listener': return listeners(port);
   }
 }
 
+/** The ports whose holder only the OS can name (a /proc walk): the rest is known from the plan. */
+function listenerPorts(p: Pick<Placement, 'skipped' | 'stolenBy' | 'previousPort'>): number[] {
+  const ports = p.skipped.filter((s) => s.blocker.kind === 'listener').map((s) => s.port);
+  if (p.stolenBy?.kind === 'listener' && p.previousPort !== undefined) ports.push(p.previousPort);
+  return ports;
+}
+
+async function lookUp(ports: number[], holders: HolderCache): Promise<Listeners> {
+  const found = new Map<number, PortHolder>();
+  for (const port of ports) found.set(port, (await holders.get(port)) ?? {});
+  return (port) => found.get(port) ?? {};
+}
+
 /** "3000 is held by pid 1234 (vite), 3001 by client"; the first holder is returned for the event. */
-async function describeSkips(skipped: Skip[], holders: HolderCache): Promise<{ text: string; first?: PortHolder }> {
+function describeSkips(skipped: Skip[], listeners: Listeners): { text: string; first?: PortHolder } {
   const parts: string[] = [];
   let first: PortHolder | undefined;
   for (const s of skipped) {
-    const h = await holderOf(s.port, s.blocker, holders);
+    const h = holderOf(s.port, s.blocker, listeners);
     first ??= h;
     parts.push(parts.length === 0 ? `${s.port} is held by ${describeHolder(h)}` : `${s.port} by ${describeHolder(h)}`);
   }
@@ -56,10 +72,24 @@ export interface Explained {
   holder?: PortHolder;
 }
 
+/**
+ * The explanation when nothing in it needs a listener's pid (a first preferred port, a port
+ * held by another service or lease): composed at once, without the awaits of explainPlacement,
+ * which add up over a large stack. Undefined when a holder must be looked up.
+ */
+export function explainPlacementNow(name: string, p: Placement, strategy: Strategy): Explained | undefined {
+  return listenerPorts(p).length === 0 ? compose(name, p, strategy, () => ({})) : undefined;
+}
+
 export async function explainPlacement(name: string, p: Placement, strategy: Strategy, holders: HolderCache): Promise<Explained> {
   if (p.given) return { explanation: p.given };
+  return compose(name, p, strategy, await lookUp(listenerPorts(p), holders));
+}
+
+function compose(name: string, p: Placement, strategy: Strategy, listeners: Listeners): Explained {
+  if (p.given) return { explanation: p.given };
   if (p.stolenBy && p.previousPort !== undefined) {
-    const h = await holderOf(p.previousPort, p.stolenBy, holders);
+    const h = holderOf(p.previousPort, p.stolenBy, listeners);
     return { explanation: `${p.previousPort} was taken by ${describeHolder(h)}; ${name} moved to ${p.port}`, holder: h };
   }
   if (p.displacedBy && p.previousPort !== undefined) {
@@ -69,23 +99,24 @@ export async function explainPlacement(name: string, p: Placement, strategy: Str
       : `${service} took ${p.previousPort} (${strategy} strategy)`;
     return { explanation: `${reason}; ${name} moved to ${p.port}`, holder: { service } };
   }
-  const { text, first } = await describeSkips(p.skipped, holders);
+  const { text, first } = describeSkips(p.skipped, listeners);
   const withHolder = (explanation: string): Explained => (first ? { explanation, holder: first } : { explanation });
   if (p.took) {
     const took = `took ${p.port} from ${p.took.service}, which moved to ${p.took.to} (${strategy} strategy)`;
     return { explanation: text ? `${text}; ${took}` : took, holder: { service: p.took.service } };
   }
-  if (p.reason === 'fallback') {
+  if (p.scanned) {
     const avoided = p.avoided?.length ? `, skipping the preferred ports of ${p.avoided.join(', ')}` : '';
     if (!text) return { explanation: `${name} has no preferred port; assigned ${p.port}${avoided}` };
     return withHolder(`${text}; fell back to ${p.port}${avoided}`);
   }
+  // A later port of the preferred list: "9090 is held by pid 123 (prometheus), assigned 9091".
   if (text) return withHolder(`${text}, assigned ${p.port}`);
   return { explanation: `${p.port} is ${name}'s first preferred port` };
 }
 
 export async function explainFailure(name: string, skipped: Skip[], strict: boolean, holders: HolderCache): Promise<string> {
-  const { text } = await describeSkips(skipped, holders);
+  const { text } = describeSkips(skipped, await lookUp(listenerPorts({ skipped }), holders));
   if (strict) return `${name} is strict and none of its preferred ports is free: ${text || 'it has none'}`;
   return `no free port left for ${name}${text ? ` (${text})` : ''}`;
 }

@@ -4,7 +4,9 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Reason } from '../../protocol/model';
 import { withFileLock, type FileLockOptions } from './fileLock';
+import { settleOrphans } from './handover';
 import { isPort } from './portNumbers';
 import { isProcessAlive, processStartTime } from './processAlive';
 
@@ -19,11 +21,16 @@ export interface Lease {
   /** One engine instance: a process may run several engines (one per workspace). */
   owner: string;
   since: string;
+  /** The assignment's reason and sentence, for the next host of the workspace to take over (handover.ts). */
+  reason?: Reason;
+  explanation?: string;
 }
 
 interface LeaseFile {
   version: 1;
   leases: Lease[];
+  /** Leases of hosts that died or handed over: kept for their workspace's next host, blocking no one. */
+  orphans?: Lease[];
 }
 
 export interface LeaseRegistryOptions {
@@ -59,13 +66,13 @@ export class LeaseRegistry {
    * Runs `fn` under the lock with the live leases; whatever `fn` leaves in the array is written
    * back (in place, see write) when it differs from what was read.
    */
-  async transact<T>(fn: (leases: Lease[]) => Promise<T> | T): Promise<T> {
+  async transact<T>(fn: (leases: Lease[], orphans: Lease[]) => Promise<T> | T): Promise<T> {
     // The lock creates the state directory on first use.
     return withFileLock(this.lockPath, async () => {
       const handle = heldFile(this.file);
-      const { leases, raw } = this.readLive(handle ? readAll(handle) : '');
-      const result = await fn(leases);
-      const next = JSON.stringify({ version: 1, leases } satisfies LeaseFile);
+      const { leases, orphans, raw } = this.readLive(handle ? readAll(handle) : '');
+      const result = await fn(leases, orphans);
+      const next = JSON.stringify({ version: 1, leases, ...(orphans.length ? { orphans } : {}) } satisfies LeaseFile);
       if (next !== raw) this.write(next, handle);
       return result;
     }, this.options.lock);
@@ -82,16 +89,18 @@ export class LeaseRegistry {
     return this.readLive(raw).leases;
   }
 
-  /** Drops every lease of one engine instance. */
-  async releaseOwner(owner: string): Promise<void> {
-    await this.transact((leases) => {
-      for (let i = leases.length - 1; i >= 0; i--) if (leases[i].owner === owner) leases.splice(i, 1);
+  /** Drops every lease of one engine instance; with `handOver`, keeps them as orphans for its workspace's next host. */
+  async releaseOwner(owner: string, options: { handOver?: boolean } = {}): Promise<void> {
+    await this.transact((leases, orphans) => {
+      const mine = leases.filter((l) => l.owner === owner);
+      leases.splice(0, leases.length, ...leases.filter((l) => l.owner !== owner));
+      if (options.handOver) orphans.push(...mine);
     });
   }
 
-  private readLive(text: string): { leases: Lease[]; raw: string } {
+  private readLive(text: string): { leases: Lease[]; orphans: Lease[]; raw: string } {
     const raw = text.trimEnd(); // the tail is padding (see write)
-    const all = parse(raw);
+    const { leases: all, orphans: kept } = parse(raw);
     const alive = new Map<string, boolean>();
     const leases = all.filter((lease) => {
       const key = `${lease.pid}/${lease.startTime ?? ''}`;
@@ -102,8 +111,10 @@ export class LeaseRegistry {
       }
       return ok;
     });
+    // A dead host's leases stop blocking anyone but stay, as orphans, for its workspace's next host.
+    const orphans = settleOrphans([...kept, ...all.filter((l) => !leases.includes(l))], leases);
     // Report the dropped ones as a change so the file is rewritten without them.
-    return { leases, raw: leases.length === all.length ? raw : '' };
+    return { leases, orphans, raw: leases.length === all.length ? raw : '' };
   }
 
   /**
@@ -176,15 +187,19 @@ function readAll({ fd, size }: HeldFile): string {
   return buf.toString('utf8', 0, n);
 }
 
-function parse(raw: string): Lease[] {
-  if (!raw.trim()) return [];
+function parse(raw: string): { leases: Lease[]; orphans: Lease[] } {
+  if (!raw.trim()) return { leases: [], orphans: [] };
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
-    return []; // a hand-edited or foreign file: start over rather than block every host
+    return { leases: [], orphans: [] }; // a hand-edited or foreign file: start over rather than block every host
   }
-  const list = (data as Partial<LeaseFile> | null)?.leases;
+  const file = data as Partial<LeaseFile> | null;
+  return { leases: valid(file?.leases), orphans: valid(file?.orphans) };
+}
+
+function valid(list: unknown): Lease[] {
   if (!Array.isArray(list)) return [];
   return list.filter((l): l is Lease =>
     !!l && isPort(l.port) && typeof l.service === 'string' && typeof l.workspace === 'string' &&

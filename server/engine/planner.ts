@@ -25,7 +25,9 @@ export interface Placement {
   reason: Reason;
   /** Preferred ports passed over before this one, and who held each. */
   skipped: Skip[];
-  /** On a fallback: the conflicting services whose preferred ports were stepped over. */
+  /** Found by scanning beyond the preferred list (not one of its later ports). */
+  scanned?: boolean;
+  /** On a scan: the conflicting services whose preferred ports were stepped over. */
   avoided?: string[];
   /** This service took its port from another service of the stack, which moved to `to`. */
   took?: { service: string; to: number };
@@ -45,9 +47,17 @@ export interface PlannerContext {
   running: ReadonlySet<string>;
   /** Who outside this stack holds a port: a lease of another engine, or a listening process. */
   outside(port: number): Promise<Blocker | null>;
+  /** outside()'s answer when it is known without waiting (a prefetched bind); undefined otherwise. */
+  outsideNow?(port: number): Blocker | null | undefined;
 }
 
-type Found = Pick<Placement, 'port' | 'reason' | 'skipped' | 'avoided'>;
+type Found = Pick<Placement, 'port' | 'reason' | 'skipped' | 'scanned' | 'avoided'>;
+
+/**
+ * Only a service's first preferred port is `preferred`; any later port of its list, or one found
+ * by scanning, is a `fallback` (the explanation names what held the ports before it).
+ */
+const reasonAt = (index: number): Placement['reason'] => (index === 0 ? 'preferred' : 'fallback');
 
 export class Planner {
   /** Services that could not be given a port, with the preferred ports that were held. */
@@ -76,9 +86,15 @@ export class Planner {
   }
 
   async blocker(port: number, self: string): Promise<Blocker | null> {
+    const now = this.blockerNow(port, self);
+    return now !== undefined ? now : this.ctx.outside(port);
+  }
+
+  /** blocker() when the answer is at hand; most ports of a large stack are (prefetched), and each await costs a tick. */
+  private blockerNow(port: number, self: string): Blocker | null | undefined {
     const owner = this.byPort.get(port);
     if (owner !== undefined && owner !== self) return { kind: 'service', service: owner };
-    return this.ctx.outside(port);
+    return this.ctx.outsideNow?.(port);
   }
 
   /** Gives a root service a port by the stack's strategy; false (and a failure) when none fits. */
@@ -87,13 +103,15 @@ export class Planner {
     this.unset(name);
     const strategy = this.ctx.model.strategy;
     const skipped: Skip[] = [];
-    for (const port of svc.preferred) {
-      const b = await this.blocker(port, name);
-      if (!b) return this.commit(name, { port, reason: 'preferred', skipped, ...extra });
+    for (let i = 0; i < svc.preferred.length; i++) {
+      const port = svc.preferred[i];
+      let b = this.blockerNow(port, name);
+      if (b === undefined) b = await this.ctx.outside(port);
+      if (!b) return this.commit(name, { port, reason: reasonAt(i), skipped, ...extra });
       // aggressive: the requester's first preferred port wins over a holder of the same stack.
       if (strategy === 'aggressive' && b.kind === 'service') {
         const to = await this.displace(b.service, port, name, 'strategy');
-        if (to !== null) return this.commit(name, { port, reason: 'preferred', skipped, took: { service: b.service, to }, ...extra });
+        if (to !== null) return this.commit(name, { port, reason: reasonAt(i), skipped, took: { service: b.service, to }, ...extra });
       }
       skipped.push({ port, blocker: b });
     }
@@ -108,7 +126,7 @@ export class Planner {
         const to = await this.displace(s.blocker.service, s.port, name, 'strict');
         if (to !== null) {
           const before = skipped.slice(0, skipped.indexOf(s));
-          return this.commit(name, { port: s.port, reason: 'preferred', skipped: before, took: { service: s.blocker.service, to }, ...extra });
+          return this.commit(name, { port: s.port, reason: reasonAt(svc.preferred.indexOf(s.port)), skipped: before, took: { service: s.blocker.service, to }, ...extra });
         }
       }
     }
@@ -127,9 +145,10 @@ export class Planner {
   /** The first free preferred port, else the fallback; never moves anyone. */
   async nextFree(svc: PlanService): Promise<Found | null> {
     const skipped: Skip[] = [];
-    for (const port of svc.preferred) {
+    for (let i = 0; i < svc.preferred.length; i++) {
+      const port = svc.preferred[i];
       const b = await this.blocker(port, svc.name);
-      if (!b) return { port, reason: 'preferred', skipped };
+      if (!b) return { port, reason: reasonAt(i), skipped };
       skipped.push({ port, blocker: b });
     }
     return svc.strict ? null : this.fallback(svc, skipped);
@@ -150,7 +169,7 @@ export class Planner {
         for (const other of svc.avoidFrom) if (this.ctx.model.services.get(other)?.preferred.includes(port)) avoided.add(other);
         continue;
       }
-      if (!(await this.blocker(port, svc.name))) return { port, reason: 'fallback', skipped, avoided: [...avoided] };
+      if (!(await this.blocker(port, svc.name))) return { port, reason: 'fallback', skipped, scanned: true, avoided: [...avoided] };
     }
     return null;
   }

@@ -5,7 +5,8 @@ import type { StackConfig, Strategy } from '../../protocol/config';
 import { leasesFile } from '../../protocol/discovery';
 import { assertValidStack } from '../config/validateStack';
 import type { Assignment, EngineEvent, PortEngineApi, PortProbe } from './engineApi';
-import { explainFailure, explainPlacement, HolderCache } from './explain';
+import { explainFailure, explainPlacement, explainPlacementNow, HolderCache } from './explain';
+import { awaitPredecessor, dropSuperseded, LeaseNotes, takeOver } from './handover';
 import { LeaseRegistry, newOwnerId, OWN_START_TIME, type Lease } from './leaseRegistry';
 import { Planner, type Blocker, type Placement, type Skip } from './planner';
 import { defaultPortProbe } from './portProbe';
@@ -28,9 +29,12 @@ export interface PortEngineOptions {
   clock?: () => number;
   /** A throwing event listener is reported here; default console.error. */
   onListenerError?: (error: unknown) => void;
+  /** How long the first allocation waits for another live host of this workspace to hand its leases over. Default 3000. */
+  handoverWaitMs?: number;
 }
 
-type Mutation = (planner: Planner, placements: Map<string, Placement>, others: Map<number, Lease>) => Promise<void>;
+/** `orphans`: leases dead or departed hosts left; the engine of their workspace may take them over. */
+type Mutation = (planner: Planner, placements: Map<string, Placement>, others: Map<number, Lease>, orphans: Lease[]) => Promise<void>;
 
 export class PortEngine implements PortEngineApi {
   /** This engine's lease owner id; several engines may share one process. */
@@ -50,6 +54,8 @@ export class PortEngine implements PortEngineApi {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private healTimer: NodeJS.Timeout | undefined;
+  private handoverWaitMs: number; // zero once the first transaction has waited for a predecessor
+  private readonly notes: LeaseNotes;
 
   constructor(options: PortEngineOptions) {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
@@ -61,6 +67,8 @@ export class PortEngine implements PortEngineApi {
     this.probe = options.probe ?? defaultPortProbe();
     this.clock = options.clock ?? Date.now;
     this.events = new TypedEmitter<EngineEvent>(options.onListenerError);
+    this.handoverWaitMs = options.handoverWaitMs ?? 3000;
+    this.notes = new LeaseNotes(this.registry, this.owner);
   }
 
   get strategy(): Strategy { return this.model.strategy; }
@@ -77,7 +85,9 @@ export class PortEngine implements PortEngineApi {
     return this.serial(async () => {
       // Usually the first preferred port is the answer: check those at once, the rest on demand.
       const wanted = this.model.roots.filter((n) => !this.placements.has(n)).flatMap((n) => this.model.services.get(n)!.preferred.slice(0, 1));
-      await this.run(this.model, async (planner, placements) => {
+      await this.run(this.model, async (planner, placements, others, orphans) => {
+        // Every predecessor's port first, so no fresh placement takes one of them.
+        for (const name of this.model.roots) if (!placements.has(name)) takeOver(name, this.model, planner, this.workspace, orphans, others);
         for (const name of this.model.roots) if (!placements.has(name)) await planner.place(name);
       }, wanted);
       return this.all();
@@ -166,11 +176,11 @@ export class PortEngine implements PortEngineApi {
     return () => clearInterval(timer);
   }
 
-  dispose(): Promise<void> {
+  dispose(options: { handOver?: boolean } = {}): Promise<void> {
     clearInterval(this.healTimer);
     return this.serial(async () => {
       this.disposed = true;
-      await this.registry.releaseOwner(this.owner);
+      await this.registry.releaseOwner(this.owner, { handOver: options.handOver === true });
       const gone = [...this.assignments.values()];
       this.assignments = new Map();
       this.placements = new Map();
@@ -205,7 +215,9 @@ export class PortEngine implements PortEngineApi {
   private async run(model: StackModel, mutate: Mutation, prefetch: readonly number[] = []): Promise<void> {
     const placements = new Map(this.placements); // a throw leaves the engine as it was
     let failures = new Map<string, Skip[]>();
-    await this.registry.transact(async (leases) => {
+    if (this.handoverWaitMs > 0) await awaitPredecessor(() => this.registry.read(), this.workspace, this.handoverWaitMs);
+    this.handoverWaitMs = 0;
+    await this.registry.transact(async (leases, orphans) => {
       const others = new Map<number, Lease>();
       // First lease of a port wins: a root's lease comes before its inheritors' in the file.
       for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
@@ -221,8 +233,14 @@ export class PortEngine implements PortEngineApi {
           const busy = scan ? await scan.isBusy(port) : !(await this.probe.isFree(port));
           return busy ? { kind: 'listener' } : null;
         },
+        outsideNow: (port) => {
+          const lease = others.get(port);
+          if (lease) return { kind: 'lease', lease };
+          const busy = scan?.busyNow?.(port);
+          return busy === undefined ? undefined : busy ? { kind: 'listener' } : null;
+        },
       });
-      await mutate(planner, placements, others);
+      await mutate(planner, placements, others, orphans);
       failures = planner.failures;
       const since = new Date(this.clock()).toISOString();
       const mine = leases.filter((l) => l.owner === this.owner);
@@ -235,8 +253,10 @@ export class PortEngine implements PortEngineApi {
         keep.push(had ?? { port: p.port, service: name, workspace: this.workspace, pid: process.pid, ...(OWN_START_TIME !== undefined ? { startTime: OWN_START_TIME } : {}), owner: this.owner, since });
       }
       leases.splice(0, leases.length, ...keep);
+      dropSuperseded(orphans, this.workspace, new Set(keep.filter((l) => l.owner === this.owner).map((l) => l.service)));
     });
     await this.commit(model, placements, failures);
+    await this.notes.record(this.assignments);
   }
 
   private async commit(model: StackModel, placements: Map<string, Placement>, failures: Map<string, Skip[]>): Promise<void> {
@@ -248,7 +268,7 @@ export class PortEngine implements PortEngineApi {
       if (!p) continue;
       const old = before.get(name);
       if (old && this.placements.get(name) === p) { next.set(name, old); continue; }
-      const { explanation, holder } = await explainPlacement(name, p, model.strategy, holders);
+      const { explanation, holder } = explainPlacementNow(name, p, model.strategy) ?? await explainPlacement(name, p, model.strategy, holders);
       next.set(name, { service: name, port: p.port, reason: p.reason, explanation, ...(holder ? { holder } : {}), ...(old && old.port !== p.port ? { previousPort: old.port } : {}) });
     }
     for (const name of model.inheritors) {

@@ -36,19 +36,26 @@ export function buildModel(stack: StackConfig): StackModel {
     for (let hops = 0; stack.services[at]?.inheritFrom && hops <= entries.length; hops++) at = stack.services[at].inheritFrom!;
     return at;
   };
+  // Either side of a conflict names the other: who names whom, gathered in one pass rather than one per service.
+  const namedBy = new Map<string, string[]>();
+  for (const [name, c] of entries) {
+    for (const other of c.conflicts ?? []) {
+      const list = namedBy.get(other);
+      if (list) list.push(name);
+      else namedBy.set(other, [name]);
+    }
+  }
   for (const [name, config] of entries) {
-    const partners = new Set(config.conflicts ?? []);
-    for (const [other, c] of entries) if (c.conflicts?.includes(name)) partners.add(other);
+    const by = namedBy.get(name);
+    const mine = config.conflicts?.length || by ? new Set([...(config.conflicts ?? []), ...(by ?? [])]) : undefined;
     const avoid = new Set<number>();
-    for (const other of partners) for (const p of stack.services[other]?.preferred ?? []) avoid.add(p);
-    services.set(name, {
-      name,
-      preferred: [...(config.preferred ?? [])],
-      strict: config.strict === true,
-      ...(config.inheritFrom ? { root: rootOf(name), parent: config.inheritFrom } : {}),
-      avoid,
-      avoidFrom: [...partners],
-    });
+    if (mine) for (const other of mine) for (const p of stack.services[other]?.preferred ?? []) avoid.add(p);
+    const svc: PlanService = { name, preferred: config.preferred ? config.preferred.slice() : [], strict: config.strict === true, avoid, avoidFrom: mine ? [...mine] : [] };
+    if (config.inheritFrom) {
+      svc.root = rootOf(name);
+      svc.parent = config.inheritFrom;
+    }
+    services.set(name, svc);
   }
   const roots = entries.filter(([, c]) => !c.inheritFrom).map(([n]) => n);
   const inheritors: string[] = [];

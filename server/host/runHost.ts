@@ -24,6 +24,7 @@ import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
 import { StackCore } from './stackCore';
+import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 
 export interface RunHostOptions {
@@ -44,6 +45,8 @@ export interface RunHostOptions {
   /** Remove the discovery file and stop on SIGINT/SIGTERM. Default true. */
   handleSignals?: boolean;
   webviewDir?: string;
+  /** Service terminals the editor kept open from a previous host (HostInitOptions.terminals). */
+  terminals?: OpenTerminal[];
 }
 
 export interface RunningHost {
@@ -54,7 +57,7 @@ export interface RunningHost {
   readonly runner: StackRunner;
   readonly log: HostLog;
   setTrusted(trusted: boolean): void;
-  /** Stops services it launched, closes the API, removes the discovery file. Idempotent. */
+  /** Stops services it runs as child processes (not terminals), closes the API, removes the discovery file. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -121,7 +124,14 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     trustChanged: (value) => setTrusted(value),
   }) : () => undefined;
 
-  await core.start();
+  // Terminals that outlived the previous host run our services: not looked for as found-running.
+  const terminals = launcher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
+  await core.start({ own: terminals.map((t) => t.service) });
+  if (launcher instanceof TerminalLauncher) {
+    await adoptTerminals(terminals, {
+      launcher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
+    });
+  }
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
@@ -160,7 +170,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       health.dispose();
       await feed!.close();
       await api!.close();
-      await core.dispose();
+      // Under an editor the terminals outlive this host: leave its leases to the next one.
+      await core.dispose({ handOver: Boolean(options.connection) });
       process.off('exit', onExit);
     })();
     return stopping;

@@ -54,8 +54,12 @@ export class StackCore {
     this.changed();
   }
 
-  /** Detects running services, allocates every port, starts monitoring. Logs the seed's lines. */
-  async start(): Promise<void> {
+  /**
+   * Detects running services, allocates every port, starts monitoring. Logs the seed's lines.
+   * `own`: services the runner is about to re-adopt (terminals kept from the previous host); they
+   * are ours, so they are not looked for as found-running.
+   */
+  async start(options: { own?: readonly string[] } = {}): Promise<void> {
     const { log, config } = this.options;
     const stack = this.stack;
     log.info(`🔧 Initializing dynamic port manager for ${stack.environment ?? 'development'} environment...`);
@@ -64,7 +68,8 @@ export class StackCore {
     this.disposers.push(this.engine.on((e) => this.onEngineEvent(e)));
     // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
     // is never first given a fallback port and then moved.
-    await this.adopt(await this.detect(stack, Object.keys(stack.services)));
+    const own = new Set(options.own ?? []);
+    await this.adopt(await this.detect(stack, Object.keys(stack.services).filter((n) => !own.has(n))));
     await this.engine.allocateAll();
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
@@ -158,13 +163,14 @@ export class StackCore {
     return this.detected.has(service) && !this.runner?.runnerOf(service);
   }
 
-  async dispose(): Promise<void> {
+  /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
+  async dispose(options: { handOver?: boolean } = {}): Promise<void> {
     if (this.pending) clearTimeout(this.pending);
     if (this.healTimer) clearInterval(this.healTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
     this.snapshotListeners.clear();
     await this.reconfiguring;
-    await this.engine?.dispose();
+    await this.engine?.dispose(options);
   }
 
   private view(name: string, stack: StackConfig): ServiceView {

@@ -151,9 +151,12 @@ export class StackRunner {
     return this.track(() => this.stopAll());
   }
 
-  /** Stops everything launched, including a start in progress; for host shutdown. */
+  /**
+   * For host shutdown: stops what runs as a child process of the host, and any start in progress.
+   * Terminals belong to the editor and outlive the host; the next host re-adopts them.
+   */
   async dispose(): Promise<void> {
-    await this.stopStack();
+    await this.track(() => this.stopAll((launched) => launched.runner === 'process'));
     await this.whenIdle();
   }
 
@@ -176,15 +179,15 @@ export class StackRunner {
     return { ok: true, message: `Stopped ${service}.` };
   }
 
-  private async stopAll(): Promise<ActionResult> {
+  private async stopAll(which: (launched: LaunchedService) => boolean = () => true): Promise<ActionResult> {
     this.generation++;
     this.cancelled.resolve();
     this.cancelled = deferred();
-    const names = this.running();
+    const names = [...this.launched].filter(([, launched]) => which(launched)).map(([name]) => name);
     if (names.length === 0) return { ok: true, message: 'No service started by Manito is running.' };
     let order: string[];
     try {
-      order = dependencyOrder(this.options.config()).reverse().filter((n) => this.launched.has(n));
+      order = dependencyOrder(this.options.config()).reverse().filter((n) => names.includes(n));
     } catch {
       order = [];
     }
@@ -254,7 +257,13 @@ export class StackRunner {
       const spec = buildLaunchSpec({
         service: name, config: stack.services[name]!, ports, workspace: this.options.workspace, services: Object.keys(stack.services),
       });
-      const launched = await this.options.launcher.launch(spec);
+      // Running from now on: a service listening before it is healthy (or before the launcher
+      // answers) must not look stolen to self-healing and be moved off its port.
+      this.options.engine.setRunning(name, true);
+      const launched = await this.options.launcher.launch(spec).catch((error: unknown) => {
+        this.options.engine.setRunning(name, false);
+        throw error;
+      });
       this.options.log?.(`Started ${name} (${launched.runner}${launched.pid !== null ? `, pid ${launched.pid}` : ''}): ${spec.command}`);
       this.adopt(name, launched);
     })();

@@ -91,7 +91,8 @@ describe('status and ports against a real host', () => {
     assert.match(r.stdout, /SERVICE\s+PORT\s+REASON\s+HEALTH/);
     assert.match(r.stdout, new RegExp(`^\\s+api\\s+${ports[1]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
     assert.match(r.stdout, new RegExp(`^\\s+web\\s+${ports[2]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
-    assert.match(r.stdout, new RegExp(`^\\s+db\\s+${ports[4]}\\s+preferred\\s+\\w+$`, 'm'));
+    // db's first preferred port is held, so its second one is a fallback.
+    assert.match(r.stdout, new RegExp(`^\\s+db\\s+${ports[4]}\\s+fallback\\s+\\w+$`, 'm'));
     // The move is explained under the table.
     assert.match(r.stdout, new RegExp(`^   db: .*${ports[3]}.*${ports[4]}`, 'm'));
     assert.ok(!r.stdout.includes('\x1b['));

@@ -79,3 +79,21 @@ test('a service without preferred ports gets a fallback port and says so', async
   assert.equal(a.explanation, `worker has no preferred port; assigned ${a.port}`);
   await engine.dispose();
 });
+
+test('only the first preferred port is "preferred"; a later one is a fallback that says who held the first (the seed\'s monitoring on 9091)', async () => {
+  const stack: StackConfig = { services: { server: { preferred: [B] }, monitoring: { preferred: [B + 1, B + 2, B + 3] } } };
+  const prometheus = await listen(B + 1, '127.0.0.1');
+  try {
+    const { engine } = engineFor(stack);
+    await engine.allocateAll();
+    const server = engine.get('server')!;
+    assert.deepEqual([server.port, server.reason, server.explanation], [B, 'preferred', `${B} is server's first preferred port`]);
+    const monitoring = engine.get('monitoring')!;
+    assert.deepEqual([monitoring.port, monitoring.reason], [B + 2, 'fallback']);
+    assert.match(monitoring.explanation, new RegExp(`^${B + 1} is held by pid ${process.pid} \\(.+\\), assigned ${B + 2}$`));
+    assert.equal(monitoring.holder?.pid, process.pid);
+    await engine.dispose();
+  } finally {
+    await close(prometheus);
+  }
+});

@@ -52,6 +52,7 @@ test('a live host\'s lease is honoured and named', async () => {
   const { engine } = engineFor({ services: { web: { preferred: [B, B + 1] } } }, { registry });
   await engine.allocateAll();
   assert.deepEqual(ports(engine), { web: B + 1 });
+  assert.equal(engine.get('web')!.reason, 'fallback');
   assert.equal(engine.get('web')!.explanation, `${B} is held by api of /other (Manito host pid 4242), assigned ${B + 1}`);
   await assert.rejects(engine.adopt('web', B, 'found'), /leased by api of \/other/);
   await engine.dispose();

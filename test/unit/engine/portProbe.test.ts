@@ -28,6 +28,7 @@ test('a listener on ::1 only makes the port busy, for /proc and for bind probes'
     const { engine } = engineFor({ services: { web: { preferred: [B, B + 1] } } });
     await engine.allocateAll();
     assert.equal(engine.get('web')!.port, B + 1);
+    assert.equal(engine.get('web')!.reason, 'fallback');
     assert.match(engine.get('web')!.explanation, new RegExp(`^${B} is held by pid ${process.pid} \\(.+\\), assigned ${B + 1}$`));
     await engine.dispose();
   } finally {
