@@ -60,20 +60,26 @@ export async function awaitPredecessor(read: () => Lease[], workspace: string, t
  * explanation is made after the plan's transaction (it reads /proc, which should not hold the lock).
  */
 export class LeaseNotes {
-  private written = new Map<string, string>();
+  private wrote = new Map<string, string>();
 
   constructor(private readonly registry: LeaseRegistry, private readonly owner: string) {}
 
+  /** A lease whose notes went out with the plan's own transaction. */
+  written(lease: Lease): void {
+    this.wrote.set(lease.service, `${lease.port}/${lease.reason}/${lease.explanation}`);
+  }
+
   async record(assignments: ReadonlyMap<string, Assignment>): Promise<void> {
-    const next = new Map([...assignments.values()].map((a) => [a.service, `${a.port}/${a.reason}/${a.explanation}`]));
-    if (next.size === this.written.size && [...next].every(([k, v]) => this.written.get(k) === v)) return;
+    // Inheritors are never taken over (they follow their parent), so their notes don't matter.
+    const next = new Map([...assignments.values()].filter((a) => a.reason !== 'inherited').map((a) => [a.service, `${a.port}/${a.reason}/${a.explanation}`]));
+    if ([...next].every(([k, v]) => this.wrote.get(k) === v)) return;
     await this.registry.transact((leases) => {
       for (const l of leases) {
         const a = l.owner === this.owner ? assignments.get(l.service) : undefined;
         if (a && a.port === l.port) Object.assign(l, { reason: a.reason, explanation: a.explanation });
       }
     });
-    this.written = next;
+    this.wrote = next;
   }
 }
 

@@ -56,6 +56,7 @@ export class PortEngine implements PortEngineApi {
   private healTimer: NodeJS.Timeout | undefined;
   private handoverWaitMs: number; // zero once the first transaction has waited for a predecessor
   private readonly notes: LeaseNotes;
+  private notesPending = false;
 
   constructor(options: PortEngineOptions) {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
@@ -180,11 +181,26 @@ export class PortEngine implements PortEngineApi {
     clearInterval(this.healTimer);
     return this.serial(async () => {
       this.disposed = true;
+      if (options.handOver) await this.notes.record(this.assignments);
       await this.registry.releaseOwner(this.owner, { handOver: options.handOver === true });
       const gone = [...this.assignments.values()];
       this.assignments = new Map();
       this.placements = new Map();
       for (const a of gone) this.events.emit({ type: 'released', service: a.service, port: a.port });
+    });
+  }
+
+  /**
+   * Notes that needed a /proc lookup to word are written in a second, short transaction, off the
+   * allocation's path: they only matter to a successor after this host dies or hands over, and
+   * dispose() writes them before handing over.
+   */
+  private scheduleNotes(): void {
+    if (this.notesPending) return;
+    this.notesPending = true;
+    setImmediate(() => {
+      this.notesPending = false;
+      if (!this.disposed) this.serial(() => this.notes.record(this.assignments)).catch(() => undefined);
     });
   }
 
@@ -215,9 +231,15 @@ export class PortEngine implements PortEngineApi {
   private async run(model: StackModel, mutate: Mutation, prefetch: readonly number[] = []): Promise<void> {
     const placements = new Map(this.placements); // a throw leaves the engine as it was
     let failures = new Map<string, Skip[]>();
-    if (this.handoverWaitMs > 0) await awaitPredecessor(() => this.registry.read(), this.workspace, this.handoverWaitMs);
+    const predecessorWaitMs = this.handoverWaitMs;
     this.handoverWaitMs = 0;
+    let predecessor = false;
     await this.registry.transact(async (leases, orphans) => {
+      // Checked inside the first transaction rather than by a read before it: no extra file read.
+      if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) {
+        predecessor = true;
+        return;
+      }
       const others = new Map<number, Lease>();
       // First lease of a port wins: a root's lease comes before its inheritors' in the file.
       for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
@@ -250,13 +272,22 @@ export class PortEngine implements PortEngineApi {
         const p = placements.get(svc.root ?? name);
         if (!p) continue;
         const had = mine.find((l) => l.service === name && l.port === p.port);
-        keep.push(had ?? { port: p.port, service: name, workspace: this.workspace, pid: process.pid, ...(OWN_START_TIME !== undefined ? { startTime: OWN_START_TIME } : {}), owner: this.owner, since });
+        const lease = had ?? { port: p.port, service: name, workspace: this.workspace, pid: process.pid, ...(OWN_START_TIME !== undefined ? { startTime: OWN_START_TIME } : {}), owner: this.owner, since };
+        // Notes for a successor go in this same write when no /proc lookup is needed to word them.
+        if (svc.root) Object.assign(lease, { reason: 'inherited', explanation: `inherits ${svc.parent}'s port ${p.port}` });
+        const quick = svc.root ? undefined : explainPlacementNow(name, p, model.strategy);
+        if (quick) this.notes.written(Object.assign(lease, { reason: p.reason, explanation: quick.explanation }));
+        keep.push(lease);
       }
       leases.splice(0, leases.length, ...keep);
       dropSuperseded(orphans, this.workspace, new Set(keep.filter((l) => l.owner === this.owner).map((l) => l.service)));
     });
+    if (predecessor) {
+      await awaitPredecessor(() => this.registry.read(), this.workspace, predecessorWaitMs);
+      return this.run(model, mutate, prefetch);
+    }
     await this.commit(model, placements, failures);
-    await this.notes.record(this.assignments);
+    this.scheduleNotes();
   }
 
   private async commit(model: StackModel, placements: Map<string, Placement>, failures: Map<string, Skip[]>): Promise<void> {

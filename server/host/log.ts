@@ -1,5 +1,7 @@
-// The host's one log: every line goes to a sink (stdout in headless mode, stderr under an editor,
-// whose stdout is the JSON-RPC channel) and, once connected, to the client's output channel.
+// The host's one log. Lines go to the attached sinks (the client's output channel once an editor
+// is connected); while none is attached they go to the fallback (stdout headless, stderr under an
+// editor, whose stdout is the JSON-RPC channel). Never both: the language client also copies the
+// host's stderr into the same output channel, which would print every line twice.
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (level: LogLevel, line: string) => void;
@@ -7,9 +9,7 @@ export type LogSink = (level: LogLevel, line: string) => void;
 export class HostLog {
   private readonly sinks: LogSink[] = [];
 
-  constructor(sink?: LogSink) {
-    if (sink) this.sinks.push(sink);
-  }
+  constructor(private readonly fallback?: LogSink) {}
 
   addSink(sink: LogSink): () => void {
     this.sinks.push(sink);
@@ -26,7 +26,8 @@ export class HostLog {
   }
 
   private emit(level: LogLevel, line: string): void {
-    for (const sink of this.sinks) {
+    const sinks = this.sinks.length > 0 ? this.sinks : this.fallback ? [this.fallback] : [];
+    for (const sink of sinks) {
       try {
         sink(level, line);
       } catch {
