@@ -2,6 +2,7 @@
 // overridable with MANITO_STATE_DIR (tests give every run its own).
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { resolveStateDir } from './stateDir';
 
 export interface DiscoveryRecord {
   version: 1;
@@ -14,13 +15,7 @@ export interface DiscoveryRecord {
 }
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MANITO_STATE_DIR) return path.resolve(env.MANITO_STATE_DIR);
-  const home = os.homedir();
-  switch (process.platform) {
-    case 'win32': return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'manito');
-    case 'darwin': return path.join(home, 'Library', 'Application Support', 'manito');
-    default: return path.join(env.XDG_STATE_HOME ?? path.join(home, '.local', 'state'), 'manito');
-  }
+  return resolveStateDir({ env, platform: process.platform, home: os.homedir(), join: path.join, resolve: path.resolve });
 }
 
 /** One `<pid>.json` per running host. */

@@ -2,19 +2,13 @@
 // discovery files, as the CLI does. Node builtins are imported dynamically so the browser build
 // of the app helpers never references them.
 
-interface Record1 { version: number; pid: number; port: number; workspace: string; startedAt: string }
+import type { DiscoveryRecord } from '../../protocol/discovery';
+import { resolveStateDir } from '../../protocol/stateDir';
 
-/** Mirrors protocol/discovery.ts stateDir(), which imports node:os statically. */
 async function stateDir(env: Record<string, string | undefined>): Promise<string> {
   const path = await import('node:path');
   const os = await import('node:os');
-  if (env.MANITO_STATE_DIR) return path.resolve(env.MANITO_STATE_DIR);
-  const home = os.homedir();
-  switch (process.platform) {
-    case 'win32': return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'manito');
-    case 'darwin': return path.join(home, 'Library', 'Application Support', 'manito');
-    default: return path.join(env.XDG_STATE_HOME ?? path.join(home, '.local', 'state'), 'manito');
-  }
+  return resolveStateDir({ env, platform: process.platform, home: os.homedir(), join: path.join, resolve: path.resolve });
 }
 
 function alive(pid: number): boolean {
@@ -37,18 +31,18 @@ export async function discoveredHostUrls(env: Record<string, string | undefined>
   } catch {
     return [];
   }
-  const records: Record1[] = [];
+  const records: DiscoveryRecord[] = [];
   for (const name of names) {
     if (!/^\d+\.json$/.test(name)) continue;
     try {
-      const r = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as Record1;
+      const r = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as DiscoveryRecord;
       if (r.version === 1 && Number.isInteger(r.port) && alive(r.pid)) records.push(r);
     } catch {
       // Half-written or foreign file.
     }
   }
   const cwd = process.cwd();
-  const serves = (r: Record1) => {
+  const serves = (r: DiscoveryRecord) => {
     const rel = path.relative(path.resolve(r.workspace), cwd);
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   };

@@ -157,6 +157,74 @@ export class Workbench {
     });
   }
 
+  /**
+   * Answers VS Code's "Do you trust the authors of the files in this folder?" dialog as a user
+   * would: `false` browses the folder in restricted mode. Only sessions with workspace trust on show it.
+   */
+  async answerTrustDialog(trust: boolean): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
+    await dialog.waitFor({ state: 'visible' });
+    const label = trust ? 'Yes, I trust the authors' : "No, I don't trust the authors";
+    await dialog.locator('a.monaco-button', { hasText: label }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  /** The messages of the notification toasts showing now. */
+  async notificationToasts(): Promise<string[]> {
+    const texts = await this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts();
+    return texts.map((t) => t.trim());
+  }
+
+  /** Waits for a notification toast whose message matches, and returns the message. */
+  async waitForNotification(match: RegExp): Promise<string> {
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let seen: string[] = [];
+    while (Date.now() < deadline) {
+      seen = await this.notificationToasts();
+      const found = seen.find((t) => match.test(t));
+      if (found) {
+        // Let the toast finish sliding in, so a screenshot shows it as a user reads it.
+        await this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: found.slice(0, 60) })
+          .first().waitFor({ state: 'visible' });
+        return found;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no notification matched ${match}; showing: ${JSON.stringify(seen)}`);
+  }
+
+  /**
+   * The names of the open integrated terminals, as "Terminal: Switch Active Terminal" lists them
+   * (the palette's `term ` mode); it opens none, unlike showing the Terminal panel.
+   */
+  async terminalNames(): Promise<string[]> {
+    const page = this.page;
+    const widget = page.locator('.quick-input-widget');
+    await page.keyboard.press('F1');
+    const input = widget.locator('.quick-input-box input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('term ');
+    // The list always offers "Create New Terminal" after the open terminals, so it is never empty.
+    const rows = widget.locator('.monaco-list-row');
+    await rows.filter({ hasText: /Create New Terminal/ }).first().waitFor({ state: 'visible' });
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    await input.press('Escape');
+    await widget.waitFor({ state: 'hidden' });
+    // Rows read "1: web" or "web"; terminal profiles offered for creation start with "Create".
+    return labels.map((l) => l.trim().replace(/^\d+:\s*/, '')).filter((l) => l && !/^create /i.test(l));
+  }
+
+  /**
+   * Opens the Problems panel from the palette and returns its rows as shown: a file row
+   * ("manito.json /dir 1") and one per problem ("message manito [Ln 5, Col 20]").
+   */
+  async problems(): Promise<string[]> {
+    const panel = this.page.locator('.part.panel .markers-panel');
+    if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await panel.waitFor({ state: 'visible' });
+    return (await panel.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
   /** Saves test-results/screenshots/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotsDir, { recursive: true });

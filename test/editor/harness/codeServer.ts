@@ -18,6 +18,11 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Environment for the server and everything it spawns (extension host, terminals). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Leave workspace trust on, as a user's VS Code has it: a folder opened from the URL is then
+   * untrusted (restricted mode) until someone trusts it. Off by default, so tests run commands.
+   */
+  workspaceTrust?: boolean;
   /** How long to wait for the server to answer; generous because two cores are shared. */
   startTimeoutMs?: number;
 }
@@ -48,6 +53,12 @@ const DEFAULT_SETTINGS = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
+};
+
+// VS Code's own defaults: trust on, and the "Do you trust the authors" dialog once per folder.
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'once',
 };
 
 /** Throws a message that says how to install code-server when the cache has none. */
@@ -121,7 +132,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(
     join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2),
   );
   const env = { ...process.env, ...options.env, [MARKER]: dir };
   try {
@@ -145,7 +156,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         '--bind-addr', `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--user-data-dir', userDataDir,
         '--extensions-dir', extensionsDir,

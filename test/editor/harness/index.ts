@@ -14,12 +14,15 @@ export { launchBrowser, Workbench, UI_TIMEOUT_MS, type StatusBarItem } from './b
 export { startCodeServer, assertCodeServerInstalled, type CodeServer } from './codeServer';
 export { runExtensionHostSuite, buildSuite, type SuiteResult } from './extensionHostSuite';
 export { ensureVsix, listZip, readZipEntry } from './vsix';
+export { liveHost, hostGet, hostPost, until } from './hostRecord';
 
 export interface EditorSessionOptions {
   /** Extra user settings for the workbench. */
   settings?: Record<string, unknown>;
   /** Extra environment for code-server, its extension host and the Manito host it starts. */
   env?: NodeJS.ProcessEnv;
+  /** Workspace trust on, as VS Code ships it: opened folders start untrusted (see CodeServerOptions). */
+  workspaceTrust?: boolean;
 }
 
 export interface EditorSession {
@@ -48,6 +51,7 @@ export async function startEditorSession(options: EditorSessionOptions = {}): Pr
     server = await startCodeServer({
       vsix: [vsix],
       settings: options.settings,
+      workspaceTrust: options.workspaceTrust,
       env: { MANITO_STATE_DIR: stateDir, ...options.env },
     });
     browser = await launchBrowser();
