@@ -1,6 +1,6 @@
 // Turns host data into the short strings the dashboard shows: durations, latencies, reasons and
 // one sentence per event. Pure, so the unit tests pin every wording.
-import type { EventBody, HealthState, Reason } from '../protocol/model';
+import type { EventBody, HealthState, Reason, ServiceView } from '../protocol/model';
 
 /** "0s", "42s", "3m 07s", "2h 05m", "3d 4h": two units at most, the way people read elapsed time. */
 export function formatDuration(ms: number): string {
@@ -60,6 +60,29 @@ const HEALTH_LABELS: Record<HealthState, string> = {
 
 export function healthLabel(state: HealthState): string {
   return HEALTH_LABELS[state];
+}
+
+// Worst first, so the state that needs a look leads the header badge.
+const SUMMARY_ORDER: readonly HealthState[] = ['unhealthy', 'starting', 'healthy', 'stopped'];
+
+/**
+ * The dashboard header's badge: "All healthy" only when every service is, "All stopped" when none
+ * runs, otherwise the count in each state, worst first ("1 unhealthy · 2 healthy · 1 stopped").
+ * A service that got no port is counted apart, since its health says nothing about it.
+ */
+export function healthSummary(services: readonly Pick<ServiceView, 'health' | 'error'>[]): string {
+  if (services.length === 0) return 'No services';
+  const failed = services.filter((s) => s.error).length;
+  const counts = new Map<HealthState, number>();
+  for (const s of services) if (!s.error) counts.set(s.health, (counts.get(s.health) ?? 0) + 1);
+  if (!failed && counts.get('healthy') === services.length) return 'All healthy';
+  if (!failed && counts.get('stopped') === services.length) return 'All stopped';
+  const parts = failed ? [`${failed} without a port`] : [];
+  for (const state of SUMMARY_ORDER) {
+    const n = counts.get(state);
+    if (n) parts.push(`${n} ${state}`);
+  }
+  return parts.join(' · ');
 }
 
 /** Codicon name for a health state; the colour comes from the stylesheet. */

@@ -7,7 +7,7 @@ import type { DashboardState } from './dashboardState';
 import { hostUptimeMs, pendingKey } from './dashboardState';
 import { h, icon, replaceChildrenKeepingFocus } from './dom';
 import { eventsList } from './eventsList';
-import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, isBrowsable, reasonLabel } from './format';
+import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
 
 export interface ViewOptions {
@@ -60,19 +60,20 @@ export function tick(container: HTMLElement, state: DashboardState, now: number)
   if (uptime) uptime.textContent = formatDuration(hostUptimeMs(state, now));
 }
 
-const OVERALL: Record<OverallHealth, { text: string; icon: string }> = {
-  ok: { text: 'All healthy', icon: 'pass-filled' },
-  warning: { text: 'Needs attention', icon: 'warning' },
-  error: { text: 'Failing', icon: 'error' },
-  stopped: { text: 'Stopped', icon: 'circle-large-outline' },
+// The badge's icon and colour follow the worst state; its text counts the services in each state.
+const OVERALL_ICON: Record<OverallHealth, string> = {
+  ok: 'pass-filled',
+  warning: 'warning',
+  error: 'error',
+  stopped: 'circle-large-outline',
 };
 
 function headerContent(state: DashboardState, options: ViewOptions, now: number): Node[] {
   const snap = state.snapshot;
   const title = h('div', { class: 'title-row' }, icon('pulse', 'title-icon'), h('h1', {}, 'Manito'));
   if (snap) {
-    const overall = OVERALL[overallHealth(snap)];
-    title.appendChild(h('span', { class: `chip overall overall-${overallHealth(snap)}` }, icon(overall.icon), overall.text));
+    const overall = overallHealth(snap);
+    title.appendChild(h('span', { class: `chip overall overall-${overall}` }, icon(OVERALL_ICON[overall]), healthSummary(snap.services)));
   }
   const nodes: Node[] = [title];
   if (snap) {

@@ -68,8 +68,14 @@ export async function detectRunning(stack: StackConfig, options: DetectOptions =
       port: c.port,
       fingerprint: result.detail,
       holder: holder(c.port),
-      logLine: `✅ Detected ${KIND_LABEL[c.kind]} ${c.service} server on port ${c.port}`,
+      logLine: detectedLine(KIND_LABEL[c.kind], c.service, c.port),
     });
   }
   return detections;
+}
+
+/** The seed's line, "✅ Detected Vite client server on port 5173", without "Redis redis server". */
+export function detectedLine(label: string, service: string, port: number): string {
+  const who = label.toLowerCase() === service.toLowerCase() ? label : `${label} ${service}`;
+  return `✅ Detected ${who} server on port ${port}`;
 }

@@ -174,6 +174,9 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     const webRow = await frame.locator('tr.service-row[data-service="web"]').innerText();
     assert.match(webRow, /Healthy/);
     assert.match(webRow, new RegExp(String(webPort)));
+    // web healthy, cache not running: the header badge counts both instead of "All healthy".
+    assert.equal((await api<HealthResponse>(host, '/api/health?detailed=true')).services!.cache!.status, 'stopped');
+    assert.equal((await frame.locator('.masthead .chip.overall').innerText()).trim(), '1 healthy · 1 stopped');
     // Show terminal brings the service's terminal forward.
     await frame.locator('button[data-action="showTerminal"][data-target="web"]').click();
     await workbench.panel().waitFor({ state: 'visible' });

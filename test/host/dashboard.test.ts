@@ -88,8 +88,11 @@ test('the page is served with a strict CSP and shows every service as /api/healt
     assert.match(text, new RegExp(`\\b${entry.port}\\b`));
     assert.match(text, new RegExp(entry.reason!.replace('_', ' ')));
   }
-  // Nothing is running yet: the health shown is the host's.
+  // Nothing is running yet: the health shown is the host's, and the header badge says so.
   assert.equal(await rowAttr(page, 'cache', 'data-health'), body.services!.cache!.status);
+  assert.equal(body.services!.web!.status, 'stopped');
+  assert.equal(body.services!.cache!.status, 'stopped');
+  assert.equal((await page.locator('.masthead .chip.overall').innerText()).trim(), 'All stopped');
   const hostLine = await page.locator('.host-line').innerText();
   assert.match(hostLine, /Host running/);
   assert.match(hostLine, new RegExp(`port ${host.port}`));
@@ -117,6 +120,9 @@ test('a health change arrives live over the feed when a real listener takes the 
   assert.ok(types.indexOf('health') < types.lastIndexOf('assigned'), `events in order: ${types.join(', ')}`);
   const { body } = await getJson(`${host.url}/api/health?detailed=true`) as { body: HealthResponse };
   assert.equal(body.services!.cache!.status, 'healthy');
+  // One healthy and one stopped is not "All healthy": the badge counts each state.
+  assert.equal(body.services!.web!.status, 'stopped');
+  assert.equal((await page.locator('.masthead .chip.overall').innerText()).trim(), '1 healthy · 1 stopped');
   // The time in the state ticks.
   const since = page.locator('tr.service-row[data-service="cache"] [data-since]').first();
   const first = await since.innerText();
@@ -126,6 +132,8 @@ test('a health change arrives live over the feed when a real listener takes the 
   listener.close();
   await page.locator('tr.service-row[data-service="cache"]:not([data-health="healthy"])').waitFor({ timeout: LIVE_TIMEOUT_MS });
   await page.locator('li.event[data-event-type="health"]', { hasText: /cache: healthy → \w+/ }).first().waitFor({ timeout: LIVE_TIMEOUT_MS });
+  const cacheNow = await rowAttr(page, 'cache', 'data-health');
+  assert.equal((await page.locator('.masthead .chip.overall').innerText()).trim(), cacheNow === 'unhealthy' ? '1 unhealthy · 1 stopped' : 'All stopped');
   assert.deepEqual(problems.errors, []);
   await page.close();
 });

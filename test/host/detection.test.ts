@@ -64,7 +64,7 @@ test('logs the seed lines for detected services, in order', () => {
     at = Math.max(at, i);
   }
   assert.match(out, new RegExp(`✅ Detected PostgreSQL database server on port ${pgPort}`));
-  assert.match(out, new RegExp(`✅ Detected Redis redis server on port ${redisPort}`));
+  assert.match(out, new RegExp(`✅ Detected Redis server on port ${redisPort}`));
 });
 
 test('Vite, Redis and PostgreSQL are adopted as detected_running and become healthy', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { elapsedSince, eventIcon, eventText, formatDuration, formatLatency, healthIcon, isBrowsable, reasonLabel } from '../../webview/format';
+import { elapsedSince, eventIcon, eventText, formatDuration, formatLatency, healthIcon, healthSummary, isBrowsable, reasonLabel } from '../../webview/format';
 import type { ManitoEvent } from '../../protocol/model';
 import { expectedDownAtFor, stripBars, stripSummary } from '../../webview/historyStrip';
 
@@ -104,4 +104,17 @@ test('a probe failure counts as expected only while the service was stopped or s
   ], stoppedAt);
   assert.deepEqual(bars.map((b) => b.expected), [true, false]);
   assert.equal(stripSummary([]), 'No probes yet');
+});
+
+test('the header badge says "All healthy" only when every service is, and counts the states otherwise', () => {
+  const of = (...states: Array<'starting' | 'healthy' | 'unhealthy' | 'stopped'>) => states.map((health) => ({ health }));
+  assert.equal(healthSummary(of('healthy', 'healthy', 'healthy')), 'All healthy');
+  assert.equal(healthSummary(of('healthy', 'stopped', 'healthy')), '2 healthy · 1 stopped');
+  assert.equal(healthSummary(of('unhealthy')), '1 unhealthy');
+  assert.equal(healthSummary(of('stopped', 'healthy', 'unhealthy', 'starting', 'healthy')), '1 unhealthy · 1 starting · 2 healthy · 1 stopped');
+  assert.equal(healthSummary(of('stopped', 'stopped')), 'All stopped');
+  assert.equal(healthSummary([]), 'No services');
+  // A service without a port is not "stopped" like the others: it is counted apart and first.
+  assert.equal(healthSummary([{ health: 'healthy' }, { health: 'stopped', error: 'no free port in 3000-3002' }]), '1 without a port · 1 healthy');
+  assert.equal(healthSummary([{ health: 'stopped', error: 'no free port' }]), '1 without a port');
 });
