@@ -88,6 +88,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     trusted: () => trusted,
     waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
+    adoptIfListening: (service) => core.adoptIfListening(service),
     log: (line) => log.info(line),
   });
   core.setRunner(runner);

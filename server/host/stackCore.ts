@@ -5,9 +5,12 @@ import type { StackConfig } from '../../protocol/config';
 import { overallHealth, serviceUrl, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type ServiceView, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
-import { detectRunning, kindOf, type Detection } from '../detect/detectRunning';
+import { detectedLine, detectRunning, kindOf, type Detection } from '../detect/detectRunning';
+import { KIND_LABEL } from '../detect/fingerprints';
 import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
 import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
+import { sharedSocketOwners } from '../proc/socketOwners';
+import { listeningPorts } from '../proc/tcpTable';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
 
@@ -26,6 +29,8 @@ export interface StackCoreOptions {
   log: HostLog;
   hostInfo: () => HostInfo;
   detect?: typeof detectRunning;
+  /** Ports listening on the machine now (default: /proc). */
+  listening?: () => Set<number>;
   healIntervalMs?: number;
   coalesceMs?: number;
 }
@@ -71,6 +76,12 @@ export class StackCore {
     const own = new Set(options.own ?? []);
     await this.adopt(await this.detect(stack, Object.keys(stack.services).filter((n) => !own.has(n))));
     await this.engine.allocateAll();
+    // A port taken over from this workspace's previous host may have its service still listening
+    // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
+    const listening = (this.options.listening ?? listeningPorts)();
+    for (const name of Object.keys(stack.services)) {
+      if (!own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.adoptIfListening(name, listening);
+    }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
       const error = this.engine.errorOf(name);
@@ -161,6 +172,20 @@ export class StackCore {
 
   isDetected(service: string): boolean {
     return this.detected.has(service) && !this.runner?.runnerOf(service);
+  }
+
+  /**
+   * Before a launch: a listener already on the service's assigned port is most likely the service
+   * itself, left running in a terminal this host does not know (the window was reloaded). Adopt
+   * it, naming the process, rather than start a second copy that would fail with EADDRINUSE.
+   */
+  async adoptIfListening(service: string, listening?: Set<number>): Promise<boolean> {
+    const port = this.engine.get(service)?.port;
+    if (port === undefined || !(listening ?? (this.options.listening ?? listeningPorts)()).has(port)) return false;
+    const holder = sharedSocketOwners().holderOf(port);
+    const kind = kindOf(this.stack, service);
+    await this.adopt([{ service, kind, port, fingerprint: 'listening on its assigned port', holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
+    return this.detected.has(service);
   }
 
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */

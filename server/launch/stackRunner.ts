@@ -35,6 +35,11 @@ export interface StackRunnerOptions {
   waitHealthy: (service: string, timeoutMs: number) => Promise<boolean>;
   /** A service found already running (not launched by us) is not started twice. */
   isDetected?: (service: string) => boolean;
+  /**
+   * Asked right before a launch: is something already listening on the service's port (its own
+   * process from before a window reload, say)? True means it was adopted and must not be started.
+   */
+  adoptIfListening?: (service: string) => Promise<boolean>;
   /** How long a dependency may take to become healthy. Default 60 s. */
   healthTimeoutMs?: number;
   log?: (line: string) => void;
@@ -232,6 +237,10 @@ export class StackRunner {
       }
       const allocationError = engine.errorOf?.(name);
       if (allocationError) return fail(summary(started, skipped, `${name} not started: ${allocationError}`));
+      if (await this.options.adoptIfListening?.(name)) {
+        skipped.push(`${name} (already listening on its port)`);
+        continue;
+      }
       try {
         await this.launch(name, stack);
       } catch (error) {

@@ -3,7 +3,7 @@
 // restarted from the dashboard's own buttons with the change arriving live, the panel revived
 // after a reload, and screenshots in a dark, a light and a high-contrast theme.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import type { HealthResponse } from '../../protocol/http';
 import type { StackSnapshot } from '../../protocol/model';
 import { freePort } from './harness/codeServer';
 import { startEditorSession, UI_TIMEOUT_MS, type EditorSession, type Workbench } from './harness';
+import { liveHost } from './harness/hostRecord';
 
 const DARK = 'Default Dark Modern';
 const LIGHT = 'Default Light Modern';
@@ -42,21 +43,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
-}
-
-function liveHost(stateDir: string): DiscoveryRecord | undefined {
-  let names: string[] = [];
-  try { names = readdirSync(join(stateDir, 'hosts')); } catch { return undefined; }
-  for (const name of names.filter((n) => n.endsWith('.json'))) {
-    try {
-      const record = JSON.parse(readFileSync(join(stateDir, 'hosts', name), 'utf8')) as DiscoveryRecord;
-      process.kill(record.pid, 0);
-      return record;
-    } catch {
-      // A dead pid or a file being written.
-    }
-  }
-  return undefined;
 }
 
 async function api<T>(host: DiscoveryRecord, path: string): Promise<T> {

@@ -5,7 +5,7 @@
 // assignments while the services keep running, and Stop Stack freeing every port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { PortsResponse } from '../../protocol/http';
 import { type Workbench as WorkbenchType, launchBrowser, UI_TIMEOUT_MS, Workbench } from './harness/browser';
 import { type CodeServer, startCodeServer } from './harness/codeServer';
+import { hostPost, liveHost } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 
@@ -54,22 +55,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
 }
 
-/** The live host's discovery record in this test's own state dir. */
-function liveHost(stateDir: string, notPid?: number): DiscoveryRecord | undefined {
-  let names: string[] = [];
-  try { names = readdirSync(join(stateDir, 'hosts')); } catch { return undefined; }
-  for (const name of names.filter((n) => n.endsWith('.json'))) {
-    try {
-      const record = JSON.parse(readFileSync(join(stateDir, 'hosts', name), 'utf8')) as DiscoveryRecord;
-      if (record.pid === notPid) continue;
-      process.kill(record.pid, 0);
-      return record;
-    } catch {
-      // A dead pid or a file being written.
-    }
-  }
-  return undefined;
-}
 
 async function ports(host: DiscoveryRecord): Promise<Record<string, number>> {
   const body = (await (await fetch(`http://127.0.0.1:${host.port}/api/ports`)).json()) as PortsResponse;
@@ -145,7 +130,7 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     if (workbench && stateDir) {
       // Leave no service running if an assertion failed half way.
       const host = liveHost(stateDir);
-      if (host) await fetch(`http://127.0.0.1:${host.port}/api/stack/stop`, { method: 'POST', headers: { 'x-manito-token': host.token } }).catch(() => undefined);
+      if (host) await hostPost(host, '/api/stack/stop').catch(() => undefined);
     }
     await workbench?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);

@@ -27,12 +27,19 @@ function tellExited(service: string, code: number | null): void {
   void current.connection.sendNotification(TerminalExited.type, { service, ...(code !== null ? { exitCode: code } : {}) }).catch(() => undefined);
 }
 
-/** Plays the extension: spawns the host, runs LaunchTerminal in a detached child, initializes with the open terminals. */
-async function startHost(): Promise<LspHost> {
-  const lsp = spawnLsp(ws);
+let launches = 0;
+
+/**
+ * Plays the extension: spawns the host, runs LaunchTerminal in a detached child, initializes with
+ * the open terminals (or with none: an extension host that was reloaded and lost track of them).
+ */
+async function startHost(options: { tellTerminals?: boolean; workspace?: Workspace } = {}): Promise<LspHost> {
+  const w = options.workspace ?? ws;
+  const lsp = spawnLsp(w);
   hosts.push(lsp);
   const c = lsp.connection;
   c.onRequest(LaunchTerminal.type, (params) => {
+    launches++;
     const child = spawn(params.command, { shell: true, cwd: params.cwd, env: { ...process.env, ...params.env }, stdio: 'ignore', detached: true });
     terminals.set(params.service, child);
     child.on('exit', (code) => tellExited(params.service, code));
@@ -40,7 +47,7 @@ async function startHost(): Promise<LspHost> {
   });
   c.onRequest(KillTerminal.type, (params) => { terminals.get(params.service)?.kill('SIGKILL'); });
   const open = [...terminals].filter(([, t]) => t.exitCode === null && t.signalCode === null).map(([service, t]) => ({ service, pid: t.pid ?? null }));
-  const init: HostInitOptions = { workspace: ws.dir, trusted: true, terminals: open };
+  const init: HostInitOptions = { workspace: w.dir, trusted: true, terminals: options.tellTerminals === false ? [] : open };
   await c.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: init });
   await c.sendNotification('initialized', {});
   return lsp;
@@ -153,4 +160,45 @@ test('no lease left: the port the terminal\'s processes listen on is ours, not f
   const stopped = await second.connection.sendRequest(StopService.type, { service: 'api' });
   assert.equal(stopped.ok, true, stopped.message);
   await until(async () => !(await answers(p[1])), 10_000, 'api to stop answering');
+});
+
+test('window reload: a host not told about a running terminal finds the service on its port, adopts it and never starts it twice', { timeout: 60_000 }, async (t) => {
+  // Its own workspace and state: the hosts of the tests above are still alive until after().
+  const [webPort, hostPort] = await freePorts(2);
+  const own = makeWorkspace({
+    host: { ports: [hostPort] },
+    services: {
+      api: {
+        preferred: [webPort], kind: 'http',
+        command: `node -e "require('http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1')"`,
+        health: { type: 'http', path: '/', expectStatus: 200, intervalMs: 200 },
+      },
+    },
+  });
+  t.after(() => own.cleanup());
+  const first = await startHost({ workspace: own });
+  const started = await first.connection.sendRequest(StartService.type, { service: 'api' });
+  assert.equal(started.ok, true, started.message);
+  const port = view(await first.connection.sendRequest(GetSnapshot.type), 'api').port!;
+  await until(() => answers(port), 10_000, `api answering on ${port}`);
+
+  // A reload: the old host hands over at shutdown, the new extension host knows no terminal.
+  await first.connection.sendRequest(ShutdownRequest.type);
+  await first.connection.sendNotification(ExitNotification.type);
+  await exitOf(first.child);
+  const launchesBefore = launches;
+  const second = await startHost({ tellTerminals: false, workspace: own });
+  const after = await second.connection.sendRequest(GetSnapshot.type);
+  assert.equal(view(after, 'api').port, port, `the handed-over port is kept: ${JSON.stringify(view(after, 'api'))}\n${second.stderr()}`);
+  assert.equal(view(after, 'api').runner, 'detected', 'the listener on its port is the service itself');
+  assert.equal(view(after, 'api').reason, 'detected_running');
+  assert.match(view(after, 'api').explanation, /already running/);
+
+  const again = await second.connection.sendRequest(StartService.type, { service: 'api' });
+  assert.equal(again.ok, true, again.message);
+  assert.equal(launches, launchesBefore, `no second copy was launched: ${again.message}`);
+  assert.equal(await answers(port), true);
+  await second.close();
+  const terminal = terminals.get('api');
+  if (terminal && terminal.exitCode === null) process.kill(-terminal.pid!, 'SIGKILL');
 });

@@ -53,6 +53,9 @@ const DEFAULT_SETTINGS = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
+  // Services under test listen on ports; the "application running on port N" toasts would cover
+  // the very notifications and status bar the tests read and screenshot.
+  'remote.autoForwardPorts': false,
 };
 
 // VS Code's own defaults: trust on, and the "Do you trust the authors" dialog once per folder.
