@@ -184,7 +184,7 @@ export class StackCore {
     if (port === undefined || !(listening ?? (this.options.listening ?? listeningPorts)()).has(port)) return false;
     const holder = sharedSocketOwners().holderOf(port);
     const kind = kindOf(this.stack, service);
-    await this.adopt([{ service, kind, port, fingerprint: 'listening on its assigned port', holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
+    await this.adopt([{ service, kind, port, fingerprint: `${KIND_LABEL[kind]} listener`, holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
     return this.detected.has(service);
   }
 
