@@ -1,5 +1,6 @@
 // Entry of dist/cli.js (the package's `manito` bin): a table of commands, each with --help.
 // Exit codes: 0 ok, 1 not found or failed, 2 usage error.
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CommandContext } from './command';
 import { down } from './commands/down';
@@ -55,6 +56,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if (parsed.positionals.length > command.maxPositionals) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}`);
+    // Every command's one positional is the stack's folder: a typo must not watch a folder that is not there.
+    for (const dir of parsed.positionals) if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
     for (const key of ['port', 'timeout']) {
       const value = parsed.values[key as keyof typeof parsed.values];
       if (typeof value === 'string' && !/^\d+$/.test(value)) throw new UsageError(`--${key} expects a number, got "${value}"`);
@@ -92,3 +95,11 @@ main(process.argv.slice(2)).then((code) => {
   process.stderr.write(`manito: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(EXIT_FAILED);
 });
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -12,8 +12,8 @@ import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { HealthResponse } from '../../protocol/http';
 import type { StackSnapshot } from '../../protocol/model';
 import { freePort } from './harness/codeServer';
-import { startEditorSession, UI_TIMEOUT_MS, type EditorSession, type Workbench } from './harness';
-import { liveHost } from './harness/hostRecord';
+import { startEditorSession, type EditorSession, type Workbench } from './harness';
+import { liveHost, until } from './harness/hostRecord';
 
 const DARK = 'Default Dark Modern';
 const LIGHT = 'Default Light Modern';
@@ -29,21 +29,6 @@ before(async () => {
 after(async () => {
   await session?.close();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false && value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
-}
 
 async function api<T>(host: DiscoveryRecord, path: string): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${host.port}${path}`);

@@ -14,9 +14,9 @@ import type { Browser, Locator } from 'playwright-core';
 import WebSocket from 'ws';
 import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { PortsResponse } from '../../protocol/http';
-import { type Workbench as WorkbenchType, launchBrowser, UI_TIMEOUT_MS, Workbench } from './harness/browser';
+import { type Workbench as WorkbenchType, launchBrowser, Workbench } from './harness/browser';
 import { type CodeServer, startCodeServer } from './harness/codeServer';
-import { hostPost, liveHost } from './harness/hostRecord';
+import { hostPost, liveHost, until } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 
@@ -39,22 +39,6 @@ function portAnswers(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
-}
-
 
 async function ports(host: DiscoveryRecord): Promise<Record<string, number>> {
   const body = (await (await fetch(`http://127.0.0.1:${host.port}/api/ports`)).json()) as PortsResponse;

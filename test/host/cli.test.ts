@@ -29,6 +29,11 @@ test('--help on every command (exit 0); unknown command and bad options are usag
   assert.equal((await runCli(['status', 'a', 'b'], { env })).code, 2);
   assert.equal((await runCli(['up', '--port', 'abc'], { env })).code, 2);
   assert.equal((await runCli([], { env })).code, 2);
+  for (const name of ['up', 'host', 'scan', 'status']) {
+    const missing = await runCli([name, '/nonexistent/stack'], { env });
+    assert.equal(missing.code, 2, `${name} on a missing folder`);
+    assert.match(missing.stderr, /no such folder: \/nonexistent\/stack/, name);
+  }
 });
 
 describe('status without a host', () => {
