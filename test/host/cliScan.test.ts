@@ -97,6 +97,8 @@ test('--write creates a manito.json the host accepts; an existing one is kept un
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // A folder that is not there is bad input, like a bad option: a usage error, as for every command.
   const missing = await runCli(['scan', '/nonexistent/folder'], { env });
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such folder: \/nonexistent\/folder/);
 });
