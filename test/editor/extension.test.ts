@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,7 @@ import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { PortsResponse } from '../../protocol/http';
 import { type Workbench as WorkbenchType, launchBrowser, Workbench } from './harness/browser';
 import { type CodeServer, startCodeServer } from './harness/codeServer';
-import { hostPost, liveHost, until } from './harness/hostRecord';
+import { hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 
@@ -28,15 +28,6 @@ function portFree(port: number): Promise<boolean> {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen(port, () => server.close(() => resolve(true)));
-  });
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
   });
 }
 

@@ -4,13 +4,12 @@
 // port is still allocated and shown in the status bar.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ErrorResponse } from '../../protocol/http';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
 import { freePort } from './harness/codeServer';
-import { hostGet, hostPost, liveHost, startEditorSession, until, type EditorSession } from './harness';
+import { hostGet, hostPost, liveHost, portAnswers, startEditorSession, until, type EditorSession } from './harness';
 
 let session: EditorSession | undefined;
 
@@ -21,15 +20,6 @@ before(async () => {
 after(async () => {
   await session?.close();
 });
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 test('in restricted mode Start Stack runs nothing, says why, and the port is still allocated and shown', { timeout: 300_000 }, async () => {
   assert.ok(session, 'the editor session did not start');

@@ -1,6 +1,7 @@
 // Finds the Manito host a workbench started (its discovery file in the session's state dir) and
 // waits on real conditions, so editor tests check what the host says against what the UI shows.
 import { readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { DiscoveryRecord } from '../../../protocol/discovery';
 import { TOKEN_HEADER } from '../../../protocol/http';
@@ -54,4 +55,14 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+}
+
+/** Whether anything accepts a TCP connection on 127.0.0.1:port (a service's own port, say). */
+export function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -14,7 +14,7 @@ export { launchBrowser, Workbench, UI_TIMEOUT_MS, type StatusBarItem } from './b
 export { startCodeServer, assertCodeServerInstalled, type CodeServer } from './codeServer';
 export { runExtensionHostSuite, buildSuite, type SuiteResult } from './extensionHostSuite';
 export { ensureVsix, listZip, readZipEntry } from './vsix';
-export { liveHost, hostGet, hostPost, until } from './hostRecord';
+export { liveHost, hostGet, hostPost, portAnswers, until } from './hostRecord';
 
 export interface EditorSessionOptions {
   /** Extra user settings for the workbench. */
