@@ -30,9 +30,6 @@ interface CommandSpec {
 /** How long a command waits for a host that is still starting before it answers. */
 const HOST_WAIT_MS = 15_000;
 
-/** The `$schema` written into new config files: the schema shipped in the extension. */
-export const SCHEMA_REFERENCE = 'https://manito.dev/schemas/manito.schema.json';
-
 export const COMMANDS: Record<string, CommandSpec> = {
   'manito.startStack': {
     title: 'Start Stack',
@@ -289,8 +286,9 @@ async function createConfig(ctx: CommandContext): Promise<void> {
   } catch {
     // Absent: write it.
   }
-  const config = { $schema: SCHEMA_REFERENCE, ...DEFAULT_STACK };
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(config, null, 2) + '\n', 'utf8'));
+  // No `$schema`: the package's jsonValidation contribution already gives every manito.json the
+  // shipped schema, and a `$schema` would replace that association with a URL to download.
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(DEFAULT_STACK, null, 2) + '\n', 'utf8'));
   ctx.log.info(`created ${uri.fsPath} from the default stack`);
   await vscode.window.showTextDocument(uri);
 }

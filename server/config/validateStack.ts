@@ -19,9 +19,13 @@ export class InvalidStackError extends Error {
   }
 }
 
-const ROOT_KEYS = ['$schema', 'strategy', 'environment', 'host', 'services'];
-const SERVICE_KEYS = ['preferred', 'conflicts', 'inheritFrom', 'strict', 'kind', 'description', 'command', 'cwd', 'env', 'portEnv', 'dependsOn', 'health'];
-const HEALTH_KEYS: Record<string, string[]> = {
+// The keys each object may have. schemas/manito.schema.json declares the same sets; the unit test
+// schemaAgreement.test.ts fails when the two drift apart.
+export const ROOT_KEYS: readonly string[] = ['$schema', 'strategy', 'environment', 'host', 'services'];
+export const HOST_KEYS: readonly string[] = ['ports'];
+export const SERVICE_KEYS: readonly string[] = ['preferred', 'conflicts', 'inheritFrom', 'strict', 'kind', 'description', 'command', 'cwd', 'env', 'portEnv', 'dependsOn', 'health'];
+/** By health check type. */
+export const HEALTH_KEYS: Readonly<Record<string, readonly string[]>> = {
   tcp: ['type', 'intervalMs', 'timeoutMs'],
   http: ['type', 'path', 'expectStatus', 'intervalMs', 'timeoutMs'],
   command: ['type', 'command', 'intervalMs', 'timeoutMs'],
@@ -93,7 +97,7 @@ export function assertValidStack(config: unknown): StackConfig {
 
 function checkHost(host: unknown, add: (s: Seg[], m: string) => void): void {
   if (!isObj(host)) return add(['host'], 'host must be an object');
-  for (const key of Object.keys(host)) if (key !== 'ports') add(['host', key], `unknown key "${key}" in host`);
+  for (const key of Object.keys(host)) if (!HOST_KEYS.includes(key)) add(['host', key], `unknown key "${key}" in host`);
   if (host.ports !== undefined) checkPortList(host.ports, ['host'], 'ports', 'host', add);
 }
 
@@ -154,7 +158,8 @@ function checkService(name: string, s: Obj, names: Set<string>, at: Seg[], add: 
 
 function checkHealth(name: string, h: unknown, at: Seg[], add: (s: Seg[], m: string) => void): void {
   if (!isObj(h)) return add(at, `${name}: health must be an object`);
-  const allowed = typeof h.type === 'string' ? HEALTH_KEYS[h.type] : undefined;
+  // Own keys only: "constructor" or "toString" would otherwise find Object.prototype's functions.
+  const allowed = typeof h.type === 'string' && Object.hasOwn(HEALTH_KEYS, h.type) ? HEALTH_KEYS[h.type] : undefined;
   if (!allowed) return add([...at, 'type'], `${name}: health.type must be one of ${Object.keys(HEALTH_KEYS).join(', ')}, got ${JSON.stringify(h.type)}`);
   for (const key of Object.keys(h)) if (!allowed.includes(key)) add([...at, key], `${name}: unknown key "${key}" in a ${h.type} health check`);
   for (const key of ['intervalMs', 'timeoutMs']) {
