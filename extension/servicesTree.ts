@@ -3,15 +3,16 @@
 import * as vscode from 'vscode';
 import type { ConfigError, ServiceView, StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
+import { ResolvedTooltips } from './resolvedTooltips';
 import { healthIcon, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
 
+/** A service's row. Its tooltip is left unset: the provider resolves it on hover, from the latest snapshot. */
 export class ServiceItem extends vscode.TreeItem {
   constructor(readonly service: ServiceView) {
     super(service.name, vscode.TreeItemCollapsibleState.None);
     this.id = `service:${service.name}`;
     this.description = serviceDescription(service);
     this.iconPath = healthIcon(service);
-    this.tooltip = serviceTooltip(service);
     this.contextValue = serviceContext(service);
     this.accessibilityInformation = { label: `${service.name}, ${this.description}`, role: 'treeitem' };
   }
@@ -55,7 +56,13 @@ export type ManitoTreeItem = ServiceItem | ConfigErrorItem | DefaultStackItem;
 export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeItem>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ManitoTreeItem | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  /** The rows last handed to VS Code, by service: one can be refreshed on its own. */
+  private readonly rows = new Map<string, ServiceItem>();
+  private readonly tooltips = new ResolvedTooltips((service) => {
+    const row = this.rows.get(service);
+    if (row) this.changeEmitter.fire(row);
+  });
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.tooltips];
   private shown = '';
 
   constructor(private readonly controller: HostController) {
@@ -66,23 +73,47 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
   }
 
   refresh(): void {
+    this.tooltips.reset();
     this.changeEmitter.fire(undefined);
   }
 
   /**
-   * Health samples arrive every few hundred ms. Re-rendering the rows on each would close a row's
-   * tooltip before it ever shows, so refresh only when a row would change beyond its last probe.
+   * Health samples arrive every few hundred ms. Re-rendering the rows on each would flicker and
+   * close a row's tooltip before it ever shows, so the tree is refreshed only when a row would
+   * change beyond its last probe. A probe changes only tooltips, which are resolved on hover from
+   * the latest snapshot; a row whose tooltip VS Code already holds is refreshed alone, when
+   * ResolvedTooltips says it will not close a tooltip being read.
    */
   private refreshIfChanged(snapshot: StackSnapshot): void {
     const rows = snapshot.services.map(({ lastCheck, latencyMs, history, ...row }) => row);
     const key = JSON.stringify([snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
-    if (key === this.shown) return;
+    if (key === this.shown) {
+      this.tooltips.changed((service) => {
+        const view = snapshot.services.find((s) => s.name === service);
+        return view && serviceTooltip(view).value;
+      });
+      return;
+    }
     this.shown = key;
     this.refresh();
   }
 
   getTreeItem(element: ManitoTreeItem): vscode.TreeItem {
     return element;
+  }
+
+  /** Called on hover for a row without a tooltip: a service's, built from what the host says now. */
+  resolveTreeItem(item: vscode.TreeItem, element: ManitoTreeItem): vscode.TreeItem | undefined {
+    if (!(element instanceof ServiceItem)) return undefined;
+    const name = element.service.name;
+    const service = this.controller.snapshot?.services.find((s) => s.name === name) ?? element.service;
+    const tooltip = serviceTooltip(service);
+    this.tooltips.resolved(name, tooltip.value);
+    // A copy: the row itself keeps no tooltip, so VS Code asks again after the row is refreshed.
+    const resolved = new vscode.TreeItem(item.label ?? name, item.collapsibleState);
+    resolved.tooltip = tooltip;
+    resolved.command = item.command;
+    return resolved;
   }
 
   getChildren(element?: ManitoTreeItem): ManitoTreeItem[] {
@@ -93,8 +124,17 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
       // Without a manito.json the default stack is still served: show it, and say how to own it.
       ...(snapshot.configSource === 'default' ? [new DefaultStackItem()] : []),
       ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json')),
-      ...snapshot.services.map((s) => new ServiceItem(s)),
+      ...this.serviceRows(snapshot.services),
     ];
+  }
+
+  private serviceRows(services: ServiceView[]): ServiceItem[] {
+    this.rows.clear();
+    return services.map((s) => {
+      const row = new ServiceItem(s);
+      this.rows.set(s.name, row);
+      return row;
+    });
   }
 
   dispose(): void {
@@ -121,9 +161,9 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   } else if (service.port !== null) {
     tip.appendMarkdown(`Port **${service.port}** (${md(reasonLabel(service.reason) ?? 'unassigned')})${service.explanation ? `: ${md(service.explanation)}` : ''}\n\n`);
   }
-  const since = new Date(service.healthSince);
-  const latency = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms`;
-  tip.appendMarkdown(`Health: **${service.health}** since ${Number.isNaN(since.getTime()) ? md(service.healthSince) : since.toLocaleTimeString()}${latency}\n\n`);
+  // The probe's time too, so a reader can tell how current the latency is.
+  const probe = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms${service.lastCheck ? ` at ${timeOf(service.lastCheck)}` : ''}`;
+  tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}\n\n`);
   if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
   const runner = service.runner === 'terminal' ? `in terminal "${md(service.name)}"`
     : service.runner === 'process' ? 'as a child of `manito up`'
@@ -131,4 +171,9 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   tip.appendMarkdown(`Runs ${runner}${service.pid ? ` · pid ${service.pid}` : ''}`);
   if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);
   return tip;
+}
+
+function timeOf(iso: string): string {
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime()) ? md(iso) : time.toLocaleTimeString();
 }

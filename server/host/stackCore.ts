@@ -1,24 +1,21 @@
 // The host's core: composes the config, the port engine, detection, the health monitor and the
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
-// change: events as they happen, snapshots coalesced.
+// change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import type { StackConfig } from '../../protocol/config';
-import { overallHealth, serviceUrl, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type ServiceView, type StackSnapshot } from '../../protocol/model';
+import { overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
 import { detectedLine, detectRunning, kindOf, type Detection } from '../detect/detectRunning';
 import { KIND_LABEL } from '../detect/fingerprints';
 import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
-import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
+import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
 import { listeningPorts } from '../proc/tcpTable';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
+import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
-/** What StackCore needs of the service runner (server/launch StackRunner implements it). */
-export interface RunnerView {
-  runnerOf(service: string): 'terminal' | 'process' | null;
-  pidOf(service: string): number | null;
-}
+export type { RunnerView } from './serviceView';
 
 export interface StackCoreOptions {
   workspace: string;
@@ -122,6 +119,7 @@ export class StackCore {
   snapshot(): StackSnapshot {
     const state = this.options.config.state;
     const stack = state.stack;
+    const sources = this.sources();
     return {
       workspace: this.options.workspace,
       configSource: state.source,
@@ -129,7 +127,7 @@ export class StackCore {
       environment: stack.environment ?? 'development',
       strategy: stack.strategy ?? 'minimal',
       host: this.options.hostInfo(),
-      services: Object.keys(stack.services).map((name) => this.view(name, stack)),
+      services: Object.keys(stack.services).map((name) => serviceView(name, stack, sources)),
       configErrors: state.problems.map(toConfigError),
     };
   }
@@ -198,53 +196,16 @@ export class StackCore {
     await this.engine?.dispose(options);
   }
 
-  private view(name: string, stack: StackConfig): ServiceView {
-    const config = stack.services[name];
-    const kind = kindOf(stack, name);
-    const a = this.engine?.get(name);
-    const h = this.options.health.state(name);
-    const runner = this.runner?.runnerOf(name) ?? (this.detected.has(name) ? 'detected' : null);
-    const error = this.engine?.errorOf(name);
-    const pid = this.runner?.pidOf(name) ?? this.detected.get(name)?.holder?.pid ?? null;
-    return {
-      name,
-      kind,
-      ...(config.description ? { description: config.description } : {}),
-      port: a?.port ?? null,
-      reason: a?.reason ?? null,
-      explanation: a?.explanation ?? error ?? 'Not allocated yet.',
-      url: a ? serviceUrl(kind, a.port) : null,
-      health: h?.health ?? 'stopped',
-      healthSince: new Date(h?.since ?? Date.now()).toISOString(),
-      lastCheck: h?.lastCheck ? new Date(h.lastCheck).toISOString() : null,
-      latencyMs: h?.latencyMs ?? null,
-      history: h ? [...h.history] : [],
-      runner,
-      pid,
-      hasCommand: Boolean(config.command),
-      dependsOn: config.dependsOn ?? [],
-      ...(error ? { error } : {}),
-    };
-  }
-
-  private monitored(name: string, stack: StackConfig): MonitoredService {
-    const config = stack.services[name];
-    // An inheritor shares its parent's listener: probe it the way the parent is probed, unless it says otherwise.
-    const parent = config.inheritFrom ? stack.services[config.inheritFrom] : undefined;
-    return {
-      service: name,
-      kind: config.inheritFrom && !config.health ? kindOf(stack, config.inheritFrom) : kindOf(stack, name),
-      port: this.engine.get(name)?.port ?? null,
-      check: config.health ?? (parent ? parent.health : undefined),
-      launched: Boolean(this.runner?.runnerOf(name)),
-      detected: this.detected.has(name),
-    };
+  /** What serviceView and monitoredService read; built per call, since the engine and runner arrive late. */
+  private sources(): ServiceSources {
+    return { engine: this.engine, health: this.options.health, runner: this.runner, detected: this.detected };
   }
 
   private syncHealth(): void {
     if (!this.engine) return;
     const stack = this.stack;
-    this.options.health.setServices(Object.keys(stack.services).map((name) => this.monitored(name, stack)));
+    const sources = this.sources();
+    this.options.health.setServices(Object.keys(stack.services).map((name) => monitoredService(name, stack, sources)));
     this.changed();
   }
 

@@ -19,6 +19,8 @@ import type { ActionResult } from '../../protocol/lsp';
 import type { StackConfig } from '../../protocol/config';
 import type { EventBody } from '../../protocol/model';
 import type { PortEngineApi } from '../engine/engineApi';
+import { dependencyOrder } from './dependencyOrder';
+import { IdleTracker } from './idleTracker';
 import type { ExitInfo, LaunchedService, Launcher } from './launcher';
 import { buildLaunchSpec } from './launchEnv';
 
@@ -48,33 +50,6 @@ export interface StackRunnerOptions {
 export const UNTRUSTED_MESSAGE =
   'This workspace is not trusted: Manito allocates and shows ports but runs no command from manito.json. Trust the workspace to start services.';
 
-export class DependencyCycleError extends Error {}
-
-/** Services in dependsOn order (dependencies first); throws on a cycle or an unknown dependency. */
-export function dependencyOrder(stack: StackConfig, only?: Iterable<string>): string[] {
-  const services = stack.services;
-  const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (name: string, trail: string[]) => {
-    if (state.get(name) === 'done') return;
-    if (state.get(name) === 'visiting') {
-      const cycle = [...trail.slice(trail.indexOf(name)), name];
-      throw new DependencyCycleError(`dependsOn has a cycle: ${cycle.join(' -> ')}`);
-    }
-    const config = services[name];
-    if (!config) {
-      const from = trail[trail.length - 1];
-      throw new Error(from ? `service "${from}" depends on unknown service "${name}"` : `unknown service "${name}"`);
-    }
-    state.set(name, 'visiting');
-    for (const dep of config.dependsOn ?? []) visit(dep, [...trail, name]);
-    state.set(name, 'done');
-    order.push(name);
-  };
-  for (const name of only ?? Object.keys(services)) visit(name, []);
-  return order;
-}
-
 export class StackRunner {
   private readonly launched = new Map<string, LaunchedService>();
   private readonly starting = new Map<string, Promise<void>>();
@@ -83,8 +58,7 @@ export class StackRunner {
   private generation = 0;
   /** Resolves when the current generation ends, so a start waiting on health stops waiting. */
   private cancelled = deferred();
-  private busy = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly operations = new IdleTracker();
 
   constructor(private readonly options: StackRunnerOptions) {}
 
@@ -120,12 +94,11 @@ export class StackRunner {
 
   /** Resolves when no start or stop is in progress (an exit event can precede the end of the stop that caused it). */
   whenIdle(): Promise<void> {
-    if (this.busy === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.operations.whenIdle();
   }
 
   startStack(): Promise<ActionResult> {
-    return this.track(() => this.start(undefined));
+    return this.operations.track(() => this.start(undefined));
   }
 
   startService(service: string): Promise<ActionResult> {
@@ -136,15 +109,15 @@ export class StackRunner {
       if (this.options.isDetected?.(service)) return Promise.resolve({ ok: true, message: `${service} is already running (found running, not started by Manito).` });
       if (!config.command) return Promise.resolve(fail(`${service} has no "command" in manito.json; Manito only allocates and watches its port.`));
     }
-    return this.track(() => this.start(service));
+    return this.operations.track(() => this.start(service));
   }
 
   stopService(service: string): Promise<ActionResult> {
-    return this.track(() => this.stopOne(service));
+    return this.operations.track(() => this.stopOne(service));
   }
 
   restartService(service: string): Promise<ActionResult> {
-    return this.track(async () => {
+    return this.operations.track(async () => {
       if (!this.options.trusted()) return fail(UNTRUSTED_MESSAGE);
       const stopped = await this.stopOne(service);
       if (!stopped.ok) return stopped;
@@ -153,7 +126,7 @@ export class StackRunner {
   }
 
   stopStack(): Promise<ActionResult> {
-    return this.track(() => this.stopAll());
+    return this.operations.track(() => this.stopAll());
   }
 
   /**
@@ -161,17 +134,8 @@ export class StackRunner {
    * Terminals belong to the editor and outlive the host; the next host re-adopts them.
    */
   async dispose(): Promise<void> {
-    await this.track(() => this.stopAll((launched) => launched.runner === 'process'));
+    await this.operations.track(() => this.stopAll((launched) => launched.runner === 'process'));
     await this.whenIdle();
-  }
-
-  private async track<T>(operation: () => Promise<T>): Promise<T> {
-    this.busy++;
-    try {
-      return await operation();
-    } finally {
-      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
   }
 
   private async stopOne(service: string): Promise<ActionResult> {

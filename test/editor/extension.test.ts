@@ -1,7 +1,7 @@
 // The extension in the real workbench, driven as a user would: the fullstack demo opened with port
 // 3000 held by a foreign process, "Manito: Start Stack" from the command palette, the server moved
 // to the next free port in a terminal named "server" and answering there with its WebSocket, the
-// tree, status bar and tooltip saying so, the host killed with SIGKILL coming back with the same
+// tree, status bar and tooltips saying so (a row's tooltip with the latest probe on every hover), the host killed with SIGKILL coming back with the same
 // assignments while the services keep running, and Stop Stack freeing every port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
@@ -14,9 +14,11 @@ import type { Browser, Locator } from 'playwright-core';
 import WebSocket from 'ws';
 import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { PortsResponse } from '../../protocol/http';
+import type { ProbeSample, StackSnapshot } from '../../protocol/model';
+import { TOOLTIP_GRACE_MS } from '../../extension/resolvedTooltips';
 import { type Workbench as WorkbenchType, launchBrowser, Workbench } from './harness/browser';
 import { type CodeServer, startCodeServer } from './harness/codeServer';
-import { hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
+import { hostGet, hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 
@@ -60,21 +62,57 @@ async function treeRow(workbench: WorkbenchType, service: string): Promise<strin
   return (await serviceRow(workbench, service).locator('.label-description').innerText({ timeout: 2000 })).trim();
 }
 
+const HOVERS = '.monaco-hover:visible, .workbench-hover-container:visible';
+
 /** The text of the hover that is showing and matches (the activity bar may show its own). */
-function visibleHover(workbench: WorkbenchType, match: RegExp, target: Locator): Promise<string> {
+async function visibleHover(workbench: WorkbenchType, match: RegExp, target: Locator): Promise<string> {
   let seen: string[] = [];
   let attempts = 0;
-  return until(`a hover matching ${match}`, async () => {
+  const text = await until(`a hover matching ${match}`, async () => {
     // Hovers need the pointer to arrive and rest; a missed one is retried by leaving and coming back.
     if (attempts++ % 8 === 0) {
       await workbench.page.mouse.move(700, 400);
       await target.hover();
     }
-    seen = await workbench.page.locator('.monaco-hover:visible, .workbench-hover-container:visible').allInnerTexts();
+    seen = await workbench.page.locator(HOVERS).allInnerTexts();
     return seen.find((t) => match.test(t));
   }, 15_000).catch((error: Error) => {
     throw new Error(`${error.message}; hovers showing: ${JSON.stringify(seen)}`);
   });
+  // Let it finish fading in, so a screenshot shows it as a user reads it.
+  // (No named function inside: the test's transpiler would wrap it in a helper the page lacks.)
+  await until('the hover to finish fading in', () => workbench.page.locator(HOVERS).evaluateAll((hovers, [source, flags]) => {
+    let shown = 0;
+    for (const hover of hovers) {
+      if (!new RegExp(source!, flags).test((hover as HTMLElement).innerText)) continue;
+      shown++;
+      for (let e: Element | null = hover; e; e = e.parentElement) if (getComputedStyle(e).opacity !== '1') return false;
+    }
+    return shown > 0;
+  }, [match.source, match.flags]), 5000).catch(() => undefined);
+  return text;
+}
+
+async function serviceNow(host: DiscoveryRecord, service: string) {
+  const { data } = await hostGet<{ data: StackSnapshot }>(host, '/api/snapshot');
+  return data.services.find((s) => s.name === service)!;
+}
+
+/**
+ * Hovers a service's row and finds, among the host's probes of it, the one its tooltip reports
+ * ("last probe 2 ms at 10:41:07"), with how long before the hover began that probe ran.
+ */
+async function tooltipProbe(workbench: WorkbenchType, host: DiscoveryRecord, service: string): Promise<{ sample: ProbeSample; ageMs: number; shownAt: number; text: string }> {
+  const hoverBegan = Date.now();
+  // Named: the hover of the row hovered before may still be fading out.
+  const text = await visibleHover(workbench, new RegExp(`^${service} ·[^]*last probe [\\d.]+ ms at `), serviceRow(workbench, service).locator('.label-name'));
+  const shownAt = Date.now();
+  const [, latency, time] = /last probe ([\d.]+) ms at (.+)/.exec(text)!;
+  // Same machine, same environment as the extension host: the same locale formats the time.
+  const sample = (await serviceNow(host, service)).history
+    .find((s) => s.latencyMs === Number(latency) && new Date(s.at).toLocaleTimeString() === time!.trim());
+  assert.ok(sample, `the tooltip's probe (${latency} ms at ${time}) is one the host ran; tooltip: ${text}`);
+  return { sample, ageMs: hoverBegan - Date.parse(sample.at), shownAt, text };
 }
 
 describe('extension: Start Stack on the fullstack demo with port 3000 taken', { timeout: 10 * 60_000 }, () => {
@@ -179,6 +217,32 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     assert.match(tooltip, new RegExp(`${FOREIGN_PORT} is held by pid ${foreign!.pid}`));
     assert.match(tooltip, /Open Dashboard/);
     await wb.screenshot('extension-status-bar-tooltip');
+    await wb.page.mouse.move(700, 400);
+  });
+
+  it("a row's tooltip shows the service's latest probe on every hover, not the one of the last tree refresh", async () => {
+    const wb = workbench!;
+    const host = liveHost(stateDir)!;
+    const interval = 2000; // examples/fullstack/manito.json: server's health.intervalMs
+    // A probe that ran at most one interval (plus its own time and the snapshot's trip) before the hover.
+    const recent = interval + 1500;
+    // Hovering another row first: VS Code shows one tooltip at a time, so the server row's tooltip
+    // from the test above is dropped at once rather than after its grace period.
+    await visibleHover(wb, /^client ·/, serviceRow(wb, 'client').locator('.label-name'));
+    await wb.page.mouse.move(700, 400);
+    const first = await tooltipProbe(wb, host, 'server');
+    assert.ok(first.ageMs <= recent, `the first hover shows a probe ${first.ageMs} ms old: ${first.text}`);
+    await wb.page.mouse.move(700, 400);
+
+    // Nothing but probes changes meanwhile, so the tree itself is not refreshed.
+    await until('the host to probe the server after the first tooltip\'s grace period', async () => {
+      const lastCheck = (await serviceNow(host, 'server')).lastCheck;
+      return lastCheck !== null && Date.parse(lastCheck) > first.shownAt + TOOLTIP_GRACE_MS;
+    }, 30_000);
+    const second = await tooltipProbe(wb, host, 'server');
+    await wb.screenshot('extension-row-tooltip-latest-probe');
+    assert.notEqual(second.sample.at, first.sample.at, `the second hover repeats the first probe: ${second.text}`);
+    assert.ok(second.ageMs <= recent, `the second hover shows a probe ${second.ageMs} ms old: ${second.text}`);
     await wb.page.mouse.move(700, 400);
   });
 

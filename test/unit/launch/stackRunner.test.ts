@@ -5,8 +5,9 @@ import type { Assignment } from '../../../server/engine/engineApi';
 import type { LaunchSpec } from '../../../server/launch/launchEnv';
 import type { LaunchedService, Launcher } from '../../../server/launch/launcher';
 import { ProcessLauncher } from '../../../server/launch/processLauncher';
+import { dependencyOrder } from '../../../server/launch/dependencyOrder';
 import { descendants, isAlive } from '../../../server/launch/processTree';
-import { dependencyOrder, StackRunner, UNTRUSTED_MESSAGE, type RunnerEvent } from '../../../server/launch/stackRunner';
+import { StackRunner, UNTRUSTED_MESSAGE, type RunnerEvent } from '../../../server/launch/stackRunner';
 import { freePort, get, nodeServerCommand, until } from './helpers';
 
 /** The engine surface StackRunner uses, over fixed assignments. */

@@ -1,0 +1,67 @@
+// How one service of the stack looks to each reader of the host's state: the ServiceView that
+// snapshots carry to the editor, dashboard and CLI, and the MonitoredService the health monitor
+// probes. Both are derived from the same sources, so they live together, apart from StackCore's wiring.
+import type { StackConfig } from '../../protocol/config';
+import { serviceUrl, type ServiceView } from '../../protocol/model';
+import { kindOf, type Detection } from '../detect/detectRunning';
+import type { PortEngineApi } from '../engine/engineApi';
+import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
+
+/** What StackCore needs of the service runner (server/launch StackRunner implements it). */
+export interface RunnerView {
+  runnerOf(service: string): 'terminal' | 'process' | null;
+  pidOf(service: string): number | null;
+}
+
+/** Where a service's state comes from; the engine is absent until StackCore has started. */
+export interface ServiceSources {
+  engine: Pick<PortEngineApi, 'get' | 'errorOf'> | undefined;
+  health: Pick<HealthMonitor, 'state'>;
+  runner: RunnerView | undefined;
+  /** Services found already running (not launched by us), with who holds their port. */
+  detected: ReadonlyMap<string, Detection>;
+}
+
+export function serviceView(name: string, stack: StackConfig, sources: ServiceSources): ServiceView {
+  const { engine, health, runner: launcher, detected } = sources;
+  const config = stack.services[name];
+  const kind = kindOf(stack, name);
+  const a = engine?.get(name);
+  const h = health.state(name);
+  const runner = launcher?.runnerOf(name) ?? (detected.has(name) ? 'detected' : null);
+  const error = engine?.errorOf(name);
+  const pid = launcher?.pidOf(name) ?? detected.get(name)?.holder?.pid ?? null;
+  return {
+    name,
+    kind,
+    ...(config.description ? { description: config.description } : {}),
+    port: a?.port ?? null,
+    reason: a?.reason ?? null,
+    explanation: a?.explanation ?? error ?? 'Not allocated yet.',
+    url: a ? serviceUrl(kind, a.port) : null,
+    health: h?.health ?? 'stopped',
+    healthSince: new Date(h?.since ?? Date.now()).toISOString(),
+    lastCheck: h?.lastCheck ? new Date(h.lastCheck).toISOString() : null,
+    latencyMs: h?.latencyMs ?? null,
+    history: h ? [...h.history] : [],
+    runner,
+    pid,
+    hasCommand: Boolean(config.command),
+    dependsOn: config.dependsOn ?? [],
+    ...(error ? { error } : {}),
+  };
+}
+
+export function monitoredService(name: string, stack: StackConfig, sources: ServiceSources): MonitoredService {
+  const config = stack.services[name];
+  // An inheritor shares its parent's listener: probe it the way the parent is probed, unless it says otherwise.
+  const parent = config.inheritFrom ? stack.services[config.inheritFrom] : undefined;
+  return {
+    service: name,
+    kind: config.inheritFrom && !config.health ? kindOf(stack, config.inheritFrom) : kindOf(stack, name),
+    port: sources.engine?.get(name)?.port ?? null,
+    check: config.health ?? (parent ? parent.health : undefined),
+    launched: Boolean(sources.runner?.runnerOf(name)),
+    detected: sources.detected.has(name),
+  };
+}
