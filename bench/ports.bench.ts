@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_STACK, type StackConfig } from '../protocol/config';
+import { shareBinds, sharedTotals } from '../server/engine/bindHelper';
 import { PortEngine } from '../server/engine/portEngine';
 import { bindsEverywhere } from '../server/engine/portProbe';
 
@@ -38,11 +39,15 @@ async function freeRange(span: number): Promise<number> {
   }
 }
 
-/** A fresh engine per iteration; the previous one's leases are released untimed, like get-port's lock clearing. */
-function manito(stack: StackConfig): Contender {
+/**
+ * A fresh engine per iteration; the previous one's leases are released untimed, like get-port's
+ * lock clearing. `oneThread`: with the bind helper thread turned off (bindHelper.ts), to show
+ * what it adds; it only takes part in checks of PARALLEL_MIN ports or more, so only (b) differs.
+ */
+function manito(stack: StackConfig, oneThread = false): Contender {
   let current: PortEngine | undefined;
   return {
-    async reset() { await current?.dispose(); current = undefined; },
+    async reset() { await current?.dispose(); current = undefined; shareBinds(!oneThread); },
     async run() { current = new PortEngine({ stack, workspace: '/bench' }); await current.allocateAll(); },
   };
 }
@@ -58,6 +63,7 @@ async function measure(iterations: number, warmup: number, contenders: Record<st
       const t = performance.now();
       await c.run();
       if (i >= warmup) samples[name].push(performance.now() - t);
+      await c.reset?.(); // release at once: a contender's ports must not be held while the next one runs
     }
   }
   for (const c of Object.values(contenders)) await c.reset?.();
@@ -97,8 +103,10 @@ async function main(): Promise<void> {
   // (b) fifty distinct ports
   const Bb = await freeRange(60);
   const fifty: StackConfig = { services: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`s${i}`, { preferred: [Bb + i] }])) };
-  rows.push(['(b) 50 distinct ports', await measure(60, 6, {
+  const before = { ...sharedTotals };
+  rows.push(['(b) 50 distinct ports', await measure(200, 20, {
     manito: manito(fifty),
+    'manito, one thread': manito(fifty, true),
     'get-port': { reset: clearLockedPorts, run: async () => { for (let i = 0; i < 50; i++) await getPort({ port: Bb + i }); } },
     portfinder: { run: () => portfinder.getPortsPromise(50, { port: Bb }) },
     'detect-port': { run: async () => { const given = new Set<number>(); for (let i = 0; i < 50; i++) given.add(await upwardUntilNew(detectPort, Bb + i, given)); } },
@@ -147,6 +155,11 @@ async function main(): Promise<void> {
     console.log(`${mode.padEnd(14)}${['manito', ...peers].map((lib) => `${lib}: ${dupes[mode][lib]}/${ROUNDS}`).join('   ')}`);
   }
 
+  const helped = { rounds: sharedTotals.rounds - before.rounds, byHelper: sharedTotals.byHelper - before.byHelper };
+  const oneThread = rows[1][1]['manito, one thread'];
+  console.log(`\n(b) manito checks its 50 ports on two threads (the helper answered ${(helped.byHelper / Math.max(1, helped.rounds)).toFixed(1)} a round on average, over ${helped.rounds} rounds)`);
+  console.log(`    on one thread it takes ${oneThread.toFixed(3)} ms: get-port ratio ${(rows[1][1]['get-port'] / oneThread).toFixed(1)}x`);
+
   const [a, b, c] = rows.map(([, m]) => m);
   const check = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);
   console.log('\ntargets');
@@ -161,7 +174,8 @@ async function main(): Promise<void> {
 interface Worker { child: ChildProcess; ask(m: unknown): Promise<number | null> }
 
 function startWorker(): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
+  // The same node flags as this process: --import tsx when run from source, none when bundled.
+  const child = spawn(process.execPath, [...process.execArgv, __filename, '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
   let pending: ((v: number | null) => void) | undefined;
   child.on('message', (m: { port: number | null }) => { const p = pending; pending = undefined; p?.(m.port); });
   const ask = (m: unknown) => new Promise<number | null>((resolve) => { pending = resolve; child.send(m as object); });

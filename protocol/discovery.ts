@@ -15,7 +15,7 @@ export interface DiscoveryRecord {
 }
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolveStateDir({ env, platform: process.platform, home: os.homedir(), join: path.join, resolve: path.resolve });
+  return resolveStateDir({ env, platform: process.platform, home: os.homedir, join: path.join, resolve: path.resolve });
 }
 
 /** One `<pid>.json` per running host. */

@@ -4,7 +4,8 @@
 export interface StateDirInputs {
   env: Record<string, string | undefined>;
   platform: string;
-  home: string;
+  /** Asked only when MANITO_STATE_DIR is unset (it costs a system call). */
+  home(): string;
   join(...parts: string[]): string;
   resolve(p: string): string;
 }
@@ -13,8 +14,8 @@ export interface StateDirInputs {
 export function resolveStateDir({ env, platform, home, join, resolve }: StateDirInputs): string {
   if (env.MANITO_STATE_DIR) return resolve(env.MANITO_STATE_DIR);
   switch (platform) {
-    case 'win32': return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'manito');
-    case 'darwin': return join(home, 'Library', 'Application Support', 'manito');
-    default: return join(env.XDG_STATE_HOME ?? join(home, '.local', 'state'), 'manito');
+    case 'win32': return join(env.LOCALAPPDATA ?? join(home(), 'AppData', 'Local'), 'manito');
+    case 'darwin': return join(home(), 'Library', 'Application Support', 'manito');
+    default: return join(env.XDG_STATE_HOME ?? join(home(), '.local', 'state'), 'manito');
   }
 }

@@ -8,7 +8,7 @@ import { resolveStateDir } from '../../protocol/stateDir';
 async function stateDir(env: Record<string, string | undefined>): Promise<string> {
   const path = await import('node:path');
   const os = await import('node:os');
-  return resolveStateDir({ env, platform: process.platform, home: os.homedir(), join: path.join, resolve: path.resolve });
+  return resolveStateDir({ env, platform: process.platform, home: os.homedir, join: path.join, resolve: path.resolve });
 }
 
 function alive(pid: number): boolean {

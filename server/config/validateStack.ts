@@ -184,6 +184,7 @@ function findCycles(services: Obj, key: 'inheritFrom' | 'dependsOn', add: (s: Se
     const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     return list.filter((n) => n !== name && isObj(services[n]));
   };
+  if (!Object.values(services).some((s) => isObj(s) && s[key] !== undefined)) return; // nothing links
   const state = new Map<string, 'active' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): void => {

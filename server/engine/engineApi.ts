@@ -27,6 +27,8 @@ export interface PortProbe {
   holder(port: number): Promise<PortHolder | null>;
   /** One look at the whole machine, to answer for many ports at once (the engine takes one per allocation). */
   scan?(): Promise<PortScan>;
+  /** A hint that about `count` ports will be checked shortly, so the probe can get ready. */
+  expect?(count: number): void;
 }
 
 /** What `PortProbe.scan` saw: answers stay as they were at the moment of the scan. */
@@ -36,6 +38,12 @@ export interface PortScan {
   busyNow?(port: number): boolean | undefined;
   /** Checks many ports at once (in parallel), so the isBusy calls that follow answer from memory. */
   prefetch?(ports: readonly number[]): Promise<void>;
+  /**
+   * prefetch in two steps: the checks that can run elsewhere (a helper thread) start now, and the
+   * returned function, which must always be called, does the rest here, leaving out the ports
+   * `skip` names (another host's leases: never bound by this one).
+   */
+  beginPrefetch?(ports: readonly number[]): (skip?: (port: number) => boolean) => Promise<void>;
 }
 
 export interface PortEngineApi {

@@ -78,6 +78,11 @@ export interface Explained {
  * which add up over a large stack. Undefined when a holder must be looked up.
  */
 export function explainPlacementNow(name: string, p: Placement, strategy: Strategy): Explained | undefined {
+  // Most placements of a large stack are simply their first preferred port: say so without the
+  // arrays and closures the general case builds.
+  if (p.reason === 'preferred' && p.skipped.length === 0 && !p.given && !p.took && !p.scanned && !p.stolenBy && !p.displacedBy) {
+    return { explanation: `${p.port} is ${name}'s first preferred port` };
+  }
   return listenerPorts(p).length === 0 ? compose(name, p, strategy, () => ({})) : undefined;
 }
 

@@ -112,7 +112,8 @@ export class LeaseRegistry {
       return ok;
     });
     // A dead host's leases stop blocking anyone but stay, as orphans, for its workspace's next host.
-    const orphans = settleOrphans([...kept, ...all.filter((l) => !leases.includes(l))], leases);
+    const dead = leases.length === all.length ? [] : all.filter((l) => !leases.includes(l));
+    const orphans = kept.length || dead.length ? settleOrphans([...kept, ...dead], leases) : [];
     // Report the dropped ones as a change so the file is rewritten without them.
     return { leases, orphans, raw: leases.length === all.length ? raw : '' };
   }
@@ -124,11 +125,13 @@ export class LeaseRegistry {
    */
   private write(text: string, handle: HeldFile | null): void {
     const { fd, size } = handle ?? createHeldFile(this.file);
-    let data = Buffer.from(text);
-    const compact = size > 64 * 1024 && size > 4 * data.length; // padding has grown: shrink once in a while
-    if (data.length < size && !compact) data = Buffer.concat([data, Buffer.alloc(size - data.length, 0x20)]);
-    fs.writeSync(fd, data, 0, data.length, 0);
-    if (compact) fs.ftruncateSync(fd, data.length);
+    const bytes = Buffer.byteLength(text);
+    const compact = size > 64 * 1024 && size > 4 * bytes; // padding has grown: shrink once in a while
+    // A string goes to write() without an intermediate Buffer; padEnd counts characters, so the
+    // padding is sized in bytes (a workspace path may hold multi-byte characters).
+    const data = bytes < size && !compact ? text + ' '.repeat(size - bytes) : text;
+    fs.writeSync(fd, data, 0, 'utf8');
+    if (compact) fs.ftruncateSync(fd, bytes);
   }
 }
 

@@ -3,6 +3,7 @@
 // the conflict-aware fallback. It only records why (who blocked which port); explain.ts turns
 // that into sentences once the registry lock is released.
 import type { Reason } from '../../protocol/model';
+import type { PortProbe, PortScan } from './engineApi';
 import type { Lease } from './leaseRegistry';
 import type { PlanService, StackModel } from './stackModel';
 
@@ -49,6 +50,27 @@ export interface PlannerContext {
   outside(port: number): Promise<Blocker | null>;
   /** outside()'s answer when it is known without waiting (a prefetched bind); undefined otherwise. */
   outsideNow?(port: number): Blocker | null | undefined;
+}
+
+/**
+ * Who outside the stack holds a port: another engine's lease first (known from the registry),
+ * else a listener, from the allocation's scan (prefetched answers at once) or a fresh probe.
+ */
+export function outsideOf(others: ReadonlyMap<number, Lease>, scan: PortScan | null, probe: PortProbe): Pick<PlannerContext, 'outside' | 'outsideNow'> {
+  return {
+    outside: async (port) => {
+      const lease = others.get(port);
+      if (lease) return { kind: 'lease', lease };
+      const busy = scan ? await scan.isBusy(port) : !(await probe.isFree(port));
+      return busy ? { kind: 'listener' } : null;
+    },
+    outsideNow: (port) => {
+      const lease = others.get(port);
+      if (lease) return { kind: 'lease', lease };
+      const busy = scan?.busyNow?.(port);
+      return busy === undefined ? undefined : busy ? { kind: 'listener' } : null;
+    },
+  };
 }
 
 type Found = Pick<Placement, 'port' | 'reason' | 'skipped' | 'scanned' | 'avoided'>;

@@ -5,10 +5,12 @@ import type { StackConfig, Strategy } from '../../protocol/config';
 import { leasesFile } from '../../protocol/discovery';
 import { assertValidStack } from '../config/validateStack';
 import type { Assignment, EngineEvent, PortEngineApi, PortProbe } from './engineApi';
-import { explainFailure, explainPlacement, explainPlacementNow, HolderCache } from './explain';
-import { awaitPredecessor, dropSuperseded, LeaseNotes, takeOver } from './handover';
-import { LeaseRegistry, newOwnerId, OWN_START_TIME, type Lease } from './leaseRegistry';
-import { Planner, type Blocker, type Placement, type Skip } from './planner';
+import { assignmentsOf } from './assignments';
+import { explainFailure, HolderCache, type Explained } from './explain';
+import { awaitPredecessor, LeaseNotes, takeOver } from './handover';
+import { recordPlan } from './leaseRecords';
+import { LeaseRegistry, newOwnerId, type Lease } from './leaseRegistry';
+import { outsideOf, Planner, type Blocker, type Placement, type Skip } from './planner';
 import { defaultPortProbe } from './portProbe';
 import { assertPort } from './portNumbers';
 import { buildModel, type StackModel } from './stackModel';
@@ -61,11 +63,15 @@ export class PortEngine implements PortEngineApi {
   constructor(options: PortEngineOptions) {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
     if (typeof options.workspace !== 'string') throw new TypeError('PortEngine: `workspace` must be a string');
+    this.probe = options.probe ?? defaultPortProbe();
+    // A stack is allocated right after it is built: a probe that checks on a helper thread wakes
+    // it now, so it is ready by the time the ports are known (bindHelper.ts). Only a hint.
+    const services = (options.stack as StackConfig | undefined)?.services;
+    if (this.probe.expect && services && typeof services === 'object') this.probe.expect(Object.keys(services).length);
     this.stackConfig = assertValidStack(options.stack);
     this.model = buildModel(this.stackConfig);
     this.workspace = options.workspace;
     this.registry = options.registry ?? new LeaseRegistry({ file: options.registryPath ?? leasesFile() });
-    this.probe = options.probe ?? defaultPortProbe();
     this.clock = options.clock ?? Date.now;
     this.events = new TypedEmitter<EngineEvent>(options.onListenerError);
     this.handoverWaitMs = options.handoverWaitMs ?? 3000;
@@ -231,88 +237,52 @@ export class PortEngine implements PortEngineApi {
   private async run(model: StackModel, mutate: Mutation, prefetch: readonly number[] = []): Promise<void> {
     const placements = new Map(this.placements); // a throw leaves the engine as it was
     let failures = new Map<string, Skip[]>();
+    /** Sentences composed for the leases' notes, reused for the assignments. */
+    let composed = new Map<string, Explained>();
     const predecessorWaitMs = this.handoverWaitMs;
     this.handoverWaitMs = 0;
     let predecessor = false;
-    await this.registry.transact(async (leases, orphans) => {
-      // Checked inside the first transaction rather than by a read before it: no extra file read.
-      if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) {
-        predecessor = true;
-        return;
-      }
-      const others = new Map<number, Lease>();
-      // First lease of a port wins: a root's lease comes before its inheritors' in the file.
-      for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
-      const scan = this.probe.scan ? await this.probe.scan() : null;
-      // The ports the plan will most likely ask about, bound in parallel rather than one by one.
-      if (scan?.prefetch && prefetch.length) await scan.prefetch(prefetch.filter((p) => !others.has(p)));
-      const running = new Set(model.roots.filter((r) => this.isRunning(r, model)));
-      const planner = new Planner({
-        model, placements, running,
-        outside: async (port) => {
-          const lease = others.get(port);
-          if (lease) return { kind: 'lease', lease };
-          const busy = scan ? await scan.isBusy(port) : !(await this.probe.isFree(port));
-          return busy ? { kind: 'listener' } : null;
-        },
-        outsideNow: (port) => {
-          const lease = others.get(port);
-          if (lease) return { kind: 'lease', lease };
-          const busy = scan?.busyNow?.(port);
-          return busy === undefined ? undefined : busy ? { kind: 'listener' } : null;
-        },
+    const scan = this.probe.scan ? await this.probe.scan() : null;
+    // The ports the plan will most likely ask about, checked together rather than one by one, and
+    // started before the lock: a helper thread can be binding them while this one takes the lock
+    // and reads the leases (bindHelper.ts). So the helper may check a port another host leased,
+    // holding it for a few microseconds; this thread, which knows the leases by then, skips those.
+    const finishPrefetch = prefetch.length ? scan?.beginPrefetch?.(prefetch) : undefined;
+    try {
+      await this.registry.transact(async (leases, orphans) => {
+        // Checked inside the first transaction rather than by a read before it: no extra file read.
+        if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) {
+          predecessor = true;
+          return;
+        }
+        const others = new Map<number, Lease>();
+        // First lease of a port wins: a root's lease comes before its inheritors' in the file.
+        for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
+        if (finishPrefetch) await finishPrefetch((port) => others.has(port));
+        else if (scan?.prefetch && prefetch.length) await scan.prefetch(prefetch.filter((p) => !others.has(p)));
+        const running = new Set(model.roots.filter((r) => this.isRunning(r, model)));
+        const planner = new Planner({ model, placements, running, ...outsideOf(others, scan, this.probe) });
+        await mutate(planner, placements, others, orphans);
+        failures = planner.failures;
+        const since = new Date(this.clock()).toISOString();
+        composed = recordPlan(leases, orphans, model, placements, { owner: this.owner, workspace: this.workspace, since, notes: this.notes });
       });
-      await mutate(planner, placements, others, orphans);
-      failures = planner.failures;
-      const since = new Date(this.clock()).toISOString();
-      const mine = leases.filter((l) => l.owner === this.owner);
-      const keep = leases.filter((l) => l.owner !== this.owner);
-      for (const name of [...model.roots, ...model.inheritors]) {
-        const svc = model.services.get(name)!;
-        const p = placements.get(svc.root ?? name);
-        if (!p) continue;
-        const had = mine.find((l) => l.service === name && l.port === p.port);
-        const lease = had ?? { port: p.port, service: name, workspace: this.workspace, pid: process.pid, ...(OWN_START_TIME !== undefined ? { startTime: OWN_START_TIME } : {}), owner: this.owner, since };
-        // Notes for a successor go in this same write when no /proc lookup is needed to word them.
-        if (svc.root) Object.assign(lease, { reason: 'inherited', explanation: `inherits ${svc.parent}'s port ${p.port}` });
-        const quick = svc.root ? undefined : explainPlacementNow(name, p, model.strategy);
-        if (quick) this.notes.written(Object.assign(lease, { reason: p.reason, explanation: quick.explanation }));
-        keep.push(lease);
-      }
-      leases.splice(0, leases.length, ...keep);
-      dropSuperseded(orphans, this.workspace, new Set(keep.filter((l) => l.owner === this.owner).map((l) => l.service)));
-    });
+    } finally {
+      // A round of the helper must end even when the transaction did not reach it (bindHelper.ts).
+      finishPrefetch?.(() => true).catch(() => undefined);
+    }
     if (predecessor) {
       await awaitPredecessor(() => this.registry.read(), this.workspace, predecessorWaitMs);
       return this.run(model, mutate, prefetch);
     }
-    await this.commit(model, placements, failures);
+    await this.commit(model, placements, failures, composed);
     this.scheduleNotes();
   }
 
-  private async commit(model: StackModel, placements: Map<string, Placement>, failures: Map<string, Skip[]>): Promise<void> {
+  private async commit(model: StackModel, placements: Map<string, Placement>, failures: Map<string, Skip[]>, composed: ReadonlyMap<string, Explained>): Promise<void> {
     const holders = new HolderCache((port) => this.probe.holder(port));
     const before = this.assignments;
-    const next = new Map<string, Assignment>();
-    for (const name of model.roots) {
-      const p = placements.get(name);
-      if (!p) continue;
-      const old = before.get(name);
-      if (old && this.placements.get(name) === p) { next.set(name, old); continue; }
-      const { explanation, holder } = explainPlacementNow(name, p, model.strategy) ?? await explainPlacement(name, p, model.strategy, holders);
-      next.set(name, { service: name, port: p.port, reason: p.reason, explanation, ...(holder ? { holder } : {}), ...(old && old.port !== p.port ? { previousPort: old.port } : {}) });
-    }
-    for (const name of model.inheritors) {
-      const svc = model.services.get(name)!;
-      const root = next.get(svc.root!);
-      if (!root) continue;
-      const old = before.get(name);
-      if (old && old.port === root.port && old.reason === 'inherited') { next.set(name, old); continue; }
-      const explanation = old && old.port !== root.port
-        ? `follows ${svc.parent} from ${old.port} to ${root.port}`
-        : `inherits ${svc.parent}'s port ${root.port}`;
-      next.set(name, { service: name, port: root.port, reason: 'inherited', explanation, ...(old && old.port !== root.port ? { previousPort: old.port } : {}) });
-    }
+    const next = await assignmentsOf({ model, placements, previous: this.placements, before, composed, holders });
     this.errors.clear();
     for (const [name, skipped] of failures) this.errors.set(name, await explainFailure(name, skipped, model.services.get(name)!.strict, holders));
     for (const name of model.inheritors) {

@@ -3,6 +3,7 @@
 // is read only to name a holder, because reading /proc/net/tcp walks the kernel's whole socket
 // table and can take tens of milliseconds.
 import * as net from 'node:net';
+import { expectBinds, startBinds } from './bindHelper';
 import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
 import { readTcpTables } from '../proc/tcpTable';
@@ -46,6 +47,10 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
   };
 
   return {
+    expect(count) {
+      if (wildcardOnly) expectBinds(count);
+    },
+
     async isFree(port) {
       assertPort(port);
       return free(port);
@@ -84,6 +89,34 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
         }
         return b;
       };
+      const beginPrefetch = (ports: readonly number[]) => {
+        const unseen = new Set<number>();
+        for (const port of ports) {
+          if (seen.has(port)) continue;
+          if (knownHolder(port)) seen.set(port, true);
+          else unseen.add(port);
+        }
+        const list = [...unseen];
+        // Linux's one bind per port answers at once, so a helper thread can share the work;
+        // elsewhere each port takes several binds in turn, all here.
+        const binds = wildcardOnly ? startBinds(list, bindDualStackNow) : null;
+        let done: Promise<void> | undefined;
+        return (skip?: (port: number) => boolean): Promise<void> => {
+          done ??= (async () => {
+            const answers = binds ? binds.finish(skip).answers : list.map((port) => (skip?.(port) ? undefined : bindsEverywhere(port)));
+            let pending: Array<Promise<boolean>> | undefined;
+            for (let i = 0; i < list.length; i++) {
+              const free = answers[i];
+              if (free === undefined) continue; // skipped: asked again later, if at all
+              const b = typeof free === 'boolean' ? !free : free.then((f) => !f);
+              seen.set(list[i], b);
+              if (typeof b !== 'boolean') (pending ??= []).push(b);
+            }
+            if (pending) await Promise.all(pending);
+          })();
+          return done;
+        };
+      };
       return {
         async isBusy(port) {
           assertPort(port);
@@ -93,15 +126,8 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
           const b = seen.get(port);
           return typeof b === 'boolean' ? b : undefined;
         },
-        async prefetch(ports) {
-          // All binds are issued in this one tick; only those that did not settle at once are awaited.
-          let pending: Array<Promise<boolean>> | undefined;
-          for (const port of ports) {
-            const b = busy(port);
-            if (typeof b !== 'boolean') (pending ??= []).push(b);
-          }
-          if (pending) await Promise.all(pending);
-        },
+        beginPrefetch,
+        prefetch: (ports) => beginPrefetch(ports)(),
       };
     },
   };

@@ -12,7 +12,7 @@ export interface PlanService {
   /** The direct parent, for explanations. */
   parent?: string;
   /** Preferred ports of the services it conflicts with (either side names the other). */
-  avoid: Set<number>;
+  avoid: ReadonlySet<number>;
   /** Names of those services, for explanations. */
   avoidFrom: string[];
 }
@@ -26,6 +26,9 @@ export interface StackModel {
   /** Inheritors, each after its parent. */
   inheritors: string[];
 }
+
+/** Shared by every service that conflicts with none: never added to. */
+const NOTHING_TO_AVOID: ReadonlySet<number> = new Set();
 
 /** Builds the model of an already validated stack. */
 export function buildModel(stack: StackConfig): StackModel {
@@ -48,8 +51,12 @@ export function buildModel(stack: StackConfig): StackModel {
   for (const [name, config] of entries) {
     const by = namedBy.get(name);
     const mine = config.conflicts?.length || by ? new Set([...(config.conflicts ?? []), ...(by ?? [])]) : undefined;
-    const avoid = new Set<number>();
-    if (mine) for (const other of mine) for (const p of stack.services[other]?.preferred ?? []) avoid.add(p);
+    let avoid = NOTHING_TO_AVOID;
+    if (mine) {
+      const ports = new Set<number>();
+      for (const other of mine) for (const p of stack.services[other]?.preferred ?? []) ports.add(p);
+      avoid = ports;
+    }
     const svc: PlanService = { name, preferred: config.preferred ? config.preferred.slice() : [], strict: config.strict === true, avoid, avoidFrom: mine ? [...mine] : [] };
     if (config.inheritFrom) {
       svc.root = rootOf(name);

@@ -1,7 +1,7 @@
 // manito.json errors in the real workbench: a valid config is served, then the file is broken on
 // disk (an unknown dependsOn, then a syntax error). The Problems panel lists each error at its
 // line and column, the Services tree shows it, the host keeps serving the last good ports, and
-// fixing the file clears the problem.
+// fixing the file clears the problem. The shipped JSON schema checks the open file as well.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +129,17 @@ test('config errors show in the Problems panel and the tree while the last good 
     assert.deepEqual(await servedPorts(), { api: apiPort, worker: workerPort });
     await workbench.waitForStatusBarItem(new RegExp(`^${portsText}$`));
     await workbench.screenshot('config-errors-fixed');
+
+    // 4. The package's JSON schema applies to manito.json (open in the editor since the click):
+    // VS Code's own JSON checker flags a misspelt key beside the host's diagnostic.
+    const typo = good.replace('"preferred": [' + workerPort + ']', '"prefered": [' + workerPort + ']');
+    assert.notEqual(typo, good);
+    writeFileSync(file, typo);
+    const typoRows = await problemsOnce(workbench, /Property prefered is not allowed/);
+    assert.ok(typoRows.some((r) => /worker: unknown key "prefered"/.test(r)), `the host's own problem is missing: ${JSON.stringify(typoRows)}`);
+    await workbench.screenshot('config-errors-schema');
+    writeFileSync(file, good);
+    await until('the Problems panel to be empty again', async () => !(await workbench.problems()).some((r) => /\[Ln \d+, Col \d+\]/.test(r)));
   } catch (error) {
     await workbench.screenshot('config-errors-failure').catch(() => {});
     throw error;

@@ -65,9 +65,9 @@ after(async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function allocate(group: Worker[]): Promise<Array<{ pid: number; ports: Record<string, number> }>> {
+async function allocate(group: Worker[], what: StackConfig = stack): Promise<Array<{ pid: number; ports: Record<string, number> }>> {
   const at = Date.now() + 150;
-  for (const w of group) w.child.send({ type: 'allocate', stack, at });
+  for (const w of group) w.child.send({ type: 'allocate', stack: what, at });
   return Promise.all(group.map((w) => w.next()));
 }
 
@@ -96,6 +96,31 @@ test(`${WORKERS} hosts allocating the same stack at the same moment, ${ROUNDS} r
     await release(workers);
   }
   assert.equal(handed, ROUNDS * WORKERS * 5);
+  assert.deepEqual(leases(), []);
+});
+
+test('hosts allocating a stack of 30 services at once (checked on two threads each): no duplicate port', { timeout: 120_000 }, async () => {
+  // Every host wants the same 30 first ports, so all but one fall back, deciding while the others'
+  // leases appear. From the second round on, each host checks its 30 first ports on two threads
+  // (bindHelper.ts: 30 is above PARALLEL_MIN).
+  const B = await freeRange(200);
+  const big: StackConfig = {
+    services: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`s${i}`, { preferred: [B + i, B + 30 + i] }])),
+  };
+  const group = workers.slice(0, 4);
+  for (let round = 0; round < 4; round++) {
+    const results = await allocate(group, big);
+    const seen = new Map<number, string>();
+    for (const r of results) {
+      for (const [service, port] of Object.entries(r.ports)) {
+        const who = `${r.pid}:${service}`;
+        assert.ok(!seen.has(port), `round ${round}: ${port} given to ${seen.get(port)} and ${who}`);
+        seen.set(port, who);
+      }
+    }
+    assert.equal(seen.size, group.length * 30);
+    await release(group);
+  }
   assert.deepEqual(leases(), []);
 });
 
