@@ -3,34 +3,36 @@
 // services spends most of its allocation, and of every heal pass, in binds one after another.
 // With a helper thread the two threads bind different ports at the same time.
 //
-// Both threads take ports from one shared counter, so neither ever waits for work the other has
-// not started: a helper that is slow to wake, busy, or gone only means this thread binds more of
-// the ports itself. The helper answers only what it can answer at once (a free port); a port it
-// could not bind is checked again here, where the full bind (with its error events) runs.
+// Both threads claim ports from one shared counter, so neither waits for work the other has not
+// started: a helper that is slow to wake, busy, or gone only means this thread binds more of the
+// ports itself. The helper answers only what it can answer at once (a free port); a port it could
+// not bind is checked again here, where the full bind (with its error events) runs.
+//
+// Every claim and every answer carries the round's tag, so nothing from one round can be taken
+// for another: a claim is a compare-and-swap on (tag, index), which fails once the round is over,
+// and an answer with another round's tag is not an answer.
 import { Worker } from 'node:worker_threads';
 
 /** Below this many ports, waking the helper costs more than it saves (measured: break-even near 12). */
 export const PARALLEL_MIN = 16;
 /** The helper stops after this long unused, so a host that allocated once does not keep a thread. */
 const IDLE_MS = 60_000;
-/** How long to wait for a port the helper has started on; it is one bind, so this only trips if the helper hangs. */
+/** How long to wait for a port the helper has claimed: one bind, so this only trips if it stalls. */
 const CLAIMED_WAIT_MS = 50;
-/** How long the helper stays awake after a heads-up, waiting for the ports (expectBinds). */
-const HEADS_UP_MS = 2;
+/** Stalls after which the helper is not started again in this process. */
+const MAX_STALLS = 3;
 /** How long to spin for a claimed port's answer before sleeping on it (see awaitAnswer). */
 const SPIN_MS = 0.2;
+/** How long the helper stays awake after a heads-up, waiting for the ports (expectBinds). */
+const HEADS_UP_MS = 2;
 /** helperOnly (tests): how long the helper may take to start. */
 const START_WAIT_MS = 5_000;
 
-const PENDING = 0;
-const FREE = 1;
-const RECHECK = 2;
-
 /**
- * The shared memory, one Int32Array for the helper's life: the doorbell (a round counter), the
- * next unclaimed index, the port count, then CAPACITY ports and CAPACITY results. A round never
- * overlaps another (bindMany returns only when every claimed port is answered), so one buffer
- * serves them all; a larger check runs as several rounds.
+ * The shared memory, one Int32Array per helper: the doorbell (a round counter, written only by
+ * this thread), the claim counter NEXT = tag * INDEX_SPAN + next index (PARKED between rounds),
+ * the port count, then CAPACITY ports and CAPACITY answers (tag * 4 + FREE or RECHECK; 0 while
+ * pending). Larger checks run their first CAPACITY ports in a round and the rest here.
  */
 const BELL = 0;
 const NEXT = 1;
@@ -38,18 +40,29 @@ const COUNT = 2;
 const PORTS = 3;
 const CAPACITY = 1024;
 const RESULTS = PORTS + CAPACITY;
+const INDEX_SPAN = 2048; // > CAPACITY
+const TAGS = 1 << 19; // tag * INDEX_SPAN stays a positive int32
+const PARKED = -1;
+const PENDING = 0;
+const FREE = 1;
+const RECHECK = 2;
+
+/** The tag of round `bell`: never 0, so an answer is never PENDING, and never PARKED. */
+const tagOf = (bell: number) => (bell % (TAGS - 1)) + 1;
 
 /**
  * The helper's code, evaluated as its own small script (the host bundle is large, and a thread
  * that boots it would cost more than it saves). Between rounds it sleeps in Atomics.wait on the
  * doorbell: waking it costs this thread a store and a notify, where a postMessage costs ~20 µs.
  * Its bind mirrors portProbe's bindDualStackNow: listen() with no host binds the dual-stack
- * wildcard synchronously, and `listening` is then true for a free port.
+ * wildcard synchronously, and `listening` is then true for a free port. `stallMs` is for tests:
+ * the helper stalls that long after each claim, as a thread the system stopped would.
  */
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const net = require('node:net');
-const a = new Int32Array(workerData);
+const a = new Int32Array(workerData.buffer);
+const stallMs = workerData.stallMs;
 let reusable;
 function freeNow(port) {
   const server = reusable || net.createServer();
@@ -60,33 +73,37 @@ function freeNow(port) {
     reusable = server;
     return true;
   }
-  // Busy: the error comes on a later tick, which never runs here; the socket is closed already.
+  // Busy: the error comes on a later tick (the turn between rounds); the socket is closed already.
   server.once('error', () => {});
   return false;
 }
-function claimAll() {
+const tagOf = (bell) => (bell % ${TAGS - 1}) + 1;
+function claimAll(tag) {
   for (;;) {
-    const i = Atomics.add(a, ${NEXT}, 1);
+    const cur = Atomics.load(a, ${NEXT});
+    if (cur < 0 || Math.floor(cur / ${INDEX_SPAN}) !== tag) return;
+    const i = cur % ${INDEX_SPAN};
     if (i >= Atomics.load(a, ${COUNT})) return;
-    Atomics.store(a, ${RESULTS} + i, freeNow(a[${PORTS} + i]) ? ${FREE} : ${RECHECK});
+    if (Atomics.compareExchange(a, ${NEXT}, cur, cur + 1) !== cur) continue;
+    if (stallMs) { const until = performance.now() + stallMs; while (performance.now() < until) {} }
+    Atomics.store(a, ${RESULTS} + i, tag * 4 + (freeNow(a[${PORTS} + i]) ? ${FREE} : ${RECHECK}));
     Atomics.notify(a, ${RESULTS} + i);
   }
 }
-let round = 0;
+let bell = 0;
 // One round per turn of the event loop: the turn in between runs the closed sockets' callbacks
 // and the busy ports' error ticks, which would otherwise pile up for the thread's whole life.
 function nextRound() {
-  Atomics.wait(a, ${BELL}, round);
-  round = Atomics.load(a, ${BELL});
+  Atomics.wait(a, ${BELL}, bell);
+  bell = Atomics.load(a, ${BELL});
   if (Atomics.load(a, ${COUNT}) === 0) {
-    // A heads-up (expectBinds): ports are coming. One throwaway bind of a port the system picks
-    // warms this thread's code and caches; then it watches the doorbell without sleeping.
-    freeNow(0);
+    // A heads-up (expectBinds): ports are coming; watch the doorbell without sleeping. (No warm-up
+    // bind: even a port the system picks could be one another host is about to check.)
     const until = performance.now() + ${HEADS_UP_MS};
-    while (Atomics.load(a, ${BELL}) === round && performance.now() < until) {}
-    round = Atomics.load(a, ${BELL});
+    while (Atomics.load(a, ${BELL}) === bell && performance.now() < until) {}
+    bell = Atomics.load(a, ${BELL});
   }
-  claimAll();
+  claimAll(tagOf(bell));
   setImmediate(nextRound);
 }
 nextRound();
@@ -100,8 +117,10 @@ interface Helper {
 let helper: Helper | undefined;
 let idleTimer: NodeJS.Timeout | undefined;
 let starting = false;
-/** Set when worker threads are unavailable or the helper misbehaved: from then on, one thread. */
+let stalls = 0;
+/** Set when worker threads are unavailable or the helper kept stalling: from then on, one thread. */
 let disabled = false;
+let sharing = true;
 
 /**
  * The running helper, or undefined while there is none. Asking for it starts one after the
@@ -125,15 +144,22 @@ function helperThread(): Helper | undefined {
 }
 
 /** Starts the helper now; true when it runs (tests start it ahead rather than after a first check). */
-export function startHelper(): boolean {
+export function startHelper(options: { stallMs?: number } = {}): boolean {
   if (helper || disabled) return !!helper;
   try {
     const shared = new Int32Array(new SharedArrayBuffer(4 * (RESULTS + CAPACITY)));
-    shared[NEXT] = CAPACITY; // nothing to claim until the first round
-    // No execArgv: the parent's (a loader such as tsx, an inspector flag) is not needed by plain JS.
-    const worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: shared.buffer, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 } });
+    shared[NEXT] = PARKED;
+    // Plain JS needs neither the parent's flags (a loader such as tsx, an inspector) nor the
+    // preloads NODE_OPTIONS would add, in a thread whose heap is kept small.
+    const { NODE_OPTIONS: _preloads, ...env } = process.env;
+    const worker = new Worker(HELPER_SOURCE, {
+      eval: true, execArgv: [], env, workerData: { buffer: shared.buffer, stallMs: options.stallMs ?? 0 },
+      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+    });
     worker.unref(); // never keeps a CLI or a test process alive
-    worker.on('error', () => stopHelper(true));
+    worker.on('error', () => {
+      if (helper?.worker === worker) stopHelper(true);
+    });
     worker.on('exit', () => { if (helper?.worker === worker) helper = undefined; });
     helper = { worker, shared };
   } catch {
@@ -145,7 +171,10 @@ export function startHelper(): boolean {
   return true;
 }
 
-/** Stops the helper; with `disable`, for good (it failed), otherwise the next large check starts a new one. */
+/**
+ * Stops the helper and retires its shared memory (a new helper gets its own); with `disable`, no
+ * helper is started again in this process.
+ */
 export function stopHelper(disable = false): void {
   if (disable) disabled = true;
   clearTimeout(idleTimer);
@@ -155,16 +184,15 @@ export function stopHelper(disable = false): void {
   void worker?.terminate().catch(() => undefined);
 }
 
-let sharing = true;
-/** A round is laid out in the shared buffer and not yet finished. */
-let roundOpen = false;
 /** Off: every check runs on this thread alone (a running helper is kept). The bench compares both. */
 export function shareBinds(on: boolean): void {
   sharing = on;
 }
 
 /** Checks shared with the helper since the process started: how many, and how many ports it answered. */
-export const sharedTotals = { rounds: 0, ports: 0, byHelper: 0 };
+export const sharedTotals = { rounds: 0, ports: 0, byHelper: 0, stalls: 0 };
+
+export type CheckNow = (port: number) => boolean | Promise<boolean>;
 
 export interface BindManyOptions {
   /** Tests: this thread claims no port itself, so every answer comes from the helper (when it is up). */
@@ -172,52 +200,35 @@ export interface BindManyOptions {
 }
 
 export interface BindManyResult {
-  /** Per port, in order: true free, false busy, undefined skipped, or a promise while a busy port's bind settles. */
-  answers: Array<boolean | Promise<boolean> | undefined>;
+  /** Per port, in order: true free, false busy, or a promise while a busy port's bind settles. */
+  answers: Array<boolean | Promise<boolean>>;
   /** How many ports the helper answered (0 when it was not up yet or not used). */
   byHelper: number;
 }
 
-export type CheckNow = (port: number) => boolean | Promise<boolean>;
-
 /**
- * Starts checking `ports`: the helper thread (when there are at least PARALLEL_MIN of them and it
- * is up) begins at once, so this thread can do other work first, such as taking the registry lock.
- * `finish` must be called, exactly as a `finally` would: it checks here every port the helper has
- * not taken (but the ones `skip` names), waits for the ones it has, and ends the round; a round
- * left open would let the helper write into the next one.
+ * Checks every port with `freeNow` (this thread's bind, answered at once when it can be), sharing
+ * the work with the helper thread when there are at least PARALLEL_MIN ports. Synchronous: a round
+ * begins and ends within this call, so rounds never overlap.
  */
-export function startBinds(ports: readonly number[], freeNow: CheckNow, options: BindManyOptions = {}): { finish(skip?: (port: number) => boolean): BindManyResult } {
-  // One round at a time: a second check started while one is open (another engine of this
-  // process, while the first waits for the registry lock) runs here alone.
-  const h = sharing && !roundOpen && (ports.length >= PARALLEL_MIN || options.helperOnly) ? helperThread() : undefined;
-  const inRound = h ? ports.slice(0, CAPACITY) : [];
-  if (h) ring(h, inRound);
-  let result: BindManyResult | undefined;
-  return {
-    finish(skip = () => false) {
-      if (result) return result;
-      const check = (port: number) => (skip(port) ? undefined : freeNow(port));
-      try {
-        result = h ? collect(h, inRound, check, options.helperOnly === true) : { answers: [], byHelper: 0 };
-      } finally {
-        if (h) roundOpen = false;
-      }
-      if (h) {
-        sharedTotals.rounds++;
-        sharedTotals.ports += inRound.length;
-        sharedTotals.byHelper += result.byHelper;
-      }
-      // Beyond one round's capacity (no real stack is that large), this thread checks the rest alone.
-      for (let i = result.answers.length; i < ports.length; i++) result.answers.push(check(ports[i]));
-      return result;
-    },
-  };
-}
-
-/** startBinds and finish at once. */
 export function bindMany(ports: readonly number[], freeNow: CheckNow, options: BindManyOptions = {}): BindManyResult {
-  return startBinds(ports, freeNow, options).finish();
+  const h = sharing && (ports.length >= PARALLEL_MIN || options.helperOnly) ? helperThread() : undefined;
+  const inRound = h ? ports.slice(0, CAPACITY) : [];
+  let result: BindManyResult = { answers: [], byHelper: 0 };
+  if (h) {
+    try {
+      result = oneRound(h, inRound, freeNow, options.helperOnly === true);
+    } catch (error) {
+      stopHelper(false); // a round left half done: its memory is not used again
+      throw error;
+    }
+    sharedTotals.rounds++;
+    sharedTotals.ports += inRound.length;
+    sharedTotals.byHelper += result.byHelper;
+  }
+  // Beyond one round's capacity (no real stack is that large), this thread checks the rest alone.
+  for (let i = result.answers.length; i < ports.length; i++) result.answers.push(freeNow(ports[i]));
+  return result;
 }
 
 /**
@@ -226,78 +237,87 @@ export function bindMany(ports: readonly number[], freeNow: CheckNow, options: B
  * idle virtual CPU) and its first, cold bind overlap this thread's own preparations.
  */
 export function expectBinds(count: number): void {
-  if (!sharing || roundOpen || count < PARALLEL_MIN || !helper) return;
+  if (!sharing || count < PARALLEL_MIN || !helper) return;
   const { shared } = helper;
-  Atomics.store(shared, NEXT, CAPACITY);
+  Atomics.store(shared, NEXT, PARKED);
   Atomics.store(shared, COUNT, 0);
   Atomics.add(shared, BELL, 1);
   Atomics.notify(shared, BELL);
 }
 
-/** Lays out a round and wakes the helper. */
-function ring({ shared }: Helper, ports: readonly number[]): void {
-  roundOpen = true;
-  // NEXT stays at CAPACITY (nothing to claim) while the round is laid out: a helper still leaving
-  // the previous round must not claim a port of this one before it is written.
-  Atomics.store(shared, NEXT, CAPACITY);
-  shared.set(ports, PORTS);
-  shared.fill(PENDING, RESULTS, RESULTS + ports.length);
-  Atomics.store(shared, COUNT, ports.length);
-  Atomics.store(shared, NEXT, 0);
-  Atomics.add(shared, BELL, 1);
-  Atomics.notify(shared, BELL);
-}
-
-/** Claims and checks ports here until none is left, then gathers the helper's answers. */
-function collect({ shared }: Helper, ports: readonly number[], check: (port: number) => boolean | Promise<boolean> | undefined, helperOnly: boolean): BindManyResult {
+function oneRound({ shared }: Helper, ports: readonly number[], freeNow: CheckNow, helperOnly: boolean): BindManyResult {
   const n = ports.length;
-  const answers: Array<boolean | Promise<boolean> | undefined> = new Array(n);
+  // Laid out while parked; NEXT is opened under the new round's tag before the doorbell moves,
+  // so a helper that sees the new round finds it open.
+  Atomics.store(shared, NEXT, PARKED);
+  shared.set(ports, PORTS);
+  shared.fill(PENDING, RESULTS, RESULTS + n);
+  Atomics.store(shared, COUNT, n);
+  const bell = Atomics.load(shared, BELL) + 1;
+  const tag = tagOf(bell);
+  Atomics.store(shared, NEXT, tag * INDEX_SPAN);
+  Atomics.store(shared, BELL, bell);
+  Atomics.notify(shared, BELL);
+
+  const answers: Array<boolean | Promise<boolean>> = new Array(n);
   const mine = new Uint8Array(n);
   if (!helperOnly) {
-    for (;;) {
-      const i = Atomics.add(shared, NEXT, 1);
-      if (i >= n) break;
+    for (let i = claim(shared, tag, n); i >= 0; i = claim(shared, tag, n)) {
       mine[i] = 1;
-      answers[i] = check(ports[i]);
+      answers[i] = freeNow(ports[i]);
     }
   }
   let byHelper = 0;
   let gone = false;
   for (let i = 0; i < n; i++) {
     if (mine[i]) continue;
-    const at = RESULTS + i;
-    // Claimed by the helper: answered already, or its bind is under way (a few µs). helperOnly
-    // first waits for the helper to start at all, which takes a few ms the first time.
-    let result = Atomics.load(shared, at);
-    if (result === PENDING && !gone) {
-      result = awaitAnswer(shared, at, helperOnly && byHelper === 0 ? START_WAIT_MS : CLAIMED_WAIT_MS);
-      if (result === PENDING) {
-        // The helper hung with this port claimed, or never started: take every port it has not
-        // started, check the rest here, and stop using it. Its socket may still hold this port
-        // for a moment, which can only make the port look busy, never free.
-        gone = true;
-        Atomics.store(shared, NEXT, CAPACITY);
-        stopHelper(true);
-      }
+    // Claimed by the helper (its answer is here or a bind away), or, with helperOnly, maybe not
+    // claimed yet while the helper starts.
+    let answer = Atomics.load(shared, RESULTS + i);
+    if (answer >> 2 !== tag) answer = gone ? PENDING : awaitAnswer(shared, RESULTS + i, tag, helperOnly && byHelper === 0 ? START_WAIT_MS : CLAIMED_WAIT_MS);
+    if (answer === PENDING && !gone) {
+      // The helper stalled with this port claimed, or never started: close the round, check
+      // everything left here, and retire the helper. Its socket may still hold this port for a
+      // moment, which can only make the port look busy, never free.
+      gone = true;
+      Atomics.store(shared, NEXT, PARKED);
+      sharedTotals.stalls++;
+      stopHelper(++stalls >= MAX_STALLS);
+      answer = Atomics.load(shared, RESULTS + i);
+      if (answer >> 2 !== tag) answer = PENDING;
     }
-    if (result === FREE) {
+    if ((answer & 3) === FREE) {
       answers[i] = true;
       byHelper++;
-    } else answers[i] = check(ports[i]);
+    } else answers[i] = freeNow(ports[i]);
   }
+  Atomics.store(shared, NEXT, PARKED);
   return { answers, byHelper };
 }
 
+/** The next unclaimed index of round `tag`, claimed for this thread; -1 once none is left. */
+function claim(shared: Int32Array, tag: number, n: number): number {
+  for (;;) {
+    const cur = Atomics.load(shared, NEXT);
+    if (cur < 0 || Math.floor(cur / INDEX_SPAN) !== tag) return -1;
+    const i = cur % INDEX_SPAN;
+    if (i >= n) return -1;
+    if (Atomics.compareExchange(shared, NEXT, cur, cur + 1) === cur) return i;
+  }
+}
+
 /**
- * The helper's answer for a port it has started on. It is one bind, a few µs away, so this thread
- * spins for it first: sleeping in Atomics.wait would let this CPU idle, and waking an idle CPU
- * costs a virtual machine far more than the bind. Past SPIN_MS it sleeps until `timeoutMs`.
+ * The answer of round `tag` at `at`, or PENDING after `timeoutMs`. The bind it waits for is a few
+ * µs away, so this thread spins first: sleeping in Atomics.wait lets the CPU idle, and waking an
+ * idle CPU costs a virtual machine far more than the bind.
  */
-function awaitAnswer(shared: Int32Array, at: number, timeoutMs: number): number {
-  const spinUntil = performance.now() + SPIN_MS;
-  let result = Atomics.load(shared, at);
-  while (result === PENDING && performance.now() < spinUntil) result = Atomics.load(shared, at);
-  if (result !== PENDING) return result;
-  Atomics.wait(shared, at, PENDING, timeoutMs);
-  return Atomics.load(shared, at);
+function awaitAnswer(shared: Int32Array, at: number, tag: number, timeoutMs: number): number {
+  const start = performance.now();
+  for (;;) {
+    const value = Atomics.load(shared, at);
+    if (value >> 2 === tag) return value;
+    const waited = performance.now() - start;
+    if (waited >= timeoutMs) return PENDING;
+    if (waited >= SPIN_MS) Atomics.wait(shared, at, value, timeoutMs - waited);
+  }
 }

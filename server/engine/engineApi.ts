@@ -38,12 +38,6 @@ export interface PortScan {
   busyNow?(port: number): boolean | undefined;
   /** Checks many ports at once (in parallel), so the isBusy calls that follow answer from memory. */
   prefetch?(ports: readonly number[]): Promise<void>;
-  /**
-   * prefetch in two steps: the checks that can run elsewhere (a helper thread) start now, and the
-   * returned function, which must always be called, does the rest here, leaving out the ports
-   * `skip` names (another host's leases: never bound by this one).
-   */
-  beginPrefetch?(ports: readonly number[]): (skip?: (port: number) => boolean) => Promise<void>;
 }
 
 export interface PortEngineApi {

@@ -242,35 +242,26 @@ export class PortEngine implements PortEngineApi {
     const predecessorWaitMs = this.handoverWaitMs;
     this.handoverWaitMs = 0;
     let predecessor = false;
-    const scan = this.probe.scan ? await this.probe.scan() : null;
-    // The ports the plan will most likely ask about, checked together rather than one by one, and
-    // started before the lock: a helper thread can be binding them while this one takes the lock
-    // and reads the leases (bindHelper.ts). So the helper may check a port another host leased,
-    // holding it for a few microseconds; this thread, which knows the leases by then, skips those.
-    const finishPrefetch = prefetch.length ? scan?.beginPrefetch?.(prefetch) : undefined;
-    try {
-      await this.registry.transact(async (leases, orphans) => {
-        // Checked inside the first transaction rather than by a read before it: no extra file read.
-        if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) {
-          predecessor = true;
-          return;
-        }
-        const others = new Map<number, Lease>();
-        // First lease of a port wins: a root's lease comes before its inheritors' in the file.
-        for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
-        if (finishPrefetch) await finishPrefetch((port) => others.has(port));
-        else if (scan?.prefetch && prefetch.length) await scan.prefetch(prefetch.filter((p) => !others.has(p)));
-        const running = new Set(model.roots.filter((r) => this.isRunning(r, model)));
-        const planner = new Planner({ model, placements, running, ...outsideOf(others, scan, this.probe) });
-        await mutate(planner, placements, others, orphans);
-        failures = planner.failures;
-        const since = new Date(this.clock()).toISOString();
-        composed = recordPlan(leases, orphans, model, placements, { owner: this.owner, workspace: this.workspace, since, notes: this.notes });
-      });
-    } finally {
-      // A round of the helper must end even when the transaction did not reach it (bindHelper.ts).
-      finishPrefetch?.(() => true).catch(() => undefined);
-    }
+    await this.registry.transact(async (leases, orphans) => {
+      // Checked inside the first transaction rather than by a read before it: no extra file read.
+      if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) {
+        predecessor = true;
+        return;
+      }
+      const others = new Map<number, Lease>();
+      // First lease of a port wins: a root's lease comes before its inheritors' in the file.
+      for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
+      const scan = this.probe.scan ? await this.probe.scan() : null;
+      // The ports the plan will most likely ask about, bound together rather than one by one
+      // (shared with a helper thread when there are many), never a port another host leased.
+      if (scan?.prefetch && prefetch.length) await scan.prefetch(prefetch.filter((p) => !others.has(p)));
+      const running = new Set(model.roots.filter((r) => this.isRunning(r, model)));
+      const planner = new Planner({ model, placements, running, ...outsideOf(others, scan, this.probe) });
+      await mutate(planner, placements, others, orphans);
+      failures = planner.failures;
+      const since = new Date(this.clock()).toISOString();
+      composed = recordPlan(leases, orphans, model, placements, { owner: this.owner, workspace: this.workspace, since, notes: this.notes });
+    });
     if (predecessor) {
       await awaitPredecessor(() => this.registry.read(), this.workspace, predecessorWaitMs);
       return this.run(model, mutate, prefetch);

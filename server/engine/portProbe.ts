@@ -3,7 +3,7 @@
 // is read only to name a holder, because reading /proc/net/tcp walks the kernel's whole socket
 // table and can take tens of milliseconds.
 import * as net from 'node:net';
-import { expectBinds, startBinds } from './bindHelper';
+import { bindMany, expectBinds } from './bindHelper';
 import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
 import { readTcpTables } from '../proc/tcpTable';
@@ -89,34 +89,6 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
         }
         return b;
       };
-      const beginPrefetch = (ports: readonly number[]) => {
-        const unseen = new Set<number>();
-        for (const port of ports) {
-          if (seen.has(port)) continue;
-          if (knownHolder(port)) seen.set(port, true);
-          else unseen.add(port);
-        }
-        const list = [...unseen];
-        // Linux's one bind per port answers at once, so a helper thread can share the work;
-        // elsewhere each port takes several binds in turn, all here.
-        const binds = wildcardOnly ? startBinds(list, bindDualStackNow) : null;
-        let done: Promise<void> | undefined;
-        return (skip?: (port: number) => boolean): Promise<void> => {
-          done ??= (async () => {
-            const answers = binds ? binds.finish(skip).answers : list.map((port) => (skip?.(port) ? undefined : bindsEverywhere(port)));
-            let pending: Array<Promise<boolean>> | undefined;
-            for (let i = 0; i < list.length; i++) {
-              const free = answers[i];
-              if (free === undefined) continue; // skipped: asked again later, if at all
-              const b = typeof free === 'boolean' ? !free : free.then((f) => !f);
-              seen.set(list[i], b);
-              if (typeof b !== 'boolean') (pending ??= []).push(b);
-            }
-            if (pending) await Promise.all(pending);
-          })();
-          return done;
-        };
-      };
       return {
         async isBusy(port) {
           assertPort(port);
@@ -126,8 +98,27 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
           const b = seen.get(port);
           return typeof b === 'boolean' ? b : undefined;
         },
-        beginPrefetch,
-        prefetch: (ports) => beginPrefetch(ports)(),
+        async prefetch(ports) {
+          const unseen = new Set<number>();
+          for (const port of ports) {
+            if (seen.has(port)) continue;
+            if (knownHolder(port)) seen.set(port, true);
+            else unseen.add(port);
+          }
+          const list = [...unseen];
+          // All binds are issued now. Linux's one bind per port answers at once, so a helper
+          // thread can share them (bindHelper.ts); elsewhere each port takes several binds in
+          // turn. Only those that did not settle at once are awaited.
+          const answers = wildcardOnly ? bindMany(list, bindDualStackNow).answers : list.map(bindsEverywhere);
+          let pending: Array<Promise<boolean>> | undefined;
+          for (let i = 0; i < list.length; i++) {
+            const free = answers[i];
+            const b = typeof free === 'boolean' ? !free : free.then((f) => !f);
+            seen.set(list[i], b);
+            if (typeof b !== 'boolean') (pending ??= []).push(b);
+          }
+          if (pending) await Promise.all(pending);
+        },
       };
     },
   };

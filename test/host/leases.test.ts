@@ -99,27 +99,35 @@ test(`${WORKERS} hosts allocating the same stack at the same moment, ${ROUNDS} r
   assert.deepEqual(leases(), []);
 });
 
-test('hosts allocating a stack of 30 services at once (checked on two threads each): no duplicate port', { timeout: 120_000 }, async () => {
+test(`${WORKERS} hosts allocating a stack of 30 services at once (checked on two threads each): no duplicate, no false busy`, { timeout: 120_000 }, async () => {
   // Every host wants the same 30 first ports, so all but one fall back, deciding while the others'
   // leases appear. From the second round on, each host checks its 30 first ports on two threads
-  // (bindHelper.ts: 30 is above PARALLEL_MIN).
-  const B = await freeRange(200);
+  // (bindHelper.ts: 30 is above PARALLEL_MIN). Binds happen only under the registry lock, so the
+  // host that takes it first sees every first port free and gets all 30; a host with some but not
+  // all of them was told a free port was busy (another host's probe bind at the same moment).
+  const N = 30;
+  const B = await freeRange(8 * N);
   const big: StackConfig = {
-    services: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`s${i}`, { preferred: [B + i, B + 30 + i] }])),
+    services: Object.fromEntries(Array.from({ length: N }, (_, i) => [`s${i}`, { preferred: [B + i, B + N + i] }])),
   };
-  const group = workers.slice(0, 4);
-  for (let round = 0; round < 4; round++) {
-    const results = await allocate(group, big);
+  for (let round = 0; round < 8; round++) {
+    const results = await allocate(workers, big);
     const seen = new Map<number, string>();
+    let winners = 0;
     for (const r of results) {
+      const ports = Object.values(r.ports);
+      const first = ports.filter((p) => p < B + N).length;
+      assert.ok(first === 0 || first === N, `round ${round}: host ${r.pid} got ${first} of the ${N} first ports`);
+      if (first === N) winners++;
       for (const [service, port] of Object.entries(r.ports)) {
         const who = `${r.pid}:${service}`;
         assert.ok(!seen.has(port), `round ${round}: ${port} given to ${seen.get(port)} and ${who}`);
         seen.set(port, who);
       }
     }
-    assert.equal(seen.size, group.length * 30);
-    await release(group);
+    assert.equal(winners, 1, `round ${round}: one host gets the first ports`);
+    assert.equal(seen.size, WORKERS * N);
+    await release(workers);
   }
   assert.deepEqual(leases(), []);
 });
