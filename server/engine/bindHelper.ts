@@ -86,6 +86,10 @@ function claimAll(tag) {
     if (i >= Atomics.load(a, ${COUNT})) return;
     if (Atomics.compareExchange(a, ${NEXT}, cur, cur + 1) !== cur) continue;
     if (stallMs) { const until = performance.now() + stallMs; while (performance.now() < until) {} }
+    // Still this round? The main thread parks NEXT when it gives up on a stalled helper, and the
+    // port must then not be bound behind its back.
+    const now = Atomics.load(a, ${NEXT});
+    if (now < 0 || Math.floor(now / ${INDEX_SPAN}) !== tag) return;
     Atomics.store(a, ${RESULTS} + i, tag * 4 + (freeNow(a[${PORTS} + i]) ? ${FREE} : ${RECHECK}));
     Atomics.notify(a, ${RESULTS} + i);
   }
@@ -239,6 +243,7 @@ export function bindMany(ports: readonly number[], freeNow: CheckNow, options: B
 export function expectBinds(count: number): void {
   if (!sharing || count < PARALLEL_MIN || !helper) return;
   const { shared } = helper;
+  if (Atomics.load(shared, BELL) >= TAGS - 2) return; // the next round replaces this helper
   Atomics.store(shared, NEXT, PARKED);
   Atomics.store(shared, COUNT, 0);
   Atomics.add(shared, BELL, 1);
@@ -254,6 +259,12 @@ function oneRound({ shared }: Helper, ports: readonly number[], freeNow: CheckNo
   shared.fill(PENDING, RESULTS, RESULTS + n);
   Atomics.store(shared, COUNT, n);
   const bell = Atomics.load(shared, BELL) + 1;
+  if (bell >= TAGS - 1) {
+    // Before the tags come round again (half a million rounds), a new helper with new memory:
+    // a claim that slept through a whole cycle must never match a later round.
+    stopHelper(false);
+    return { answers: ports.map(freeNow), byHelper: 0 };
+  }
   const tag = tagOf(bell);
   Atomics.store(shared, NEXT, tag * INDEX_SPAN);
   Atomics.store(shared, BELL, bell);
@@ -278,7 +289,8 @@ function oneRound({ shared }: Helper, ports: readonly number[], freeNow: CheckNo
     if (answer === PENDING && !gone) {
       // The helper stalled with this port claimed, or never started: close the round, check
       // everything left here, and retire the helper. Its socket may still hold this port for a
-      // moment, which can only make the port look busy, never free.
+      // moment (the helper checks the round is open before it binds, but may be inside the bind,
+      // even after this call returns): that can make the port look busy to someone, never free.
       gone = true;
       Atomics.store(shared, NEXT, PARKED);
       sharedTotals.stalls++;

@@ -81,9 +81,11 @@ test('a helper that stalls with a port claimed is retired, and every answer is s
   assert.deepEqual(await settled(answers), ports.map((p) => !held.has(p)));
   assert.equal(sharedTotals.stalls, stallsBefore + 1, 'the stall was noticed once');
   assert.ok(byHelper <= 1, `the helper answered ${byHelper} ports before it was retired`);
-  const after = bindMany(ports, bindDualStackNow);
-  assert.equal(after.byHelper, 0, 'the stalled helper is not asked again');
-  assert.deepEqual(await settled(after.answers), ports.map((p) => !held.has(p)));
+  // Retired: the next helper is a new one, and answers every free port.
+  assert.equal(startHelper(), true);
+  const fresh = bindMany(ports, bindDualStackNow, { helperOnly: true });
+  assert.equal(fresh.byHelper, SPAN - held.size, 'a new helper, not the stalled one');
+  assert.deepEqual(await settled(fresh.answers), ports.map((p) => !held.has(p)));
 });
 
 test('fewer than PARALLEL_MIN ports, or no helper, and this thread checks them all', async () => {
@@ -97,4 +99,20 @@ test('fewer than PARALLEL_MIN ports, or no helper, and this thread checks them a
   const alone = bindMany(ports, bindDualStackNow);
   assert.equal(alone.byHelper, 0, 'the helper starts after this check, not during it');
   assert.deepEqual(await settled(alone.answers), ports.map((p) => !held.has(p)));
+});
+
+// Last: it turns the helper off for the rest of this process.
+test('after three stalls no helper is started again, and this thread checks everything', async () => {
+  const ports = range(B, SPAN);
+  while (sharedTotals.stalls < 3) {
+    stopHelper();
+    assert.equal(startHelper({ stallMs: 150 }), true);
+    const { answers } = bindMany(ports, bindDualStackNow, { helperOnly: true });
+    assert.deepEqual(await settled(answers), ports.map((p) => !held.has(p)));
+  }
+  assert.equal(startHelper(), false, 'disabled');
+  await new Promise((r) => setTimeout(r, 50)); // a start asked for by a check would run by now
+  const { answers, byHelper } = bindMany(ports, bindDualStackNow);
+  assert.equal(byHelper, 0);
+  assert.deepEqual(await settled(answers), ports.map((p) => !held.has(p)));
 });
