@@ -8,7 +8,6 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_STACK, type StackConfig } from '../protocol/config';
-import { shareBinds, sharedTotals } from '../server/engine/bindHelper';
 import { PortEngine } from '../server/engine/portEngine';
 import { bindsEverywhere } from '../server/engine/portProbe';
 
@@ -39,15 +38,11 @@ async function freeRange(span: number): Promise<number> {
   }
 }
 
-/**
- * A fresh engine per iteration; the previous one's leases are released untimed, like get-port's
- * lock clearing. `oneThread`: with the bind helper thread turned off (bindHelper.ts), to show
- * what it adds; it only takes part in checks of PARALLEL_MIN ports or more, so only (b) differs.
- */
-function manito(stack: StackConfig, oneThread = false): Contender {
+/** A fresh engine per iteration; its leases are released untimed, like get-port's lock clearing. */
+function manito(stack: StackConfig): Contender {
   let current: PortEngine | undefined;
   return {
-    async reset() { await current?.dispose(); current = undefined; shareBinds(!oneThread); },
+    async reset() { await current?.dispose(); current = undefined; },
     async run() { current = new PortEngine({ stack, workspace: '/bench' }); await current.allocateAll(); },
   };
 }
@@ -103,10 +98,8 @@ async function main(): Promise<void> {
   // (b) fifty distinct ports
   const Bb = await freeRange(60);
   const fifty: StackConfig = { services: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`s${i}`, { preferred: [Bb + i] }])) };
-  const before = { ...sharedTotals };
   rows.push(['(b) 50 distinct ports', await measure(200, 20, {
     manito: manito(fifty),
-    'manito, one thread': manito(fifty, true),
     'get-port': { reset: clearLockedPorts, run: async () => { for (let i = 0; i < 50; i++) await getPort({ port: Bb + i }); } },
     portfinder: { run: () => portfinder.getPortsPromise(50, { port: Bb }) },
     'detect-port': { run: async () => { const given = new Set<number>(); for (let i = 0; i < 50; i++) given.add(await upwardUntilNew(detectPort, Bb + i, given)); } },
@@ -154,11 +147,6 @@ async function main(): Promise<void> {
   for (const mode of Object.keys(modes)) {
     console.log(`${mode.padEnd(14)}${['manito', ...peers].map((lib) => `${lib}: ${dupes[mode][lib]}/${ROUNDS}`).join('   ')}`);
   }
-
-  const helped = { rounds: sharedTotals.rounds - before.rounds, byHelper: sharedTotals.byHelper - before.byHelper };
-  const oneThread = rows[1][1]['manito, one thread'];
-  console.log(`\n(b) manito checks its 50 ports on two threads (the helper answered ${(helped.byHelper / Math.max(1, helped.rounds)).toFixed(1)} a round on average, over ${helped.rounds} rounds)`);
-  console.log(`    on one thread it takes ${oneThread.toFixed(3)} ms: get-port ratio ${(rows[1][1]['get-port'] / oneThread).toFixed(1)}x`);
 
   const [a, b, c] = rows.map(([, m]) => m);
   const check = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);

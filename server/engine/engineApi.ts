@@ -27,8 +27,6 @@ export interface PortProbe {
   holder(port: number): Promise<PortHolder | null>;
   /** One look at the whole machine, to answer for many ports at once (the engine takes one per allocation). */
   scan?(): Promise<PortScan>;
-  /** A hint that about `count` ports will be checked shortly, so the probe can get ready. */
-  expect?(count: number): void;
 }
 
 /** What `PortProbe.scan` saw: answers stay as they were at the moment of the scan. */

@@ -64,10 +64,6 @@ export class PortEngine implements PortEngineApi {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
     if (typeof options.workspace !== 'string') throw new TypeError('PortEngine: `workspace` must be a string');
     this.probe = options.probe ?? defaultPortProbe();
-    // A stack is allocated right after it is built: a probe that checks on a helper thread wakes
-    // it now, so it is ready by the time the ports are known (bindHelper.ts). Only a hint.
-    const services = (options.stack as StackConfig | undefined)?.services;
-    if (this.probe.expect && services && typeof services === 'object') this.probe.expect(Object.keys(services).length);
     this.stackConfig = assertValidStack(options.stack);
     this.model = buildModel(this.stackConfig);
     this.workspace = options.workspace;
@@ -252,8 +248,8 @@ export class PortEngine implements PortEngineApi {
       // First lease of a port wins: a root's lease comes before its inheritors' in the file.
       for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
       const scan = this.probe.scan ? await this.probe.scan() : null;
-      // The ports the plan will most likely ask about, bound together rather than one by one
-      // (shared with a helper thread when there are many), never a port another host leased.
+      // The ports the plan will most likely ask about, bound together rather than one by one,
+      // never a port another host leased.
       if (scan?.prefetch && prefetch.length) await scan.prefetch(prefetch.filter((p) => !others.has(p)));
       const running = new Set(model.roots.filter((r) => this.isRunning(r, model)));
       const planner = new Planner({ model, placements, running, ...outsideOf(others, scan, this.probe) });

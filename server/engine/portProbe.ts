@@ -3,7 +3,6 @@
 // is read only to name a holder, because reading /proc/net/tcp walks the kernel's whole socket
 // table and can take tens of milliseconds.
 import * as net from 'node:net';
-import { bindMany, expectBinds } from './bindHelper';
 import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
 import { readTcpTables } from '../proc/tcpTable';
@@ -47,10 +46,6 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
   };
 
   return {
-    expect(count) {
-      if (wildcardOnly) expectBinds(count);
-    },
-
     async isFree(port) {
       assertPort(port);
       return free(port);
@@ -99,22 +94,10 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
           return typeof b === 'boolean' ? b : undefined;
         },
         async prefetch(ports) {
-          const unseen = new Set<number>();
-          for (const port of ports) {
-            if (seen.has(port)) continue;
-            if (knownHolder(port)) seen.set(port, true);
-            else unseen.add(port);
-          }
-          const list = [...unseen];
-          // All binds are issued now. Linux's one bind per port answers at once, so a helper
-          // thread can share them (bindHelper.ts); elsewhere each port takes several binds in
-          // turn. Only those that did not settle at once are awaited.
-          const answers = wildcardOnly ? bindMany(list, bindDualStackNow).answers : list.map(bindsEverywhere);
+          // All binds are issued in this one tick; only those that did not settle at once are awaited.
           let pending: Array<Promise<boolean>> | undefined;
-          for (let i = 0; i < list.length; i++) {
-            const free = answers[i];
-            const b = typeof free === 'boolean' ? !free : free.then((f) => !f);
-            seen.set(list[i], b);
+          for (const port of ports) {
+            const b = busy(port);
             if (typeof b !== 'boolean') (pending ??= []).push(b);
           }
           if (pending) await Promise.all(pending);

@@ -99,12 +99,11 @@ test(`${WORKERS} hosts allocating the same stack at the same moment, ${ROUNDS} r
   assert.deepEqual(leases(), []);
 });
 
-test(`${WORKERS} hosts allocating a stack of 30 services at once (checked on two threads each): no duplicate, no false busy`, { timeout: 120_000 }, async () => {
+test(`${WORKERS} hosts allocating a stack of 30 services at once: no duplicate port, no free port seen as busy`, { timeout: 120_000 }, async () => {
   // Every host wants the same 30 first ports, so all but one fall back, deciding while the others'
-  // leases appear. From the second round on, each host checks its 30 first ports on two threads
-  // (bindHelper.ts: 30 is above PARALLEL_MIN). Binds happen only under the registry lock, so the
-  // host that takes it first sees every first port free and gets all 30; a host with some but not
-  // all of them was told a free port was busy (another host's probe bind at the same moment).
+  // leases appear. Probe binds happen only under the registry lock, so the host that takes it
+  // first sees every first port free and gets all 30; a host with some but not all of them was
+  // told a free port was busy (another host's probe bind at the same moment).
   const N = 30;
   const B = await freeRange(8 * N);
   const big: StackConfig = {
