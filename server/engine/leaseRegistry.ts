@@ -119,19 +119,19 @@ export class LeaseRegistry {
   }
 
   /**
-   * Rewrites the file in place with one write at offset 0, padded with spaces to its old length.
-   * No rename: on ext4 a rename over a file forces its blocks to disk (2 ms here), and no truncate
-   * before the write, so a host killed mid-transaction leaves either the old text or the new.
+   * Rewrites the file in place with one write at offset 0, padded with spaces to its old length,
+   * then cuts a shorter text to size. No rename: on ext4 a rename over a file forces its blocks to
+   * disk (2 ms here). No truncate before the write: a host killed at any point leaves the old
+   * text, the new text padded (which reads the same), or the new text.
    */
   private write(text: string, handle: HeldFile | null): void {
     const { fd, size } = handle ?? createHeldFile(this.file);
     const bytes = Buffer.byteLength(text);
-    const compact = size > 64 * 1024 && size > 4 * bytes; // padding has grown: shrink once in a while
-    // A string goes to write() without an intermediate Buffer; padEnd counts characters, so the
-    // padding is sized in bytes (a workspace path may hold multi-byte characters).
-    const data = bytes < size && !compact ? text + ' '.repeat(size - bytes) : text;
-    fs.writeSync(fd, data, 0, 'utf8');
-    if (compact) fs.ftruncateSync(fd, bytes);
+    // A string goes to write() without an intermediate Buffer; the padding is counted in bytes
+    // (a workspace path may hold multi-byte characters).
+    fs.writeSync(fd, bytes < size ? text + ' '.repeat(size - bytes) : text, 0, 'utf8');
+    // Cut, so that every later reader reads only what is there, not the padding of busier times.
+    if (bytes < size) fs.ftruncateSync(fd, bytes);
   }
 }
 

@@ -1,5 +1,6 @@
 // The registry and its lock without other processes: dead hosts' leases are dropped, a lock left
-// by a dead pid or gone stale is broken, and a second engine never gets a leased port.
+// by a dead pid or gone stale is broken, a second engine never gets a leased port, and the file
+// shrinks back (crash-safely) when leases go.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -84,4 +85,22 @@ test('a corrupt registry file is started over rather than blocking every host', 
   await engine.allocateAll();
   assert.equal(engine.get('web')!.port, B);
   await engine.dispose();
+});
+
+test('the file shrinks back when leases go, and a file left padded by a killed host reads the same', async () => {
+  const file = path.join(dir, 'shrink.json');
+  const registry = new LeaseRegistry({ file });
+  const lease = (i: number) => ({ port: B + (i % 6), service: `s${i}`, workspace: '/w', pid: process.pid, owner: `o${i}`, since: '' });
+  await registry.transact((leases) => { for (let i = 0; i < 40; i++) leases.push(lease(i)); });
+  const full = fs.statSync(file).size;
+  await registry.transact((leases) => { leases.splice(0, leases.length, lease(0)); });
+  const text = fs.readFileSync(file, 'utf8');
+  assert.equal(fs.statSync(file).size, Buffer.byteLength(text.trimEnd()), 'no padding left behind');
+  assert.ok(fs.statSync(file).size < full / 10, `${fs.statSync(file).size} bytes after ${full}`);
+  // Killed after the padded write, before the cut: the same lease, then written back cut.
+  fs.writeFileSync(file, text + ' '.repeat(5000));
+  assert.deepEqual(registry.read().map((l) => l.service), ['s0']);
+  await registry.transact((leases) => { leases.push(lease(1)); });
+  assert.deepEqual(registry.read().map((l) => l.service), ['s0', 's1']);
+  assert.equal(fs.statSync(file).size, Buffer.byteLength(fs.readFileSync(file, 'utf8').trimEnd()));
 });
