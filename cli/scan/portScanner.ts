@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServiceConfig, ServiceKind, StackConfig } from '../../protocol/config';
+import { PORTS_DATA_KEYS } from '../../protocol/http';
 
 export type FindingKind = 'listen' | 'url' | 'vite-port' | 'compose-port' | 'env-port' | 'cli-flag';
 
@@ -169,8 +170,11 @@ export function proposeStack(findings: Finding[]): StackConfig {
   const byPort = new Map<number, string>();
   const add = (wanted: string, port: number, config: ServiceConfig) => {
     if (byPort.has(port)) return;
-    let name = wanted.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'service';
-    for (let i = 2; services[name]; i++) name = `${wanted}-${i}`;
+    let base = wanted.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'service';
+    // A docker-compose service may be called `environment` or `urls`, keys /api/ports already uses.
+    if (PORTS_DATA_KEYS.includes(base)) base = `${base}-service`;
+    let name = base;
+    for (let i = 2; Object.hasOwn(services, name); i++) name = `${base}-${i}`;
     services[name] = { preferred: [port, port + 1, port + 2], ...config };
     byPort.set(port, name);
   };

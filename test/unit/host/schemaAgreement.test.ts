@@ -456,3 +456,10 @@ for (const b of VALIDATOR_ONLY) {
     assert.deepEqual(v.schema, [], `the schema now rejects "${b.rule}": move it from VALIDATOR_ONLY to BOTH_REJECT\n${show(config, v)}`);
   });
 }
+
+test('a scan proposal stays valid when docker-compose services clash with reserved or repeated names', () => {
+  const finding = (svc: string, port: number) => ({ path: 'docker-compose.yml', line: 1, column: 1, kind: 'compose-port' as const, port, match: `${port}`, message: `published port ${port} (${svc})` });
+  const stack = proposeStack([finding('environment', 7001), finding('urls', 7002), finding('My API', 7003), finding('my api', 7004), finding('constructor', 7005)]);
+  assert.deepEqual(validateStack(stack), []);
+  assert.deepEqual(Object.keys(stack.services), ['environment-service', 'urls-service', 'my-api', 'my-api-2', 'constructor']);
+});
