@@ -3,37 +3,11 @@
 // VS Code resolved nothing for. A manual clock drives time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ResolvedTooltips, type TooltipTimers } from '../../../extension/resolvedTooltips';
-
-/** Timers that fire only when the test advances time. */
-class ManualTimers implements TooltipTimers {
-  t = 0;
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private nextId = 1;
-  now(): number { return this.t; }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void { this.timers = this.timers.filter((x) => x.id !== handle); }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const due = this.timers[0];
-      if (!due || due.at > end) break;
-      this.timers.shift();
-      this.t = due.at;
-      due.fn();
-    }
-    this.t = end;
-  }
-  get pending(): number { return this.timers.length; }
-}
+import { ResolvedTooltips } from '../../../extension/resolvedTooltips';
+import { ManualClock } from '../support/manualClock';
 
 function setup(graceMs = 5000) {
-  const timers = new ManualTimers();
+  const timers = new ManualClock();
   const refreshed: Array<[row: string, at: number]> = [];
   const tooltips = new ResolvedTooltips((row) => refreshed.push([row, timers.now()]), graceMs, timers);
   const now: Record<string, string> = { server: 'server 2 ms', client: 'client 5 ms' };

@@ -2,42 +2,12 @@
 // waitHealthy, and one hung probe that must not delay the other services.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HealthMonitor, type Clock, type HealthTransition } from '../../../server/health/healthMonitor';
+import { HealthMonitor, type HealthTransition } from '../../../server/health/healthMonitor';
 import type { ProbeOutcome, ProbeTarget } from '../../../server/health/probes';
-
-/** A manual clock: timers fire only when the test advances time. */
-class FakeClock implements Clock {
-  t = 1_000_000;
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private nextId = 1;
-  now(): number { return this.t; }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void { this.timers = this.timers.filter((x) => x.id !== handle); }
-  /** Advances time, firing due timers in order, letting probes' promises settle between them. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      await flush();
-      this.timers.sort((a, b) => a.at - b.at);
-      const due = this.timers[0];
-      if (!due || due.at > end) break;
-      this.timers.shift();
-      this.t = Math.max(this.t, due.at);
-      due.fn();
-    }
-    this.t = end;
-    await flush();
-  }
-}
-
-const flush = async () => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
+import { ManualClock } from '../support/manualClock';
 
 function setup(answers: Record<string, () => Promise<ProbeOutcome> | ProbeOutcome>, graceMs = 5000) {
-  const clock = new FakeClock();
+  const clock = new ManualClock(1_000_000);
   const calls: string[] = [];
   const probe = async (t: ProbeTarget) => {
     calls.push(t.service);
@@ -56,13 +26,13 @@ test('not launched and nothing listening: stopped; answering: healthy; dies: sto
   let up = false;
   const { clock, monitor, transitions } = setup({ a: () => (up ? ok : fail) });
   monitor.setServices([{ service: 'a', kind: 'http', port: 1234, launched: false, detected: false }]);
-  await clock.advance(0);
+  await clock.advanceSettling(0);
   assert.equal(monitor.state('a')!.health, 'stopped');
   up = true;
-  await clock.advance(2000);
+  await clock.advanceSettling(2000);
   assert.equal(monitor.state('a')!.health, 'healthy');
   up = false;
-  await clock.advance(2000);
+  await clock.advanceSettling(2000);
   assert.equal(monitor.state('a')!.health, 'stopped');
   assert.deepEqual(transitions.map((t) => `${t.from}->${t.to}`), ['stopped->healthy', 'healthy->stopped']);
   assert.deepEqual(monitor.state('a')!.history.map((h) => h.ok), [false, true, false]);
@@ -74,12 +44,12 @@ test('launched: starting within the grace period, then unhealthy; detected and f
     { service: 'a', kind: 'http', port: 1, launched: true, detected: false },
     { service: 'd', kind: 'redis', port: 2, launched: false, detected: true },
   ]);
-  await clock.advance(0);
+  await clock.advanceSettling(0);
   assert.equal(monitor.state('a')!.health, 'starting');
   assert.equal(monitor.state('d')!.health, 'unhealthy');
-  await clock.advance(4000);
+  await clock.advanceSettling(4000);
   assert.equal(monitor.state('a')!.health, 'starting');
-  await clock.advance(2000);
+  await clock.advanceSettling(2000);
   assert.equal(monitor.state('a')!.health, 'unhealthy');
   assert.deepEqual(transitions.filter((t) => t.service === 'a').map((t) => t.to), ['starting', 'unhealthy']);
 });
@@ -90,7 +60,7 @@ test('each service runs on its own timer: a hung probe never delays the others',
     { service: 'hung', kind: 'http', port: 1, launched: false, detected: false },
     { service: 'fast', kind: 'http', port: 2, launched: false, detected: false, check: { type: 'tcp', intervalMs: 500 } },
   ]);
-  await clock.advance(5000);
+  await clock.advanceSettling(5000);
   assert.equal(calls.filter((c) => c === 'hung').length, 1);
   assert.equal(calls.filter((c) => c === 'fast').length, 11);
   assert.equal(monitor.state('fast')!.health, 'healthy');
@@ -106,9 +76,9 @@ test('waitHealthy resolves on the transition, or false at the timeout', async ()
   ]);
   const a = monitor.waitHealthy('a', 10_000);
   const b = monitor.waitHealthy('b', 3000);
-  await clock.advance(1000);
+  await clock.advanceSettling(1000);
   up = true;
-  await clock.advance(2000);
+  await clock.advanceSettling(2000);
   assert.equal(await a, true);
   assert.equal(await b, false);
 });
@@ -117,10 +87,10 @@ test('a port change drops the old target and its in-flight result', async () => 
   let release: (o: ProbeOutcome) => void = () => undefined;
   const { clock, monitor } = setup({ a: () => new Promise<ProbeOutcome>((r) => { release = r; }) });
   monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: false, detected: false }]);
-  await clock.advance(0);
+  await clock.advanceSettling(0);
   monitor.update('a', { port: 2 });
   release(ok); // the answer for port 1 arrives after the move
-  await clock.advance(0);
+  await clock.advanceSettling(0);
   assert.equal(monitor.state('a')!.health, 'stopped');
   assert.equal(monitor.state('a')!.history.length, 0);
   monitor.dispose();
