@@ -5,20 +5,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { StackSnapshot } from '../../protocol/model';
 import { freePort } from './harness/codeServer';
-import { hostGet, liveHost, startEditorSession, until, type EditorSession, type Workbench } from './harness';
+import { hostGet, liveHost, useEditorSession, until, type Workbench } from './harness';
 
-let session: EditorSession | undefined;
-
-before(async () => {
-  session = await startEditorSession();
-}, { timeout: 300_000 });
-
-after(async () => {
-  await session?.close();
-});
+const editorSession = useEditorSession();
 
 /** The config as a person writes it, one setting per line, so line and column are easy to read. */
 function config(apiPort: number, workerPort: number, dependsOn: string): string {
@@ -57,8 +49,7 @@ async function problemsOnce(workbench: Workbench, match: RegExp): Promise<string
 }
 
 test('config errors show in the Problems panel and the tree while the last good ports are served', { timeout: 300_000 }, async () => {
-  assert.ok(session, 'the editor session did not start');
-  const s = session;
+  const s = editorSession();
   const apiPort = await freePort();
   const workerPort = await freePort();
   const good = config(apiPort, workerPort, '"api"');

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import type { StackConfig } from '../../protocol/config';
 import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { HealthResponse } from '../../protocol/http';
 import type { StackSnapshot } from '../../protocol/model';
 import { freePort } from './harness/codeServer';
-import { startEditorSession, type EditorSession, type Workbench } from './harness';
+import { useEditorSession, type EditorSession, type Workbench } from './harness';
 import { liveHost, until } from './harness/hostRecord';
 
 const DARK = 'Default Dark Modern';
@@ -20,15 +20,7 @@ const LIGHT = 'Default Light Modern';
 /** The picker's label of the theme whose id is "Default High Contrast". */
 const HIGH_CONTRAST = 'Dark High Contrast';
 
-let session: EditorSession | undefined;
-
-before(async () => {
-  session = await startEditorSession({ settings: { 'workbench.colorTheme': DARK } });
-}, { timeout: 300_000 });
-
-after(async () => {
-  await session?.close();
-});
+const editorSession = useEditorSession({ settings: { 'workbench.colorTheme': DARK } });
 
 async function api<T>(host: DiscoveryRecord, path: string): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${host.port}${path}`);
@@ -83,8 +75,7 @@ async function bodyClass(frame: Frame): Promise<string> {
 }
 
 test('Open Dashboard shows the host\'s truth, restarts a service from its button, survives a reload, in dark, light and high contrast', { timeout: 480_000 }, async () => {
-  assert.ok(session, 'the editor session did not start');
-  const s = session;
+  const s = editorSession();
   const [hostPort, webPort, cachePort] = [await freePort(), await freePort(), await freePort()];
   const config: StackConfig = {
     host: { ports: [hostPort] },

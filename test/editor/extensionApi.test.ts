@@ -2,19 +2,11 @@
 // manito.json has a "web" service (a small node:http server started in a terminal) on a free port
 // and an "api" service that inherits it.
 import * as assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort } from './harness/codeServer';
-import { startEditorSession, type EditorSession } from './harness';
+import { useEditorSession } from './harness';
 
-let session: EditorSession | undefined;
-
-before(async () => {
-  session = await startEditorSession();
-}, { timeout: 300_000 });
-
-after(async () => {
-  await session?.close();
-});
+const editorSession = useEditorSession();
 
 const WEB_SERVER = `// Answers /env with the environment Manito gave it.
 require('node:http').createServer((req, res) => {
@@ -25,7 +17,7 @@ require('node:http').createServer((req, res) => {
 `;
 
 test('extension-host suite: port commands, terminals, restart, create config', { timeout: 360_000 }, async () => {
-  assert.ok(session, 'the editor session did not start');
+  const session = editorSession();
   const port = await freePort();
   const folder = session.workspace({
     'manito.json': JSON.stringify({

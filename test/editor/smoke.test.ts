@@ -2,27 +2,13 @@
 // status-bar item and Services view, answers a command from the palette, and passes an
 // extension-host suite in the real `vscode` API.
 import * as assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startEditorSession, type EditorSession } from './harness';
+import { test } from 'node:test';
+import { useEditorSession } from './harness';
 
-let session: EditorSession | undefined;
-
-before(async () => {
-  session = await startEditorSession();
-}, { timeout: 300_000 });
-
-after(async () => {
-  await session?.close();
-});
-
-function open(): EditorSession {
-  // before() failing (no Chromium, no code-server) already failed the file with its reason.
-  assert.ok(session, 'the editor session did not start');
-  return session;
-}
+const editorSession = useEditorSession();
 
 test('in the workbench: Manito view, status-bar item and Show Logs from the palette', { timeout: 240_000 }, async () => {
-  const s = open();
+  const s = editorSession();
   const workbench = await s.openWorkbench(s.workspace({ 'README.md': '# a project without manito.json\n' }));
   try {
     const sidebar = await workbench.openViewContainer('Manito');
@@ -56,7 +42,7 @@ test('in the workbench: Manito view, status-bar item and Show Logs from the pale
 });
 
 test('in the extension host: the extension is present, active and registers its commands', { timeout: 240_000 }, async () => {
-  const s = open();
+  const s = editorSession();
   const result = await s.runSuite(s.workspace(), { suite: 'index', screenshotOnFailure: 'smoke-suite-failure' });
   assert.equal(result.exitCode, 0, `extension-host suite failed:\n${result.logs.join('\n')}`);
   assert.ok(result.logs.some((line) => /ok - every contributed command is registered/.test(line)), result.logs.join('\n'));

@@ -5,25 +5,16 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { ErrorResponse } from '../../protocol/http';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
 import { freePort } from './harness/codeServer';
-import { hostGet, hostPost, liveHost, portAnswers, startEditorSession, until, type EditorSession } from './harness';
+import { hostGet, hostPost, liveHost, portAnswers, useEditorSession, until } from './harness';
 
-let session: EditorSession | undefined;
-
-before(async () => {
-  session = await startEditorSession({ workspaceTrust: true });
-}, { timeout: 300_000 });
-
-after(async () => {
-  await session?.close();
-});
+const editorSession = useEditorSession({ workspaceTrust: true });
 
 test('in restricted mode Start Stack runs nothing, says why, and the port is still allocated and shown', { timeout: 300_000 }, async () => {
-  assert.ok(session, 'the editor session did not start');
-  const s = session;
+  const s = editorSession();
   const preferred = await freePort();
   // Were the command to run, it would leave ran.txt behind and listen on the service's port.
   const command = `node -e "require('fs').writeFileSync('ran.txt','x'); require('http').createServer((q, r) => r.end('ran')).listen(process.env.PORT)"`;

@@ -1,9 +1,11 @@
 // The editor tier's entry point: one session = the .vsix (built once per source change), a
 // code-server with it installed, and a headless Chromium. Each editor test file opens one in
-// `before` and closes it in `after`.
+// `before` and closes it in `after` (useEditorSession).
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, Workbench, type OpenWorkbenchOptions } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
@@ -38,6 +40,25 @@ export interface EditorSession {
   /** Runs test/editor/suite/<suite>.ts in the extension host; see RunSuiteOptions. */
   runSuite(folder: string, options?: Omit<RunSuiteOptions, 'browser' | 'server' | 'folder'>): Promise<SuiteResult>;
   close(): Promise<void>;
+}
+
+/**
+ * One session for the calling test file: started in `before`, closed in `after`. The returned
+ * function gives it to a test; if it did not start (no Chromium, no code-server), `before` has
+ * already failed the file with the reason.
+ */
+export function useEditorSession(options: EditorSessionOptions = {}): () => EditorSession {
+  let session: EditorSession | undefined;
+  before(async () => {
+    session = await startEditorSession(options);
+  }, { timeout: 300_000 });
+  after(async () => {
+    await session?.close();
+  });
+  return () => {
+    assert.ok(session, 'the editor session did not start');
+    return session;
+  };
 }
 
 export async function startEditorSession(options: EditorSessionOptions = {}): Promise<EditorSession> {
