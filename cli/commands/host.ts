@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
 import { EXIT_OK } from '../output';
+import { HOST_PORT_HELP, HOST_PORT_OPTION, hostPortsFrom } from './hostPortOption';
 
 export const host: CliCommand = {
   name: 'host',
@@ -14,13 +15,13 @@ export const host: CliCommand = {
     'Stops on Ctrl-C or SIGTERM, releasing its leases and removing the discovery file.',
     '',
     'Options:',
-    '  --port <n>   the host API port (default: manito.json host.ports, else 41730-41749)',
+    HOST_PORT_HELP,
   ].join('\n'),
-  options: { port: { type: 'string' } },
+  options: HOST_PORT_OPTION,
   maxPositionals: 1,
   async run(ctx) {
     const workspace = path.resolve(ctx.positionals[0] ?? '.');
-    const hostPorts = ctx.values.port ? [Number(ctx.values.port)] : undefined;
+    const hostPorts = hostPortsFrom(ctx.values.port);
     const { runHost } = loadHostModule();
     await runHost({ workspace, hostPorts, env: ctx.env, trusted: true });
     // runHost handles SIGINT/SIGTERM (stop, then exit); the open server keeps the process alive.

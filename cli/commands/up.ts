@@ -8,6 +8,7 @@ import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
 import { postStackAction } from '../http';
 import { EXIT_FAILED, EXIT_OK, useColour } from '../output';
+import { HOST_PORT_HELP, HOST_PORT_OPTION, hostPortsFrom } from './hostPortOption';
 
 export const up: CliCommand = {
   name: 'up',
@@ -25,9 +26,9 @@ export const up: CliCommand = {
     'it to start the stack instead and exits. Exit 1 when the stack cannot start.',
     '',
     'Options:',
-    '  --port <n>   the host API port (default: manito.json host.ports, else 41730-41749)',
+    HOST_PORT_HELP,
   ].join('\n'),
-  options: { port: { type: 'string' } },
+  options: HOST_PORT_OPTION,
   maxPositionals: 1,
   async run(ctx) {
     const workspace = path.resolve(ctx.positionals[0] ?? '.');
@@ -45,7 +46,7 @@ export const up: CliCommand = {
     const tag = () => launcher.prefix('manito');
     const host = await runHost({
       workspace, env: ctx.env, trusted: true, launcher, handleSignals: false,
-      hostPorts: ctx.values.port ? [Number(ctx.values.port)] : undefined,
+      hostPorts: hostPortsFrom(ctx.values.port),
       logSink: (level, line) => (level === 'info' ? ctx.out : ctx.err)(`${tag()} ${line}`),
     });
     launcher.reserve(Object.keys(host.core.stack.services));
