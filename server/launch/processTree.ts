@@ -27,11 +27,12 @@ function parentTable(): Map<number, number[]> {
 }
 
 /** `/proc/<pid>/stat`: the command name may hold spaces and parentheses, so parse after the last ')'. */
-function readStat(pid: number): { state: string; ppid: number; pgrp: number } | null {
+function readStat(pid: number): { state: string; ppid: number; pgrp: number; threads: number } | null {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0]!, ppid: Number(rest[1]), pgrp: Number(rest[2]) };
+    // Fields from the third on: state, ppid, pgrp, ... num_threads is the 20th field.
+    return { state: rest[0]!, ppid: Number(rest[1]), pgrp: Number(rest[2]), threads: Number(rest[17]) };
   } catch {
     return null;
   }
@@ -84,7 +85,11 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
-/** Alive and not a zombie waiting to be reaped. */
+/**
+ * Alive and not a zombie waiting to be reaped. A multi-threaded process (node, any runtime) shows
+ * its main thread as a zombie while its other threads are still exiting, and its files, a
+ * listening socket among them, close only with the last of them: until then it counts as alive.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -93,7 +98,8 @@ export function isAlive(pid: number): boolean {
   }
   if (process.platform === 'linux') {
     const stat = readStat(pid);
-    return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+    if (stat === null || stat.state === 'X') return false;
+    return stat.state !== 'Z' || stat.threads > 1;
   }
   return true;
 }

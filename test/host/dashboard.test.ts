@@ -159,7 +159,9 @@ test('with ?token= the page starts and restarts a service through the API, and t
   await until(async () => {
     const s = (await getJson(`${host.url}/api/snapshot`)).body.data.services.find((x: { name: string }) => x.name === 'web');
     return s.pid && s.pid !== pid1 && s.health === 'healthy';
-  }, LIVE_TIMEOUT_MS, 'web to come back with a new pid');
+  }, LIVE_TIMEOUT_MS, 'web to come back with a new pid').catch((error: Error) => {
+    throw new Error(`${error.message}\nhost log:\n${host.output().slice(-4000)}`);
+  });
   await page.locator('li.event[data-event-type="started"]').nth(1).waitFor({ timeout: LIVE_TIMEOUT_MS });
   await page.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
   await screenshot(page, 'dashboard-browser-dark');

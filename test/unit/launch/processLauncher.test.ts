@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProcessLauncher } from '../../../server/launch/processLauncher';
 import { descendants, isAlive } from '../../../server/launch/processTree';
+import { listeningPorts } from '../../../server/proc/tcpTable';
 import { freePort, get, nodeServerCommand, until } from './helpers';
 
 test('a real node server launched through sh answers on its PORT, output prefixed; stop kills the whole tree', async (t) => {
@@ -47,4 +48,23 @@ test('a service that exits on its own reports its exit code, and its leftovers a
   await until(() => lines.length >= 2, 2000, 'both lines');
   assert.ok(lines.some((l) => l.includes('partial-no-newline') && l.startsWith('\x1b[')), 'coloured prefix when asked');
   assert.ok(lines.some((l) => l.endsWith('tail\n')), 'an unterminated last line is still printed');
+});
+
+test('stop resolves only once the port is released: a node server\'s main thread shows as a zombie before its socket closes', async (t) => {
+  // Seen in the restart path: the host stopped a service, found its port still listening, and
+  // adopted the dying process instead of starting a new one. Twenty stops under probe traffic.
+  const launcher = new ProcessLauncher({ write: () => {}, color: false });
+  for (let i = 0; i < 20; i++) {
+    const port = await freePort();
+    const launched = await launcher.launch({ service: 'api', name: 'api', command: nodeServerCommand(), cwd: process.cwd(), env: { PORT: String(port), NAME: 'api' } });
+    t.after(() => launched.stop());
+    await until(() => get(port), 10_000, 'server answers');
+    const traffic = setInterval(() => { get(port).catch(() => undefined); }, 5);
+    try {
+      await launched.stop();
+      assert.equal(listeningPorts().has(port), false, `stop ${i}: port ${port} still listening`);
+    } finally {
+      clearInterval(traffic);
+    }
+  }
 });
