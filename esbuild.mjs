@@ -2,6 +2,7 @@
 // `--production` minifies and drops sourcemaps. Types are checked separately by `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
+import { buildNative } from './native/build.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,6 +39,9 @@ function copyStatic() {
   cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 }
+
+// The listener-table reader (Linux); without a C compiler the host binds instead, so this is no error here.
+buildNative();
 
 const contexts = await Promise.all(entries.map((options) => esbuild.context(options)));
 try {

@@ -1,15 +1,22 @@
-// Decides whether a port is free on this machine and who holds it. Freedom is decided by real
-// binds (the kernel's own answer), or by a holder named earlier whose socket is still open; /proc
-// is read only to name a holder, because reading /proc/net/tcp walks the kernel's whole socket
-// table and can take tens of milliseconds.
+// Decides whether a port is free on this machine and who holds it. A few ports are checked by
+// real binds (the kernel's own answer, about 10 µs each); a scan asked about more than a few
+// looks once at the kernel's listener table instead (server/proc/listenerTable.ts, Linux): one
+// look costs about as much as six binds, answers for every port, and occupies none of them, so
+// checking fifty ports neither costs fifty sockets nor briefly holds fifty ports that a starting
+// service might want. A holder is named from that table, or from /proc/net/tcp where it is
+// missing: reading /proc walks the kernel's whole socket table, so it is never read to decide.
 import * as net from 'node:net';
 import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
 import { readTcpTables } from '../proc/tcpTable';
+import { listenerTable, type ListenerTable, type ListeningPorts } from '../proc/listenerTable';
 import { sharedSocketOwners, SocketOwnerCache } from '../proc/socketOwners';
 
 /** Every address a dev server commonly binds; a listener on any one of them takes the port. */
 export const PROBE_HOSTS: readonly string[] = ['127.0.0.1', '0.0.0.0', '::1', '::'];
+
+/** A scan binds this many ports at most; past that, one look at the listener table is cheaper. */
+export const SCAN_BINDS = 6;
 
 export interface PortProbeOptions {
   /** Root of the proc filesystem used to name holders; `null` when the OS does not tell. */
@@ -21,6 +28,16 @@ export interface PortProbeOptions {
    * is tried in turn. Default: true on Linux.
    */
   wildcardOnly?: boolean;
+  /**
+   * The kernel's listener table, for scans of many ports; null: always bind. Default:
+   * listenerTable() with the real /proc, none with any other procRoot. The table sees every
+   * listener, on any address of either family, which is what takes a port from a server. It does
+   * not see a socket bound without listening, or an outgoing connection's local port, both of
+   * which also refuse a bind; neither is a server, and dev ports sit below the ephemeral range.
+   */
+  listeners?: ListenerTable | null;
+  /** How many ports a scan binds before it looks at the table instead. Default SCAN_BINDS. */
+  scanBinds?: number;
 }
 
 export type FullPortProbe = PortProbe & { scan(): Promise<PortScan> };
@@ -28,6 +45,8 @@ export type FullPortProbe = PortProbe & { scan(): Promise<PortScan> };
 export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
   const procRoot = options.procRoot === undefined ? (process.platform === 'linux' ? '/proc' : null) : options.procRoot;
   const wildcardOnly = options.wildcardOnly ?? process.platform === 'linux';
+  const table = options.listeners !== undefined ? options.listeners : procRoot === '/proc' ? listenerTable() : null;
+  const scanBinds = options.scanBinds ?? SCAN_BINDS;
   const owners = !procRoot ? null : procRoot === '/proc' ? sharedSocketOwners() : new SocketOwnerCache(procRoot);
   /** port -> the inode that held it last time; re-checked through SocketOwnerCache's readlink. */
   const lastInode = new Map<number, number>();
@@ -44,6 +63,19 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
     if (!hit) lastInode.delete(port);
     return hit;
   };
+  /** The process of the first of these sockets we can read, remembered for knownHolder; `{}` when none. */
+  const nameFrom = (port: number, inodes: readonly number[]) => {
+    if (!owners) return {}; // taken, but the OS does not say by whom: "unknown process"
+    const found = owners.lookup(inodes);
+    for (const inode of inodes) {
+      const owner = found.get(inode);
+      if (owner) {
+        lastInode.set(port, inode);
+        return owner;
+      }
+    }
+    return {};
+  };
 
   return {
     async isFree(port) {
@@ -55,45 +87,48 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
       assertPort(port);
       const known = knownHolder(port);
       if (known) return known;
+      const listening = table?.inodes(port);
+      if (listening?.length) return nameFrom(port, listening);
       if (await free(port)) return null;
-      if (!owners) return {}; // taken, but the OS does not say by whom: "unknown process"
-      const sockets = (readTcpTables(procRoot!) ?? []).filter((s) => s.port === port && s.inode > 0);
-      const found = sockets.length ? owners.lookup(sockets.map((s) => s.inode)) : new Map();
-      for (const { inode } of sockets) {
-        const owner = found.get(inode);
-        if (owner) {
-          lastInode.set(port, inode);
-          return owner;
-        }
-      }
-      return {};
+      // Refused, yet nothing listens: a socket only bound, which neither the table nor /proc lists.
+      if (listening) return {};
+      const sockets = owners ? (readTcpTables(procRoot!) ?? []).filter((s) => s.port === port && s.inode > 0) : [];
+      return nameFrom(port, sockets.map((s) => s.inode));
     },
 
     async scan() {
-      /** port -> busy; a promise while a bind is still settling. */
+      /** Bind answers: port -> busy; a promise while a bind is still settling. */
       const seen = new Map<number, boolean | Promise<boolean>>();
+      /** The listener table as it was once this scan outgrew scanBinds; null until then (or without one). */
+      let snapshot: ListeningPorts | null = null;
+      const outgrow = (more: number) => {
+        if (table && !snapshot && seen.size + more > scanBinds) snapshot = table.listening();
+      };
       const busy = (port: number): boolean | Promise<boolean> => {
         let b = seen.get(port);
-        if (b === undefined) {
-          if (knownHolder(port)) b = true;
-          else {
-            const ok = free(port);
-            b = typeof ok === 'boolean' ? !ok : ok.then((f) => !f);
-          }
-          seen.set(port, b);
+        if (b !== undefined) return b; // what this scan already said stands
+        if (snapshot) return snapshot.has(port);
+        if (knownHolder(port)) b = true;
+        else {
+          const ok = free(port);
+          // A settled bind is remembered as a plain answer, which busyNow can give.
+          b = typeof ok === 'boolean' ? !ok : ok.then((f) => { seen.set(port, !f); return !f; });
         }
+        seen.set(port, b);
         return b;
       };
       return {
         async isBusy(port) {
           assertPort(port);
+          outgrow(1);
           return busy(port);
         },
         busyNow(port) {
-          const b = seen.get(port);
+          const b = seen.get(port) ?? snapshot?.has(port);
           return typeof b === 'boolean' ? b : undefined;
         },
         async prefetch(ports) {
+          outgrow(ports.length);
           // All binds are issued in this one tick; only those that did not settle at once are awaited.
           let pending: Array<Promise<boolean>> | undefined;
           for (const port of ports) {

@@ -23,6 +23,7 @@ import { TerminalLauncher } from '../launch/terminalLauncher';
 import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
+import { portCheckMethod } from '../proc/listenerTable';
 import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
@@ -136,6 +137,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
+  log.info(`Port checks: ${portCheckMethod()}`);
 
   const onExit = () => removeDiscovery();
   process.on('exit', onExit);

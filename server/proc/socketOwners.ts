@@ -4,6 +4,7 @@
 // trusted. Other users' fds are unreadable: their sockets come back without an owner.
 import * as fs from 'node:fs';
 import type { PortHolder } from '../../protocol/model';
+import { listenerTable } from './listenerTable';
 import { readTcpTables, type TcpSocket } from './tcpTable';
 
 export interface SocketOwner {
@@ -46,18 +47,28 @@ export class SocketOwnerCache {
   }
 
   /**
-   * Who holds `port`, as far as /proc tells: null when no socket holds it, `{}` when one does but
+   * Who holds `port`, as far as the OS tells: null when no socket holds it, `{}` when one does but
    * its process is hidden from us ("unknown process"). `sockets`: a table read already, if any.
    */
-  holderOf(port: number, sockets: readonly TcpSocket[] | null = readTcpTables(this.procRoot)): PortHolder | null {
-    const inodes = (sockets ?? []).filter((s) => s.port === port && s.inode > 0).map((s) => s.inode);
-    if (inodes.length === 0) return null;
+  holderOf(port: number, sockets?: readonly TcpSocket[] | null): PortHolder | null {
+    const inodes = sockets === undefined ? this.inodesOn(port) : inodesIn(sockets, port);
+    return inodes.length === 0 ? null : this.ownerOf(inodes);
+  }
+
+  /** The process of the first of these sockets whose process we can read; `{}` when none. */
+  ownerOf(inodes: readonly number[]): SocketOwner | Record<string, never> {
     const found = this.lookup(inodes);
     for (const inode of inodes) {
       const owner = found.get(inode);
       if (owner) return owner;
     }
     return {};
+  }
+
+  /** Sockets on `port`: the kernel's listener table where this is the real /proc and the table answers, else /proc/net/tcp. */
+  private inodesOn(port: number): number[] {
+    const listening = this.procRoot === '/proc' ? listenerTable()?.inodes(port) : null;
+    return listening ?? inodesIn(readTcpTables(this.procRoot), port);
   }
 
   private walk(wanted: Set<number>, found: Map<number, SocketOwner>): void {
@@ -97,6 +108,10 @@ let shared: SocketOwnerCache | undefined;
 export function sharedSocketOwners(): SocketOwnerCache {
   shared ??= new SocketOwnerCache('/proc');
   return shared;
+}
+
+function inodesIn(sockets: readonly TcpSocket[] | null, port: number): number[] {
+  return (sockets ?? []).filter((s) => s.port === port && s.inode > 0).map((s) => s.inode);
 }
 
 function ownerOf(c: CachedOwner): SocketOwner {

@@ -86,8 +86,3 @@ export function readTcpTables(procRoot = '/proc'): TcpSocket[] | null {
 export function listeningSockets(procRoot = '/proc'): TcpSocket[] {
   return (readTcpTables(procRoot) ?? []).filter((s) => s.state === 'listen');
 }
-
-/** The set of ports something listens on. */
-export function listeningPorts(procRoot = '/proc'): Set<number> {
-  return new Set(listeningSockets(procRoot).map((s) => s.port));
-}

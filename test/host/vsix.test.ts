@@ -18,6 +18,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/(extension|host|cli|app)\.js$/,
   /^extension\/dist\/app\.mjs$/,
   /^extension\/dist\/webview\/[\w.-]+\.(js|css|ttf|svg|png)$/,
+  /^extension\/dist\/native\/listeners-[a-z0-9]+-[a-z0-9]+\.node$/,
 ];
 
 const FORBIDDEN: Array<[RegExp, string]> = [
@@ -66,6 +67,8 @@ test('carries every file the manifest refers to', () => {
     'extension/dist/cli.js',
     'extension/dist/webview/dashboard.js',
     'extension/dist/webview/dashboard.css',
+    // The listener-table reader, built for the platform that packaged it (native/build.mjs).
+    ...(process.platform === 'linux' ? [`extension/dist/native/listeners-linux-${process.arch}.node`] : []),
     ...referenced.map(inside),
   ];
   const missing = [...new Set(required)].filter((name) => !names.has(name));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProcessLauncher } from '../../../server/launch/processLauncher';
 import { descendants, isAlive } from '../../../server/launch/processTree';
-import { listeningPorts } from '../../../server/proc/tcpTable';
+import { listeningPorts } from '../../../server/proc/listenerTable';
 import { freePort, get, nodeServerCommand, until } from './helpers';
 
 test('a real node server launched through sh answers on its PORT, output prefixed; stop kills the whole tree', async (t) => {

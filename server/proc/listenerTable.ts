@@ -1,0 +1,136 @@
+// The kernel's table of listening TCP sockets, read through native/listeners.c (Linux sock_diag).
+// One look answers for every port in tens of microseconds and touches no port. The alternatives
+// cost more: /proc/net/tcp carries the same facts but reading it walks the kernel's whole
+// established-socket hash (3 ms or more per file on a large one), and binding each port costs a
+// socket per port while briefly holding the very port it checks. Where the reader is not built
+// for this platform, is turned off (MANITO_NATIVE=0) or fails, listenerTable() is null and callers
+// bind or read /proc, as they do on every other OS.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { listeningSockets } from './tcpTable';
+
+interface NativeListeners {
+  /** Fills an 8192-byte bitset, one bit per port; the number of listeners, or -errno. */
+  scan(bits: Uint8Array): number;
+  /** Inodes of the sockets listening on `port`, or -errno. */
+  inodes(port: number): number[] | number;
+}
+
+/** The ports something listened on at one moment. */
+export class ListeningPorts {
+  constructor(private readonly bits: Uint8Array) {}
+
+  has(port: number): boolean {
+    return ((this.bits[port >> 3]! >> (port & 7)) & 1) === 1;
+  }
+
+  ports(): number[] {
+    const out: number[] = [];
+    for (let byte = 0; byte < this.bits.length; byte++) {
+      const b = this.bits[byte]!;
+      if (b) for (let bit = 0; bit < 8; bit++) if (b & (1 << bit)) out.push(byte * 8 + bit);
+    }
+    return out;
+  }
+}
+
+export interface ListenerTable {
+  /** A fresh look at every listening port; null when the kernel refused this once (callers bind instead). */
+  listening(): ListeningPorts | null;
+  /** Inodes of the sockets listening on `port` (empty: none); null when the kernel refused. */
+  inodes(port: number): number[] | null;
+}
+
+/** The file native/build.mjs writes; keep in step with its nativeFileName(). */
+export const NATIVE_FILE = `listeners-${process.platform}-${process.arch}.node`;
+
+/**
+ * Where the built reader may be, relative to this code: beside a bundle in dist/ (dist/native),
+ * beside a bench bundle in out/ (../dist/native), or from the sources (server/proc -> dist/native).
+ */
+function candidates(): string[] {
+  return [path.join(__dirname, 'native'), path.join(__dirname, '..', 'dist', 'native'), path.join(__dirname, '..', '..', 'dist', 'native')]
+    .map((dir) => path.join(dir, NATIVE_FILE));
+}
+
+const errnoName = (code: number): string =>
+  Object.entries(os.constants.errno).find(([, n]) => n === -code)?.[0] ?? `errno ${-code}`;
+
+/** A dump cut short by sockets coming and going is retried; any other refusal is final for this process. */
+const RETRIES = 3;
+
+class NativeTable implements ListenerTable {
+  private failed = false;
+
+  constructor(private readonly native: NativeListeners, private readonly onFailure: (reason: string) => void) {}
+
+  listening(): ListeningPorts | null {
+    for (let attempt = 0; attempt < RETRIES && !this.failed; attempt++) {
+      const bits = new Uint8Array(8192);
+      const n = this.native.scan(bits);
+      if (n >= 0) return new ListeningPorts(bits);
+      if (n !== -os.constants.errno.EAGAIN) return this.fail(n);
+    }
+    return null;
+  }
+
+  inodes(port: number): number[] | null {
+    for (let attempt = 0; attempt < RETRIES && !this.failed; attempt++) {
+      const r = this.native.inodes(port);
+      if (typeof r !== 'number') return r;
+      if (r !== -os.constants.errno.EAGAIN) return this.fail(r);
+    }
+    return null;
+  }
+
+  private fail(code: number): null {
+    this.failed = true;
+    this.onFailure(`sock_diag refused: ${errnoName(code)}`);
+    return null;
+  }
+}
+
+let loaded: { table: ListenerTable | null; how: string } | undefined;
+
+function load(): { table: ListenerTable | null; how: string } {
+  const off = process.env.MANITO_NATIVE;
+  if (off === '0' || off === 'off' || off === 'false') return { table: null, how: 'binds only (MANITO_NATIVE is off)' };
+  if (process.platform !== 'linux') return { table: null, how: `binds only (no listener table on ${process.platform})` };
+  const file = candidates().find((f) => fs.existsSync(f));
+  if (!file) return { table: null, how: `binds only (${NATIVE_FILE} is not built)` };
+  let native: NativeListeners;
+  try {
+    native = require(file) as NativeListeners;
+  } catch (error) {
+    return { table: null, how: `binds only (${NATIVE_FILE} did not load: ${(error as Error).message.split('\n')[0]})` };
+  }
+  const state = { table: null as ListenerTable | null, how: `binds, and the kernel's listener table for many ports at once (sock_diag, ${path.basename(file)})` };
+  const table = new NativeTable(native, (reason) => {
+    // Off for the rest of the process: a reader that failed once is not trusted with the next answer.
+    state.table = null;
+    state.how = `binds only (${reason})`;
+  });
+  // One look now, so a kernel without sock_diag (or a sandbox that forbids netlink) is found here.
+  state.table = table;
+  table.listening();
+  return state;
+}
+
+/** The listener table, or null where ports are checked by binding. */
+export function listenerTable(): ListenerTable | null {
+  loaded ??= load();
+  return loaded.table;
+}
+
+/** How this process checks ports, for the host's log: with the table, or binds only and why. */
+export function portCheckMethod(): string {
+  loaded ??= load();
+  return loaded.how;
+}
+
+/** The set of ports something listens on: from the table, else from /proc (empty where neither exists). */
+export function listeningPorts(): Set<number> {
+  const now = listenerTable()?.listening();
+  return new Set(now ? now.ports() : listeningSockets().map((s) => s.port));
+}
