@@ -65,6 +65,18 @@ export interface HostInfo {
   /** Open WebSocket feed connections. */
   connections: number;
   trusted: boolean;
+  /** How the host checks whether ports are free (server/proc/listenerTable.ts). */
+  portChecks: PortChecks;
+}
+
+/**
+ * `listener-table`: a few ports are bound, many are looked up in the kernel's listener table at
+ * once; `binds`: every port is bound (no table on this platform, not built, or turned off).
+ * `detail` says which module, or why not.
+ */
+export interface PortChecks {
+  method: 'listener-table' | 'binds';
+  detail: string;
 }
 
 export interface StackSnapshot {

@@ -23,7 +23,7 @@ import { TerminalLauncher } from '../launch/terminalLauncher';
 import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
-import { portCheckMethod } from '../proc/listenerTable';
+import { portCheckMethod, portChecks } from '../proc/listenerTable';
 import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
@@ -77,7 +77,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const hostInfo = (): HostInfo => ({
     pid: process.pid, port: api?.listeningPort ?? 0, url: `http://127.0.0.1:${api?.listeningPort ?? 0}`, version: HOST_VERSION,
     startedAt: new Date(startedAt).toISOString(), uptimeSec: Math.round((Date.now() - startedAt) / 100) / 10,
-    connections: feed?.connections ?? 0, trusted,
+    connections: feed?.connections ?? 0, trusted, portChecks: portChecks(),
   });
   const core = new StackCore({ workspace, config, health, log, hostInfo, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
   feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });

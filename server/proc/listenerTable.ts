@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { PortChecks } from '../../protocol/model';
 import { listeningSockets } from './tcpTable';
 
 interface NativeListeners {
@@ -127,6 +128,12 @@ export function listenerTable(): ListenerTable | null {
 export function portCheckMethod(): string {
   loaded ??= load();
   return loaded.how;
+}
+
+/** The same, for HostInfo: what the dashboard and `manito status --json` show. */
+export function portChecks(): PortChecks {
+  const table = listenerTable();
+  return { method: table ? 'listener-table' : 'binds', detail: portCheckMethod() };
 }
 
 /** The set of ports something listens on: from the table, else from /proc (empty where neither exists). */
