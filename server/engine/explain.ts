@@ -87,12 +87,16 @@ export function explainPlacementNow(name: string, p: Placement, strategy: Strate
 }
 
 export async function explainPlacement(name: string, p: Placement, strategy: Strategy, holders: HolderCache): Promise<Explained> {
-  if (p.given) return { explanation: p.given };
+  if (p.given) return given(p);
   return compose(name, p, strategy, await lookUp(listenerPorts(p), holders));
 }
 
+function given(p: Placement): Explained {
+  return { explanation: p.given!, ...(p.givenHolder ? { holder: p.givenHolder } : {}) };
+}
+
 function compose(name: string, p: Placement, strategy: Strategy, listeners: Listeners): Explained {
-  if (p.given) return { explanation: p.given };
+  if (p.given) return given(p);
   if (p.stolenBy && p.previousPort !== undefined) {
     const h = holderOf(p.previousPort, p.stolenBy, listeners);
     return { explanation: `${p.previousPort} was taken by ${describeHolder(h)}; ${name} moved to ${p.port}`, holder: h };

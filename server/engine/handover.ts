@@ -2,6 +2,7 @@
 // clean restart): the same port, reason and explanation, because the services it launched may
 // still be listening there in the editor's terminals. Leases of other workspaces' dead hosts are
 // not taken over; they only stop blocking anyone (leaseRegistry keeps them as orphans).
+import type { PortHolder } from '../../protocol/model';
 import type { Assignment } from './engineApi';
 import type { Lease, LeaseRegistry } from './leaseRegistry';
 import type { Planner } from './planner';
@@ -25,8 +26,19 @@ export function takeOver(name: string, model: StackModel, planner: Planner, work
     reason: lease.reason && lease.reason !== 'inherited' ? lease.reason : 'preferred',
     skipped: [],
     ...(lease.explanation ? { given: lease.explanation } : {}),
+    ...(lease.explanation && lease.holder ? holderNote(lease.holder) : {}),
   });
   return true;
+}
+
+/** A lease file is shared and may be hand-edited: only a well-formed holder is carried over. */
+function holderNote(raw: unknown): { givenHolder?: PortHolder } {
+  if (!raw || typeof raw !== 'object') return {};
+  const h = raw as Record<string, unknown>;
+  const holder: PortHolder = {};
+  if (Number.isInteger(h.pid) && (h.pid as number) > 0) holder.pid = h.pid as number;
+  for (const key of ['command', 'service', 'workspace'] as const) if (typeof h[key] === 'string') holder[key] = h[key] as string;
+  return { givenHolder: holder };
 }
 
 /** Drops the workspace's orphans for services this engine now holds leases for (taken over or superseded). */
@@ -55,8 +67,8 @@ export async function awaitPredecessor(read: () => Lease[], workspace: string, t
 }
 
 /**
- * Writes each assignment's reason and explanation into its lease, so a successor can take it over
- * word for word. A second, short transaction after the plan's, only when they changed: the
+ * Writes each assignment's reason, explanation and holder into its lease, so a successor can take
+ * it over word for word. A second, short transaction after the plan's, only when they changed: the
  * explanation is made after the plan's transaction (it reads /proc, which should not hold the lock).
  */
 export class LeaseNotes {
@@ -66,21 +78,26 @@ export class LeaseNotes {
 
   /** A lease whose notes went out with the plan's own transaction. */
   written(lease: Lease): void {
-    this.wrote.set(lease.service, `${lease.port}/${lease.reason}/${lease.explanation}`);
+    this.wrote.set(lease.service, noteKey(lease));
   }
 
   async record(assignments: ReadonlyMap<string, Assignment>): Promise<void> {
     // Inheritors are never taken over (they follow their parent), so their notes don't matter.
-    const next = new Map([...assignments.values()].filter((a) => a.reason !== 'inherited').map((a) => [a.service, `${a.port}/${a.reason}/${a.explanation}`]));
+    const next = new Map([...assignments.values()].filter((a) => a.reason !== 'inherited').map((a) => [a.service, noteKey(a)]));
     if ([...next].every(([k, v]) => this.wrote.get(k) === v)) return;
     await this.registry.transact((leases) => {
       for (const l of leases) {
         const a = l.owner === this.owner ? assignments.get(l.service) : undefined;
-        if (a && a.port === l.port) Object.assign(l, { reason: a.reason, explanation: a.explanation });
+        if (a && a.port === l.port) Object.assign(l, { reason: a.reason, explanation: a.explanation, holder: a.holder });
       }
     });
     this.wrote = next;
   }
+}
+
+/** What a lease's notes say; a change of any part is written. */
+function noteKey(n: { port: number; reason?: string; explanation?: string; holder?: PortHolder }): string {
+  return `${n.port}/${n.reason}/${n.explanation}/${n.holder ? JSON.stringify(n.holder) : ''}`;
 }
 
 const MAX_ORPHANS = 256;

@@ -4,7 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Reason } from '../../protocol/model';
+import type { PortHolder, Reason } from '../../protocol/model';
 import { withFileLock, type FileLockOptions } from './fileLock';
 import { settleOrphans } from './handover';
 import { isPort } from './portNumbers';
@@ -24,6 +24,8 @@ export interface Lease {
   /** The assignment's reason and sentence, for the next host of the workspace to take over (handover.ts). */
   reason?: Reason;
   explanation?: string;
+  /** Who held the port the explanation names ("3000 is held by pid 1234 (vite)"), for the same successor. */
+  holder?: PortHolder;
 }
 
 interface LeaseFile {

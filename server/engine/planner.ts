@@ -2,7 +2,7 @@
 // the strategies' rules when a preferred port is held by another service of the same stack, and
 // the conflict-aware fallback. It only records why (who blocked which port); explain.ts turns
 // that into sentences once the registry lock is released.
-import type { Reason } from '../../protocol/model';
+import type { PortHolder, Reason } from '../../protocol/model';
 import type { PortProbe, PortScan } from './engineApi';
 import type { Lease } from './leaseRegistry';
 import type { PlanService, StackModel } from './stackModel';
@@ -37,8 +37,10 @@ export interface Placement {
   /** This service was moved off `previousPort` because something outside the stack took it. */
   stolenBy?: Blocker;
   previousPort?: number;
-  /** Adopted: the host's own sentence. */
+  /** Adopted, or taken over from a predecessor's lease: the sentence as it was given. */
   given?: string;
+  /** The holder that sentence names, kept with it (a taken-over fallback's "held by pid ..."). */
+  givenHolder?: PortHolder;
 }
 
 export interface PlannerContext {

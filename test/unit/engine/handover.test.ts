@@ -35,6 +35,8 @@ test('handed over at dispose: the next engine of the workspace keeps port, reaso
   const web = next.engine.get('web')!;
   assert.deepEqual([web.port, web.reason, web.explanation], [B + 1, before.reason, before.explanation]);
   assert.match(web.explanation, new RegExp(`${B} is held by`));
+  assert.equal(before.holder?.pid, process.pid);
+  assert.deepEqual(web.holder, before.holder, 'the holder the explanation names comes over with it');
   assert.equal(next.engine.get('ws')!.port, B + 1);
   assert.equal(next.engine.get('db')!.port, B + 3);
   await next.engine.dispose();
@@ -43,12 +45,13 @@ test('handed over at dispose: the next engine of the workspace keeps port, reaso
 test('a dead host of the same workspace is taken over; a plain dispose releases', async () => {
   const file = leasesFile();
   fs.writeFileSync(file, JSON.stringify({ version: 1, leases: [
-    { port: B + 1, service: 'web', workspace: '/test/ws', pid: 999999, owner: 'x', since: '', reason: 'fallback', explanation: 'kept' },
+    { port: B + 1, service: 'web', workspace: '/test/ws', pid: 999999, owner: 'x', since: '', reason: 'fallback', explanation: 'kept', holder: { pid: 'x', command: 'vite', evil: 1 } },
     { port: B + 5, service: 'db', workspace: '/gone', pid: 999999, owner: 'x', since: '' },
   ] }));
   const { engine } = engineFor(stack());
   await engine.allocateAll();
-  assert.deepEqual(engine.get('web'), { service: 'web', port: B + 1, reason: 'fallback', explanation: 'kept' });
+  // A hand-edited holder keeps only its well-formed fields.
+  assert.deepEqual(engine.get('web'), { service: 'web', port: B + 1, reason: 'fallback', explanation: 'kept', holder: { command: 'vite' } });
   const leases = new LeaseRegistry({ file }).read();
   assert.deepEqual(leases.map((l) => `${l.service}:${l.port}:${l.reason}`).sort(), [`db:${B + 3}:preferred`, `web:${B + 1}:fallback`, `ws:${B + 1}:inherited`]);
   await engine.dispose();
