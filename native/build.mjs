@@ -1,9 +1,9 @@
 // Compiles native/listeners.c into dist/native/listeners-<platform>-<arch>.node with the system C
 // compiler ($CC, else cc) against node-api-headers: an N-API module, so the one file loads in
 // every Node and Electron of the platform. Linux only (sock_diag is a Linux interface); elsewhere,
-// or without a compiler, nothing is built and the port probe binds instead (server/engine/
-// listenerTable.ts). Skipped when the output is newer than its sources.
-// `node native/build.mjs [--required]`: with --required a missing compiler is an error.
+// or where the compiler is missing or fails, nothing is built and the port probe binds instead
+// (server/proc/listenerTable.ts). Skipped when the output is newer than its sources.
+// `node native/build.mjs [--required]`: with --required, not building is an error.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
-/** The file name the loader looks for; keep in step with server/engine/listenerTable.ts. */
+/** The file name the loader looks for; keep in step with server/proc/listenerTable.ts. */
 export function nativeFileName(platform = process.platform, arch = process.arch) {
   return `listeners-${platform}-${arch}.node`;
 }
@@ -43,12 +43,16 @@ export function buildNative(options = {}) {
   } catch {
     return skip('node-api-headers is not installed (npm ci)');
   }
-  const cc = process.env.CC || 'cc';
+  // $CC may carry its own arguments ("ccache cc", "gcc -m64").
+  const [cc, ...ccArgs] = (process.env.CC || 'cc').trim().split(/\s+/);
   mkdirSync(outDir, { recursive: true });
-  const args = ['-std=gnu11', '-O2', '-fPIC', '-shared', '-fvisibility=hidden', '-Wall', '-Wextra', '-I', include, source, '-o', out];
+  const args = [...ccArgs, '-std=gnu11', '-O2', '-fPIC', '-shared', '-fvisibility=hidden', '-Wall', '-Wextra', '-I', include, source, '-o', out];
   const r = spawnSync(cc, args, { encoding: 'utf8' });
   if (r.error && /** @type {NodeJS.ErrnoException} */ (r.error).code === 'ENOENT') return skip(`no C compiler (${cc}); install build-essential`);
-  if (r.status !== 0) throw new Error(`native/build.mjs: ${cc} ${args.join(' ')} failed:\n${r.stderr || r.stdout}`);
+  if (r.error || r.status !== 0) {
+    const detail = r.error?.message ?? (r.stderr || r.stdout).trim();
+    return skip(`${cc} ${args.join(' ')} failed${detail ? `:\n${detail}` : ` with exit code ${r.status}`}`);
+  }
   if (r.stderr.trim()) log(r.stderr.trim());
   return { built: true, file: out };
 }

@@ -9,6 +9,12 @@
 //   scan(bits: Uint8Array(8192)) -> number   sets bit p for every port p with a listener (IPv4
 //                                            or IPv6, any address); the count, or -errno
 //   inodes(port: number) -> number[] | number   socket inodes listening on port, or -errno
+//
+// -EOVERFLOW means the answer did not fit in one netlink reply. The kernel then sends it in parts
+// and resumes each part at "bucket b, after n sockets"; a socket closing ahead of that point in
+// the meantime shifts the count, and a listener that never closed is skipped without any flag
+// (sock_diag does not set NLM_F_DUMP_INTR). One reply holds about 260 listeners: a machine with
+// more is answered by binds (server/proc/listenerTable.ts).
 #define NAPI_VERSION 8
 #include <node_api.h>
 
@@ -38,22 +44,35 @@ static void close_diag(Diag *d) {
   d->fd = -1;
 }
 
+typedef void (*on_socket)(const struct inet_diag_msg *msg, void *ctx);
+
+static int dump_states(Diag *d, int family, uint32_t states, uint16_t port, on_socket each, void *ctx);
+
+/**
+ * A new netlink socket's first reply is one page (about 30 listeners): the kernel sizes replies
+ * by the largest recv() the socket has seen. An empty dump (no states asked for) read with the
+ * full buffer raises that to 32 KiB before any real question is asked.
+ */
 static int open_diag(Diag *d) {
   if (d->fd >= 0) return 0;
   d->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  return d->fd < 0 ? -errno : 0;
+  if (d->fd < 0) return -errno;
+  return dump_states(d, AF_INET, 0, 0, NULL, NULL);
 }
-
-typedef void (*on_socket)(const struct inet_diag_msg *msg, void *ctx);
 
 /**
  * Dumps the listening TCP sockets of one family, calling `each` for every one (with sport
- * filtered by the kernel when `port` is non-zero). 0, or -errno. Any failure closes the socket so
- * that a half-read dump can never be mistaken for the next call's answer.
+ * filtered by the kernel when `port` is non-zero). 0, or -errno; -EOVERFLOW when the sockets came
+ * in more than one reply (see the top of this file). Any failure closes the socket so that a
+ * half-read dump can never be mistaken for the next call's answer.
  */
 static int dump(Diag *d, int family, uint16_t port, on_socket each, void *ctx) {
   int err = open_diag(d);
-  if (err) return err;
+  return err ? err : dump_states(d, family, 1u << TCP_LISTEN_STATE, port, each, ctx);
+}
+
+static int dump_states(Diag *d, int family, uint32_t states, uint16_t port, on_socket each, void *ctx) {
+  int err;
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 req;
@@ -65,7 +84,7 @@ static int dump(Diag *d, int family, uint16_t port, on_socket each, void *ctx) {
   msg.nlh.nlmsg_seq = ++d->seq;
   msg.req.sdiag_family = (uint8_t)family;
   msg.req.sdiag_protocol = IPPROTO_TCP;
-  msg.req.idiag_states = 1u << TCP_LISTEN_STATE;
+  msg.req.idiag_states = states;
   msg.req.id.idiag_sport = htons(port);
   msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
   msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
@@ -74,16 +93,24 @@ static int dump(Diag *d, int family, uint16_t port, on_socket each, void *ctx) {
   do sent = sendto(d->fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel);
   while (sent < 0 && errno == EINTR);
   if (sent < 0) goto failed;
+  // Replies that carried sockets: the kernel sends what fits in one, then the end in another.
+  int with_sockets = 0;
   for (;;) {
     ssize_t n;
-    do n = recv(d->fd, d->buf, sizeof d->buf, 0);
+    // MSG_TRUNC: the datagram's real length, so a reply larger than the buffer is an error, not a short answer.
+    do n = recv(d->fd, d->buf, sizeof d->buf, MSG_TRUNC);
     while (n < 0 && errno == EINTR);
     if (n < 0) goto failed;
     if (n == 0) {
       errno = EPROTO;
       goto failed;
     }
+    if ((size_t)n > sizeof d->buf) {
+      errno = EMSGSIZE;
+      goto failed;
+    }
     int len = (int)n;
+    int counted = 0;
     for (struct nlmsghdr *h = (struct nlmsghdr *)d->buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_seq != d->seq) continue; // a reply to an earlier, abandoned request
       if (h->nlmsg_type == NLMSG_DONE) {
@@ -93,7 +120,8 @@ static int dump(Diag *d, int family, uint16_t port, on_socket each, void *ctx) {
           errno = -done_errno;
           goto failed;
         }
-        // An interrupted dump may have skipped sockets: report it rather than answer short.
+        // A dump the kernel flags as interrupted may have skipped sockets (TCP's does not flag
+        // today; the part-reply check above is what catches that).
         if (h->nlmsg_flags & NLM_F_DUMP_INTR) {
           errno = EAGAIN;
           goto failed;
@@ -107,8 +135,12 @@ static int dump(Diag *d, int family, uint16_t port, on_socket each, void *ctx) {
       }
       if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
       const struct inet_diag_msg *m = (const struct inet_diag_msg *)NLMSG_DATA(h);
-      if (m->idiag_state != TCP_LISTEN_STATE) continue;
+      if (!each || m->idiag_state != TCP_LISTEN_STATE) continue;
       if (port && ntohs(m->id.idiag_sport) != port) continue;
+      if (!counted++ && ++with_sockets > 1) {
+        errno = EOVERFLOW;
+        goto failed;
+      }
       each(m, ctx);
     }
   }
@@ -136,8 +168,9 @@ static void mark(const struct inet_diag_msg *m, void *ctx) {
   s->count++;
 }
 
+/** More than one reply holds on one port: enough for any SO_REUSEPORT group. */
 typedef struct {
-  uint32_t inodes[64];
+  uint32_t inodes[512];
   uint32_t n;
 } InodeCtx;
 
@@ -181,8 +214,11 @@ static napi_value js_inodes(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   Diag *d;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || napi_get_instance_data(env, (void **)&d) != napi_ok) return NULL;
-  uint32_t port = 0;
-  if (argc < 1 || napi_get_value_uint32(env, argv[0], &port) != napi_ok || port < 1 || port > 65535) return type_error(env, "inodes: expected a port number 1-65535");
+  double value = 0;
+  if (argc < 1 || napi_get_value_double(env, argv[0], &value) != napi_ok || !(value >= 1 && value <= 65535) || value != (double)(uint32_t)value) {
+    return type_error(env, "inodes: expected a port number 1-65535");
+  }
+  uint32_t port = (uint32_t)value;
   InodeCtx ctx = {.n = 0};
   int err = dump(d, AF_INET, (uint16_t)port, collect, &ctx);
   if (!err) err = dump_v6(d, (uint16_t)port, collect, &ctx);

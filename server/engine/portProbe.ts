@@ -1,10 +1,11 @@
 // Decides whether a port is free on this machine and who holds it. A few ports are checked by
 // real binds (the kernel's own answer, about 10 µs each); a scan asked about more than a few
-// looks once at the kernel's listener table instead (server/proc/listenerTable.ts, Linux): one
-// look costs about as much as six binds, answers for every port, and occupies none of them, so
+// looks once at the kernel's listener table instead (server/proc/listenerTable.ts, Linux): on a
+// quiet machine one look costs about six binds, answers for every port, and occupies none, so
 // checking fifty ports neither costs fifty sockets nor briefly holds fifty ports that a starting
 // service might want. A holder is named from that table, or from /proc/net/tcp where it is
 // missing: reading /proc walks the kernel's whole socket table, so it is never read to decide.
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
@@ -47,6 +48,8 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
   const wildcardOnly = options.wildcardOnly ?? process.platform === 'linux';
   const table = options.listeners !== undefined ? options.listeners : procRoot === '/proc' ? listenerTable() : null;
   const scanBinds = options.scanBinds ?? SCAN_BINDS;
+  /** Ports the table does not answer for: those an unprivileged bind is refused (EACCES), which no table shows. */
+  const bindBelow = table ? unprivilegedPortStart(procRoot ?? '/proc') : 0;
   const owners = !procRoot ? null : procRoot === '/proc' ? sharedSocketOwners() : new SocketOwnerCache(procRoot);
   /** port -> the inode that held it last time; re-checked through SocketOwnerCache's readlink. */
   const lastInode = new Map<number, number>();
@@ -107,7 +110,7 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
       const busy = (port: number): boolean | Promise<boolean> => {
         let b = seen.get(port);
         if (b !== undefined) return b; // what this scan already said stands
-        if (snapshot) return snapshot.has(port);
+        if (snapshot && port >= bindBelow) return snapshot.has(port);
         if (knownHolder(port)) b = true;
         else {
           const ok = free(port);
@@ -124,7 +127,7 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
           return busy(port);
         },
         busyNow(port) {
-          const b = seen.get(port) ?? snapshot?.has(port);
+          const b = seen.get(port) ?? (port >= bindBelow ? snapshot?.has(port) : undefined);
           return typeof b === 'boolean' ? b : undefined;
         },
         async prefetch(ports) {
@@ -140,6 +143,16 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
       };
     },
   };
+}
+
+/** The first port an unprivileged process may bind (Linux sysctl; 1024 unless changed, 0 in some containers). */
+function unprivilegedPortStart(procRoot: string): number {
+  try {
+    const n = Number(fs.readFileSync(`${procRoot}/sys/net/ipv4/ip_unprivileged_port_start`, 'utf8').trim());
+    return Number.isInteger(n) && n >= 0 ? n : 1024;
+  } catch {
+    return 1024;
+  }
 }
 
 let shared: FullPortProbe | undefined;

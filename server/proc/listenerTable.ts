@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { PortChecks } from '../../protocol/model';
 import { listeningSockets } from './tcpTable';
 
-interface NativeListeners {
+export interface NativeListeners {
   /** Fills an 8192-byte bitset, one bit per port; the number of listeners, or -errno. */
   scan(bits: Uint8Array): number;
   /** Inodes of the sockets listening on `port`, or -errno. */
@@ -47,47 +47,70 @@ export interface ListenerTable {
 export const NATIVE_FILE = `listeners-${process.platform}-${process.arch}.node`;
 
 /**
- * Where the built reader may be, relative to this code: beside a bundle in dist/ (dist/native),
- * beside a bench bundle in out/ (../dist/native), or from the sources (server/proc -> dist/native).
+ * Where the built reader is for the layout this code runs from: beside a bundle in dist/
+ * (dist/native), beside a bench bundle in out/ (../dist/native), or from the sources
+ * (server/proc -> ../../dist/native). Never a folder outside the extension or the repository.
  */
-function candidates(): string[] {
-  return [path.join(__dirname, 'native'), path.join(__dirname, '..', 'dist', 'native'), path.join(__dirname, '..', '..', 'dist', 'native')]
-    .map((dir) => path.join(dir, NATIVE_FILE));
+function location(): string {
+  const here = path.basename(__dirname);
+  const dir = here === 'dist' ? path.join(__dirname, 'native')
+    : here === 'out' ? path.join(__dirname, '..', 'dist', 'native')
+    : path.join(__dirname, '..', '..', 'dist', 'native');
+  return path.join(dir, NATIVE_FILE);
 }
 
 const errnoName = (code: number): string =>
   Object.entries(os.constants.errno).find(([, n]) => n === -code)?.[0] ?? `errno ${-code}`;
 
-/** A dump cut short by sockets coming and going is retried; any other refusal is final for this process. */
-const RETRIES = 3;
+/**
+ * Refusals that say nothing about the next call (out of memory or descriptors for a moment, a
+ * signal, an interrupted dump): this look falls back to binds, the next one asks again. Anything
+ * else (no sock_diag here, netlink forbidden, more listeners than one reply holds) turns the
+ * table off for the rest of the process.
+ */
+const PASSING = new Set(['EAGAIN', 'EINTR', 'ENOBUFS', 'ENOMEM', 'EMFILE', 'ENFILE'].map((n) => -(os.constants.errno as Record<string, number>)[n]!));
+const EOVERFLOW = -os.constants.errno.EOVERFLOW;
+const ATTEMPTS = 2;
 
-class NativeTable implements ListenerTable {
+/** Exported for tests of its failure paths. */
+export class NativeTable implements ListenerTable {
   private failed = false;
 
   constructor(private readonly native: NativeListeners, private readonly onFailure: (reason: string) => void) {}
 
   listening(): ListeningPorts | null {
-    for (let attempt = 0; attempt < RETRIES && !this.failed; attempt++) {
+    return this.ask('scan', () => {
       const bits = new Uint8Array(8192);
       const n = this.native.scan(bits);
-      if (n >= 0) return new ListeningPorts(bits);
-      if (n !== -os.constants.errno.EAGAIN) return this.fail(n);
-    }
-    return null;
+      return n >= 0 ? new ListeningPorts(bits) : n;
+    });
   }
 
   inodes(port: number): number[] | null {
-    for (let attempt = 0; attempt < RETRIES && !this.failed; attempt++) {
-      const r = this.native.inodes(port);
+    return this.ask('inodes', () => this.native.inodes(port));
+  }
+
+  /** One question to the reader: its answer, or null (after turning the table off unless the refusal passes). */
+  private ask<T>(what: string, call: () => T | number): T | null {
+    for (let attempt = 0; attempt < ATTEMPTS && !this.failed; attempt++) {
+      let r: T | number;
+      try {
+        r = call();
+      } catch (error) {
+        // A reader that throws (a stale or foreign build) is never asked again.
+        return this.fail(`the reader's ${what}() threw: ${(error as Error).message}`);
+      }
       if (typeof r !== 'number') return r;
-      if (r !== -os.constants.errno.EAGAIN) return this.fail(r);
+      if (!PASSING.has(r)) {
+        return this.fail(r === EOVERFLOW ? 'more listeners than one sock_diag reply holds, which may skip one' : `sock_diag refused: ${errnoName(r)}`);
+      }
     }
     return null;
   }
 
-  private fail(code: number): null {
+  private fail(reason: string): null {
     this.failed = true;
-    this.onFailure(`sock_diag refused: ${errnoName(code)}`);
+    this.onFailure(reason);
     return null;
   }
 }
@@ -98,13 +121,16 @@ function load(): { table: ListenerTable | null; how: string } {
   const off = process.env.MANITO_NATIVE;
   if (off === '0' || off === 'off' || off === 'false') return { table: null, how: 'binds only (MANITO_NATIVE is off)' };
   if (process.platform !== 'linux') return { table: null, how: `binds only (no listener table on ${process.platform})` };
-  const file = candidates().find((f) => fs.existsSync(f));
-  if (!file) return { table: null, how: `binds only (${NATIVE_FILE} is not built)` };
+  const file = location();
+  if (!fs.existsSync(file)) return { table: null, how: `binds only (${NATIVE_FILE} is not built)` };
   let native: NativeListeners;
   try {
     native = require(file) as NativeListeners;
   } catch (error) {
     return { table: null, how: `binds only (${NATIVE_FILE} did not load: ${(error as Error).message.split('\n')[0]})` };
+  }
+  if (typeof native?.scan !== 'function' || typeof native.inodes !== 'function') {
+    return { table: null, how: `binds only (${NATIVE_FILE} is not the listener-table reader)` };
   }
   const state = { table: null as ListenerTable | null, how: `binds, and the kernel's listener table for many ports at once (sock_diag, ${path.basename(file)})` };
   const table = new NativeTable(native, (reason) => {
@@ -130,7 +156,7 @@ export function portCheckMethod(): string {
   return loaded.how;
 }
 
-/** The same, for HostInfo: what the dashboard and `manito status --json` show. */
+/** The same, for HostInfo: what the dashboard shows. */
 export function portChecks(): PortChecks {
   const table = listenerTable();
   return { method: table ? 'listener-table' : 'binds', detail: portCheckMethod() };

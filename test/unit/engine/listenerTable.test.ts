@@ -4,11 +4,12 @@
 // does not exist elsewhere, where the probe binds (portProbe.test.ts covers that path).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { createPortProbe } from '../../../server/engine/portProbe';
-import { listenerTable, listeningPorts, NATIVE_FILE, portCheckMethod } from '../../../server/proc/listenerTable';
+import { listenerTable, listeningPorts, NATIVE_FILE, NativeTable, portCheckMethod } from '../../../server/proc/listenerTable';
 import { readTcpTables } from '../../../server/proc/tcpTable';
 import { close, foreignListener, freeRange, listen, tempStateDir } from './engineTestKit';
 
@@ -90,6 +91,25 @@ test('a scan of a few ports binds them; a scan of many reads the table', { skip:
   }
 });
 
+test('for an unprivileged user a port below ip_unprivileged_port_start stays busy when the table answers', { skip: !linux && 'Linux only' }, (t) => {
+  const start = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+  if (!(start > 80)) return t.skip(`ip_unprivileged_port_start is ${start}: anyone may bind 80`);
+  // Nothing listens on 80, so the table calls it free; the bind a service would make is refused.
+  const script = `
+    if (process.getuid() === 0) { process.setgid(65534); process.setuid(65534); }
+    const { createPortProbe } = require('./server/engine/portProbe');
+    (async () => {
+      const few = await createPortProbe().scan();
+      await few.prefetch([80]);
+      const many = await createPortProbe().scan();
+      await many.prefetch([80, ...Array.from({ length: 50 }, (_, i) => ${B + 40} + i)]);
+      console.log(JSON.stringify([process.getuid() !== 0, few.busyNow(80), many.busyNow(80), await many.isBusy(80), many.busyNow(${B + 40})]));
+    })();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [true, true, true, true, false]);
+});
+
 test('a scan answers every port from one look, even for ports asked after it', { skip: !linux && 'Linux only' }, async () => {
   const scan = await createPortProbe({ scanBinds: 0 }).scan();
   await scan.prefetch!([B + 30]);
@@ -112,6 +132,46 @@ test('the native reader rejects bad arguments with TypeError', { skip: !linux &&
   for (const bad of [0, 65536, -1, 'x', undefined]) {
     assert.throws(() => native.inodes(bad), { name: 'TypeError', message: 'inodes: expected a port number 1-65535' }, String(bad));
   }
+});
+
+test('more listeners than one netlink reply holds: the table turns itself off and ports are bound', { skip: !linux && 'Linux only' }, async () => {
+  // The kernel would send such a dump in parts, and a part can skip a listener that stayed open.
+  const base = await freeRange(400);
+  const servers = await Promise.all(Array.from({ length: 400 }, (_, i) => listen(base + i, '127.0.0.1')));
+  try {
+    const script = `const t = require('./server/proc/listenerTable'); const { createPortProbe } = require('./server/engine/portProbe');
+      (async () => {
+        const scan = await createPortProbe().scan();
+        await scan.prefetch(Array.from({ length: 50 }, (_, i) => ${base} + 100 + i));
+        console.log(JSON.stringify([t.listenerTable() === null, t.portCheckMethod(), scan.busyNow(${base + 120}), await scan.isBusy(${base + 400})]));
+      })();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [true, 'binds only (more listeners than one sock_diag reply holds, which may skip one)', true, false]);
+  } finally {
+    await Promise.all(servers.map(close));
+  }
+});
+
+test('a reader that throws or refuses is not asked again; a passing refusal is', () => {
+  const reasons: string[] = [];
+  let calls = 0;
+  const throwing = new NativeTable({ scan: () => { calls++; throw new Error('stale build'); }, inodes: () => [] }, (r) => reasons.push(r));
+  assert.equal(throwing.listening(), null);
+  assert.equal(throwing.listening(), null);
+  assert.equal(calls, 1);
+  assert.deepEqual(reasons, ["the reader's scan() threw: stale build"]);
+
+  const { ENOBUFS, EPERM } = os.constants.errno;
+  let answers = [-ENOBUFS, -ENOBUFS, 1, -EPERM, 1];
+  const refusing = new NativeTable({ scan: () => answers.shift()!, inodes: () => [] }, (r) => reasons.push(r));
+  assert.equal(refusing.listening(), null, 'ENOBUFS twice: this look binds');
+  assert.ok(refusing.listening(), 'and the next one asks again');
+  assert.equal(refusing.listening(), null);
+  assert.equal(refusing.listening(), null, 'EPERM: off for good');
+  assert.deepEqual(answers, [1]);
+  assert.equal(reasons[1], 'sock_diag refused: EPERM');
+  answers = [];
 });
 
 test('MANITO_NATIVE=0 turns the table off: ports are bound, and the host says so', () => {
