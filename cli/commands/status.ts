@@ -46,7 +46,10 @@ export const status: CliCommand = {
       }));
       ctx.out(JSON.stringify({
         found: true,
-        host: { port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version },
+        host: {
+          port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version,
+          ...(snapshot ? { portChecks: snapshot.host.portChecks } : {}),
+        },
         services: detailed,
       }, null, 2));
       return EXIT_OK;

@@ -156,7 +156,7 @@ export function portCheckMethod(): string {
   return loaded.how;
 }
 
-/** The same, for HostInfo: what the dashboard shows. */
+/** The same, for HostInfo: what the dashboard and `manito status --json` show. */
 export function portChecks(): PortChecks {
   const table = listenerTable();
   return { method: table ? 'listener-table' : 'binds', detail: portCheckMethod() };

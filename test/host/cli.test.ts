@@ -109,6 +109,7 @@ describe('status and ports against a real host', () => {
     const body = JSON.parse(r.stdout);
     assert.equal(body.found, true);
     assert.deepEqual({ port: body.host.port, source: body.host.source, pid: body.host.pid }, { port: ports[0], source: 'discovery', pid: host.child.pid });
+    assert.equal(body.host.portChecks.method, process.platform === 'linux' ? 'listener-table' : 'binds', body.host.portChecks.detail);
     assert.equal(body.services.api.port, ports[1]);
     assert.equal(body.services.api.reason, 'preferred');
     assert.equal(body.services.db.port, ports[4]);
