@@ -1,4 +1,4 @@
-// `manito status`: find the running host and show each service's port, reason and health.
+// `manito status`: find the running host, its environment, and each service's port, reason and health.
 import { API_SNAPSHOT_PATH, type ServiceHealthEntry } from '../../protocol/http';
 import type { StackSnapshot } from '../../protocol/model';
 import type { CliCommand } from '../command';
@@ -17,7 +17,7 @@ export const status: CliCommand = {
     '3000-3010 in parallel. Exit 0 when a host answers, 1 when none does.',
     '',
     'Options:',
-    '  --json          print {host, services} as JSON',
+    '  --json          print {environment, strategy, config, host, services} as JSON',
     '  --timeout <ms>  per-probe timeout (default 400)',
     '',
     'Environment: MANITO_STATE_DIR (discovery files), MANITO_SCAN_PORTS (e.g. "41730-41749,3000-3010").',
@@ -46,6 +46,7 @@ export const status: CliCommand = {
       }));
       ctx.out(JSON.stringify({
         found: true,
+        ...(snapshot ? { environment: snapshot.environment, strategy: snapshot.strategy, config: snapshot.configPath ?? 'default stack' } : {}),
         host: {
           port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version,
           ...(snapshot ? { portChecks: snapshot.host.portChecks } : {}),
@@ -58,6 +59,7 @@ export const status: CliCommand = {
     ctx.out(`✅ Manito host detected on port ${host.port}`);
     const info = host.health.host;
     if (info) ctx.out(s.dim(`   ${info.workspace} (pid ${info.pid}, found by ${host.source === 'discovery' ? 'discovery file' : 'port scan'})`));
+    if (snapshot) ctx.out(s.dim(`   ${environmentLine(snapshot)}`));
     const names = Object.keys(services).filter((n) => n !== 'websocket' || services[n]!.port !== null || services[n]!.reason !== null);
     if (names.length === 0) {
       ctx.out('   no services');
@@ -84,4 +86,11 @@ export const status: CliCommand = {
 
 function row(name: string, entry: ServiceHealthEntry): string[] {
   return [name, entry.port === null ? '-' : String(entry.port), entry.reason ?? '-', entry.status];
+}
+
+/** The seed's "environment information": environment, strategy and where the stack comes from. */
+function environmentLine(snapshot: StackSnapshot): string {
+  const config = snapshot.configPath ? snapshot.configPath : 'the default stack (no manito.json)';
+  const errors = snapshot.configErrors.length ? `, ${snapshot.configErrors.length} error(s) in it: serving the last good config` : '';
+  return `${snapshot.environment} environment · ${snapshot.strategy} strategy · ${config}${errors}`;
 }

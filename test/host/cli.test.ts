@@ -93,6 +93,7 @@ describe('status and ports against a real host', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], `✅ Manito host detected on port ${ports[0]}`);
     assert.match(lines[1]!, new RegExp(`${ws.dir.replace(/[/.]/g, '\\$&')} \\(pid ${host.child.pid}, found by discovery file\\)`));
+    assert.equal(lines[2], `   development environment · minimal strategy · ${path.join(ws.dir, 'manito.json')}`);
     assert.match(r.stdout, /SERVICE\s+PORT\s+REASON\s+HEALTH/);
     assert.match(r.stdout, new RegExp(`^\\s+api\\s+${ports[1]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
     assert.match(r.stdout, new RegExp(`^\\s+web\\s+${ports[2]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
@@ -110,6 +111,7 @@ describe('status and ports against a real host', () => {
     assert.equal(body.found, true);
     assert.deepEqual({ port: body.host.port, source: body.host.source, pid: body.host.pid }, { port: ports[0], source: 'discovery', pid: host.child.pid });
     assert.equal(body.host.portChecks.method, process.platform === 'linux' ? 'listener-table' : 'binds', body.host.portChecks.detail);
+    assert.deepEqual([body.environment, body.strategy, body.config], ['development', 'minimal', path.join(ws.dir, 'manito.json')]);
     assert.equal(body.services.api.port, ports[1]);
     assert.equal(body.services.api.reason, 'preferred');
     assert.equal(body.services.db.port, ports[4]);
