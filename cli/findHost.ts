@@ -20,6 +20,12 @@ export interface FindHostOptions {
   /** Prefer (with `strictWorkspace`: require) the host serving this folder. */
   workspace?: string;
   strictWorkspace?: boolean;
+  /**
+   * Only a host whose workspace is this folder or one of its parents: its ports are this
+   * folder's. Another project's host would hand out that project's ports. A port-scan answer that
+   * names no workspace (the seed's server) is still taken.
+   */
+  serving?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Per-probe timeout. */
   timeoutMs?: number;
@@ -39,7 +45,8 @@ export async function probeHost(url: string, timeoutMs: number): Promise<HealthR
   }
 }
 
-function within(folder: string, dir: string): boolean {
+/** True when `dir` is `folder` or inside it: a host of `folder` serves `dir`. */
+export function within(folder: string, dir: string): boolean {
   const rel = path.relative(folder, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
@@ -50,6 +57,7 @@ export async function findHost(options: FindHostOptions = {}): Promise<FoundHost
   const wanted = path.resolve(options.workspace ?? process.cwd());
   let records = readLiveHosts(env);
   if (options.strictWorkspace) records = records.filter((r) => path.resolve(r.workspace) === wanted);
+  if (options.serving) records = records.filter((r) => within(r.workspace, wanted));
   // The host of the folder we are in (or under) first, then the newest.
   records.sort((a, b) => Number(within(b.workspace, wanted)) - Number(within(a.workspace, wanted)));
   for (const record of records) {
@@ -60,7 +68,9 @@ export async function findHost(options: FindHostOptions = {}): Promise<FoundHost
   if (options.strictWorkspace) return null;
   const ports = options.scanPorts ?? scanPortsFrom(env);
   const answers = await Promise.all(ports.map((port) => probeHost(`http://127.0.0.1:${port}`, timeoutMs)));
-  const hits = ports.map((port, i) => ({ port, health: answers[i] })).filter((h): h is { port: number; health: HealthResponse } => h.health !== null);
+  const hits = ports.map((port, i) => ({ port, health: answers[i] }))
+    .filter((h): h is { port: number; health: HealthResponse } => h.health !== null)
+    .filter((h) => !options.serving || !h.health.host || within(h.health.host.workspace, wanted));
   const best = hits.find((h) => h.health.host && within(h.health.host.workspace, wanted)) ?? hits[0];
   return best ? { port: best.port, url: `http://127.0.0.1:${best.port}`, source: 'scan', health: best.health } : null;
 }

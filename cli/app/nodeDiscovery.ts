@@ -20,8 +20,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Base URLs of live hosts, the one serving the current folder (or a parent of it) first. */
-export async function discoveredHostUrls(env: Record<string, string | undefined>): Promise<string[]> {
+/**
+ * Base URLs of the live hosts serving `folder` (their workspace is it or a parent of it), newest
+ * first. Never another project's host: its ports are that project's, and taking them would put
+ * two projects' servers on one port.
+ */
+export async function discoveredHostUrls(env: Record<string, string | undefined>, folder: string): Promise<string[]> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   const dir = path.join(await stateDir(env), 'hosts');
@@ -41,11 +45,15 @@ export async function discoveredHostUrls(env: Record<string, string | undefined>
       // Half-written or foreign file.
     }
   }
-  const cwd = process.cwd();
-  const serves = (r: DiscoveryRecord) => {
-    const rel = path.relative(path.resolve(r.workspace), cwd);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  };
-  records.sort((a, b) => Number(serves(b)) - Number(serves(a)) || b.startedAt.localeCompare(a.startedAt));
-  return records.map((r) => `http://127.0.0.1:${r.port}`);
+  const serving = [];
+  for (const r of records) if (await serves(r.workspace, folder)) serving.push(r);
+  serving.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return serving.map((r) => `http://127.0.0.1:${r.port}`);
+}
+
+/** True when `folder` is `workspace` or inside it. */
+export async function serves(workspace: string, folder: string): Promise<boolean> {
+  const path = await import('node:path');
+  const rel = path.relative(path.resolve(workspace), path.resolve(folder));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

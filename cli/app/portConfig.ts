@@ -27,6 +27,11 @@ export interface PortConfigOptions {
   timeoutMs?: number;
   /** Default: globalThis.fetch. */
   fetch?: typeof fetch;
+  /**
+   * Node: the folder the app runs in; only a host whose workspace is this folder or a parent of it
+   * is asked (another project's host has that project's ports). Default: process.cwd().
+   */
+  cwd?: string;
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && Boolean(process.versions?.node);
@@ -92,19 +97,25 @@ export class PortConfig {
     if (explicit) return [`${explicit.replace(/\/+$/, '')}${API_PORTS_PATH}`];
     if (isBrowser) return [VITE_PORTS_PATH];
     if (!isNode) return [];
-    const { discoveredHostUrls } = await import('./nodeDiscovery.js');
-    const discovered = await discoveredHostUrls(this.env());
+    const folder = this.options.cwd ?? process.cwd();
+    const { discoveredHostUrls, serves } = await import('./nodeDiscovery.js');
+    const discovered = await discoveredHostUrls(this.env(), folder);
     if (discovered.length) return discovered.map((u) => `${u}${API_PORTS_PATH}`);
-    const scanned = await this.scan();
+    const scanned = await this.scan((workspace) => serves(workspace, folder));
     return scanned ? [`${scanned}${API_PORTS_PATH}`] : [];
   }
 
-  /** The CLI's scan: /api/health on the host range and the seed's 3000-3010, in parallel. */
-  private async scan(): Promise<string | null> {
+  /**
+   * The CLI's scan: /api/health on the host range and the seed's 3000-3010, in parallel. A Manito
+   * host must serve this app's folder; a server that names no workspace (the seed's) is taken.
+   */
+  private async scan(servesHere: (workspace: string) => Promise<boolean>): Promise<string | null> {
     const ports = [...DEFAULT_HOST_PORTS, ...SEED_SCAN_PORTS];
     const answers = await Promise.all(ports.map(async (port) => {
-      const body = await this.fetchJson<{ service?: string }>(`http://127.0.0.1:${port}${API_HEALTH_PATH}`);
-      return body?.service === SERVICE_NAME ? `http://127.0.0.1:${port}` : null;
+      const body = await this.fetchJson<{ service?: string; host?: { workspace?: string } }>(`http://127.0.0.1:${port}${API_HEALTH_PATH}`);
+      if (body?.service !== SERVICE_NAME) return null;
+      const workspace = body.host?.workspace;
+      return typeof workspace !== 'string' || await servesHere(workspace) ? `http://127.0.0.1:${port}` : null;
     }));
     return answers.find((a) => a !== null) ?? null;
   }

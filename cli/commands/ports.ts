@@ -1,5 +1,7 @@
-// `manito ports`: the assignments exactly as GET /api/ports gives them.
+// `manito ports`: the assignments of this folder's host exactly as GET /api/ports gives them.
+import * as path from 'node:path';
 import { API_PORTS_PATH, type PortsResponse } from '../../protocol/http';
+import { readLiveHosts } from '../../server/discovery/discoveryFile';
 import type { CliCommand } from '../command';
 import { findHost } from '../findHost';
 import { getJson } from '../http';
@@ -10,15 +12,26 @@ export const ports: CliCommand = {
   summary: 'Print the port assignments (the body of /api/ports with --json)',
   usage: 'ports [dir] [--json]',
   help: [
+    'Only the host serving [dir] (default: the current folder) or a parent of it answers: the ports',
+    'of another project\'s host are not this folder\'s. Exit 1 when no host serves it.',
+    '',
     'Options:',
-    '  --json   print the /api/ports body unchanged: {"success":true,"data":{<service>:<port>,...,"urls":{...}}}',
+    '  --json   print the /api/ports body unchanged: {"success":true,"data":{<service>:<port>,...,"urls":{...}}};',
+    '           {"success":false,"error":"..."} when no host serves the folder',
   ].join('\n'),
   options: { json: { type: 'boolean' } },
   maxPositionals: 1,
   async run(ctx) {
-    const host = await findHost({ workspace: ctx.positionals[0], env: ctx.env });
+    const folder = path.resolve(ctx.positionals[0] ?? process.cwd());
+    // Only the host of this folder (or a parent): another project's ports are not this one's.
+    const host = await findHost({ workspace: folder, env: ctx.env, serving: true });
     if (!host) {
-      ctx.err(`${ctx.errStyle.red('✖')} No Manito host found; run \`manito status\` for where it looked.`);
+      const others = readLiveHosts(ctx.env).map((r) => r.workspace);
+      const message = `no Manito host serves ${folder}` +
+        (others.length ? ` (running hosts serve ${others.join(', ')}; their ports belong to those folders)` : '') +
+        '. Start one with `manito up` or `manito host`, or open the folder in VS Code.';
+      if (ctx.values.json) ctx.out(JSON.stringify({ success: false, error: message }, null, 2));
+      else ctx.err(`${ctx.errStyle.red('✖')} ${message}`);
       return EXIT_FAILED;
     }
     const body = await getJson<PortsResponse>(`${host.url}${API_PORTS_PATH}`);

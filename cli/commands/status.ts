@@ -1,8 +1,9 @@
 // `manito status`: find the running host, its environment, and each service's port, reason and health.
+import * as path from 'node:path';
 import { API_SNAPSHOT_PATH, type ServiceHealthEntry } from '../../protocol/http';
 import type { StackSnapshot } from '../../protocol/model';
 import type { CliCommand } from '../command';
-import { findHost, ranges, scanPortsFrom } from '../findHost';
+import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
 import { EXIT_FAILED, EXIT_OK, table } from '../output';
 import { stateDir } from '../../protocol/discovery';
@@ -26,7 +27,8 @@ export const status: CliCommand = {
   maxPositionals: 1,
   async run(ctx) {
     const timeoutMs = ctx.values.timeout ? Number(ctx.values.timeout) : undefined;
-    const host = await findHost({ workspace: ctx.positionals[0], env: ctx.env, timeoutMs });
+    const folder = path.resolve(ctx.positionals[0] ?? process.cwd());
+    const host = await findHost({ workspace: folder, env: ctx.env, timeoutMs });
     if (!host) {
       const message = `No Manito host found: no live discovery file in ${stateDir(ctx.env)} and nothing answered ` +
         `/api/health on ports ${ranges(scanPortsFrom(ctx.env))}. Start one with \`manito up\` or \`manito host\`, or open the workspace in VS Code.`;
@@ -35,6 +37,8 @@ export const status: CliCommand = {
       return EXIT_FAILED;
     }
     const services = host.health.services ?? {};
+    /** Whether the host found is this folder's (or a parent's); otherwise it is shown, but said to be another's. */
+    const serves = !host.health.host || within(host.health.host.workspace, folder);
     // The snapshot explains every port ("3000 is held by pid 1234 (vite), assigned 3001"); a host
     // that does not serve it (the seed's) still gets the health table.
     const snapshot = await getJson<{ data: StackSnapshot }>(`${host.url}${API_SNAPSHOT_PATH}`, timeoutMs ?? 1000).then((b) => b.data, () => undefined);
@@ -46,6 +50,7 @@ export const status: CliCommand = {
       }));
       ctx.out(JSON.stringify({
         found: true,
+        serves,
         ...(snapshot ? { environment: snapshot.environment, strategy: snapshot.strategy, config: snapshot.configPath ?? 'default stack' } : {}),
         host: {
           port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version,
@@ -59,6 +64,7 @@ export const status: CliCommand = {
     ctx.out(`✅ Manito host detected on port ${host.port}`);
     const info = host.health.host;
     if (info) ctx.out(s.dim(`   ${info.workspace} (pid ${info.pid}, found by ${host.source === 'discovery' ? 'discovery file' : 'port scan'})`));
+    if (info && !serves) ctx.out(s.yellow(`   no host serves ${folder}: these are the ports of ${info.workspace}, not this folder's`));
     if (snapshot) ctx.out(s.dim(`   ${environmentLine(snapshot)}`));
     const names = Object.keys(services).filter((n) => n !== 'websocket' || services[n]!.port !== null || services[n]!.reason !== null);
     if (names.length === 0) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePorts, makeWorkspace, startHeadless, type HostProcess, type Workspace } from './support/hostProcess';
@@ -102,6 +103,32 @@ describe('status and ports against a real host', () => {
     // The move is explained under the table.
     assert.match(r.stdout, new RegExp(`^   db: .*${ports[3]}.*${ports[4]}`, 'm'));
     assert.ok(!r.stdout.includes('\x1b['));
+  });
+
+  test('from a folder the host does not serve: ports refuses, status shows the host but says whose it is', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-elsewhere-'));
+    try {
+      const r = await runCli(['ports'], { env: ws.env, cwd: elsewhere });
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`no Manito host serves ${elsewhere.replace(/[/.]/g, '\\$&')} \\(running hosts serve ${ws.dir.replace(/[/.]/g, '\\$&')}; their ports belong to those folders\\)`));
+      const j = await runCli(['ports', elsewhere, '--json'], { env: ws.env });
+      assert.equal(j.code, 1);
+      assert.equal(JSON.parse(j.stdout).success, false);
+      // A folder under the workspace is served by its host.
+      fs.mkdirSync(path.join(ws.dir, 'sub', 'dir'), { recursive: true });
+      const inside = await runCli(['ports', path.join(ws.dir, 'sub', 'dir'), '--json'], { env: ws.env });
+      assert.equal(inside.code, 0, inside.stderr);
+      assert.equal(JSON.parse(inside.stdout).data.api, ports[1]);
+
+      const s = await runCli(['status', elsewhere], { env: ws.env });
+      assert.equal(s.code, 0, s.stderr);
+      assert.match(s.stdout, new RegExp(`no host serves ${elsewhere.replace(/[/.]/g, '\\$&')}: these are the ports of ${ws.dir.replace(/[/.]/g, '\\$&')}, not this folder's`));
+      assert.equal(JSON.parse((await runCli(['status', elsewhere, '--json'], { env: ws.env })).stdout).serves, false);
+      assert.equal(JSON.parse((await runCli(['status', ws.dir, '--json'], { env: ws.env })).stdout).serves, true);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test('--json carries the host and every service', async () => {

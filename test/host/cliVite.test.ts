@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
@@ -75,12 +76,15 @@ after(async () => {
   ws?.cleanup();
 });
 
-test('createPortConfig() in Node finds the host through discovery and reads /api/ports', async () => {
-  const config = await createPortConfig({ env: { MANITO_STATE_DIR: ws.stateDir } }).initialize();
+test('createPortConfig() in Node finds the host of its folder through discovery and reads /api/ports; never another project\'s', async () => {
+  const config = await createPortConfig({ env: { MANITO_STATE_DIR: ws.stateDir }, cwd: path.join(ws.dir, 'src', 'server') }).initialize();
   assert.equal(config.source, 'host');
   assert.equal(config.getPort('server'), serverPort);
   assert.equal(config.getPort('client'), clientPort);
   assert.equal(config.getUrl('server'), `http://localhost:${serverPort}`);
+  // An app in another folder: this host's ports are not its ports, through discovery or the scan.
+  const elsewhere = await createPortConfig({ env: { MANITO_STATE_DIR: ws.stateDir }, cwd: os.tmpdir(), timeoutMs: 300 }).initialize();
+  assert.deepEqual([elsewhere.source, elsewhere.hostUrl, elsewhere.getPort('server')], ['default', null, 3000]);
   // No host: MANITO_<SERVICE>_PORT and PORT, then the seed's defaults.
   const offline = await createPortConfig({ url: 'http://127.0.0.1:9', service: 'client', env: { MANITO_SERVER_PORT: '4123', PORT: '4999' }, timeoutMs: 300 }).initialize();
   assert.equal(offline.source, 'env');
