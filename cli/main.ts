@@ -9,7 +9,7 @@ import { ports } from './commands/ports';
 import { scan } from './commands/scan';
 import { status } from './commands/status';
 import { up } from './commands/up';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, style, UsageError, useColour } from './output';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, style, usageMessage, UsageError, useColour } from './output';
 import { HOST_VERSION } from '../server/host/version';
 
 const COMMANDS: readonly CliCommand[] = [status, ports, up, down, host, scan];
@@ -25,7 +25,7 @@ function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `manito <command> --help` for a command\'s options.',
-    'Exit codes: 0 ok, 1 not found or failed, 2 usage error. No colour unless stdout is a terminal and NO_COLOR is unset.',
+    'Exit codes: 0 ok, 1 not found or failed, 2 usage error. No colour unless stdout is a terminal and NO_COLOR is unset or empty.',
     'Environment: MANITO_STATE_DIR (where hosts leave discovery files), MANITO_SCAN_PORTS (ports status probes), NO_COLOR.',
   ].join('\n');
 }
@@ -63,7 +63,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       if (typeof value === 'string' && !/^\d+$/.test(value)) throw new UsageError(`--${key} expects a number, got "${value}"`);
     }
   } catch (error) {
-    err(`manito ${command.name}: ${(error as Error).message.replace(/\. To specify a positional.*$/, '')}`);
+    err(`manito ${command.name}: ${usageMessage(error as Error)}`);
     err(`Usage: manito ${command.usage}  (see \`manito ${command.name} --help\`)`);
     return EXIT_USAGE;
   }

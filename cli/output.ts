@@ -1,10 +1,28 @@
 // Terminal output for the CLI: colour only on a TTY without NO_COLOR, and the usage error that
 // every command reports the same way (exit 2).
+import { colourEnabled } from '../server/launch/processLauncher';
+
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {}
+
+/**
+ * A usage error's message as the CLI words them all (`unknown command "x"`, `no such folder: x`):
+ * lower-case, the option in double quotes, without node:util parseArgs' advice on positionals.
+ */
+export function usageMessage(error: Error & { code?: string }): string {
+  if (error instanceof UsageError) return error.message;
+  // parseArgs names the option as '--port' or '-p, --port <value>'.
+  const option = /'(?:-\w, )?(--?[\w-]+)/.exec(error.message)?.[1];
+  if (option && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option "${option}"`;
+  if (option && error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return /does not take an argument/.test(error.message) ? `${option} takes no value` : `${option} expects a value`;
+  }
+  const first = error.message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
 
 export interface Style {
   bold(text: string): string;
@@ -15,9 +33,8 @@ export interface Style {
   cyan(text: string): string;
 }
 
-export function useColour(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
-}
+/** The rule of the services' prefixes in `manito up`, so its lines and theirs agree on colour. */
+export const useColour: (stream?: { isTTY?: boolean }, env?: NodeJS.ProcessEnv) => boolean = colourEnabled;
 
 export function style(enabled: boolean): Style {
   const wrap = (open: number, close: number) => (text: string) => (enabled ? `\x1b[${open}m${text}\x1b[${close}m` : text);

@@ -2,6 +2,8 @@
 // icons and the theme colours, so every surface says the same thing.
 import * as vscode from 'vscode';
 import type { HealthState, Reason, ServiceView } from '../protocol/model';
+// md lives in a module without vscode, so pure wording (runnerLine.ts) can share it.
+export { md } from './markdownText';
 
 const REASON_LABEL: Record<Reason, string> = {
   preferred: 'preferred',
@@ -42,9 +44,4 @@ export function healthCodicon(service: ServiceView): string {
 /** Services can be opened in a browser when they speak HTTP. */
 export function isBrowsable(service: ServiceView): boolean {
   return service.url !== null && service.url.startsWith('http');
-}
-
-/** Escapes text that goes into a MarkdownString. */
-export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }

@@ -1,9 +1,10 @@
 // The "Services" tree: one item per service of the stack with its port, why it has that port,
 // and its health. Items carry a contextValue so the manifest's inline menus apply to them.
 import * as vscode from 'vscode';
-import type { ConfigError, ServiceView, StackSnapshot } from '../protocol/model';
+import { brokenConfigNote, type ConfigError, type ConfigSource, type ServiceView, type StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
 import { ResolvedTooltips } from './resolvedTooltips';
+import { runnerLine } from './runnerLine';
 import { healthIcon, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
 
 /** A service's row. Its tooltip is left unset: the provider resolves it on hover, from the latest snapshot. */
@@ -19,12 +20,12 @@ export class ServiceItem extends vscode.TreeItem {
 }
 
 export class ConfigErrorItem extends vscode.TreeItem {
-  constructor(readonly error: ConfigError, configPath: string) {
+  constructor(readonly error: ConfigError, configPath: string, errorCount: number, source: ConfigSource) {
     super(`manito.json:${error.line}:${error.column}`, vscode.TreeItemCollapsibleState.None);
     this.id = `config-error:${error.line}:${error.column}:${error.message}`;
     this.description = error.message;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    this.tooltip = new vscode.MarkdownString(`${md(error.message)}${error.path ? `\n\nat \`${error.path}\`` : ''}\n\nManito serves the last good config until this is fixed.`);
+    this.tooltip = new vscode.MarkdownString(`${md(error.message)}${error.path ? `\n\nat \`${error.path}\`` : ''}\n\n${md(brokenConfigNote(errorCount, source))}.`);
     this.contextValue = 'configError';
     const position = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, error.column - 1));
     this.command = {
@@ -123,7 +124,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
     return [
       // Without a manito.json the default stack is still served: show it, and say how to own it.
       ...(snapshot.configSource === 'default' ? [new DefaultStackItem()] : []),
-      ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json')),
+      ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json', snapshot.configErrors.length, snapshot.configSource)),
       ...this.serviceRows(snapshot.services),
     ];
   }
@@ -165,10 +166,7 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   const probe = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms${service.lastCheck ? ` at ${timeOf(service.lastCheck)}` : ''}`;
   tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}\n\n`);
   if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
-  const runner = service.runner === 'terminal' ? `in terminal "${md(service.name)}"`
-    : service.runner === 'process' ? 'as a child of `manito up`'
-      : service.runner === 'detected' ? 'already running (found, not started by Manito)' : service.hasCommand ? 'not running' : 'not started by Manito (no command)';
-  tip.appendMarkdown(`Runs ${runner}${service.pid ? ` · pid ${service.pid}` : ''}`);
+  tip.appendMarkdown(runnerLine(service));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);
   return tip;
 }

@@ -2,7 +2,7 @@
 // the host's status notification, with a Markdown tooltip of every service and command links.
 import * as vscode from 'vscode';
 import type { HostStatusParams } from '../protocol/lsp';
-import { overallHealth, type OverallHealth, type StackSnapshot } from '../protocol/model';
+import { brokenConfigNote, overallHealth, type OverallHealth, type StackSnapshot } from '../protocol/model';
 import type { HostController, HostState } from './hostController';
 import { healthCodicon, isBrowsable, md, serviceDescription } from './serviceLabels';
 
@@ -68,7 +68,7 @@ export class PortStatusBar implements vscode.Disposable {
       tip.appendMarkdown(`${line}${why ? ` — ${md(why)}` : ''}\n\n`);
     }
     if (snapshot.configErrors.length) {
-      tip.appendMarkdown(`$(warning) manito.json has ${snapshot.configErrors.length} error(s); serving the last good config\n\n`);
+      tip.appendMarkdown(`$(warning) ${brokenConfigNote(snapshot.configErrors.length, snapshot.configSource)}\n\n`);
     }
     if (snapshot.configSource === 'default') tip.appendMarkdown('$(info) No manito.json: watching the default stack\n\n');
     tip.appendMarkdown('---\n\n');

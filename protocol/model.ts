@@ -79,16 +79,29 @@ export interface PortChecks {
   detail: string;
 }
 
+/**
+ * Where the served stack comes from: manito.json (or its last good version while it is broken),
+ * the embedded default (no manito.json), or `none`: manito.json is broken and has not been valid
+ * since the host started, so no service is served (never the default's six in its place).
+ */
+export type ConfigSource = 'default' | 'file' | 'none';
+
 export interface StackSnapshot {
   workspace: string;
-  configSource: 'default' | 'file';
+  configSource: ConfigSource;
   configPath: string | null;
   environment: string;
   strategy: Strategy;
   host: HostInfo;
   services: ServiceView[];
-  /** Errors of the config file on disk; when non-empty the host serves its last good config. */
+  /** Errors of the config file on disk; when non-empty the host serves its last good config, or nothing (`none`). */
   configErrors: ConfigError[];
+}
+
+/** The one sentence every surface uses for a broken manito.json. */
+export function brokenConfigNote(errorCount: number, source: ConfigSource): string {
+  const what = source === 'none' ? 'nothing is served until it is fixed' : 'serving the last good config';
+  return `manito.json has ${errorCount} error${errorCount === 1 ? '' : 's'}; ${what}`;
 }
 
 export type EventBody =
@@ -100,7 +113,7 @@ export type EventBody =
   | { type: 'health'; service: string; from: HealthState; to: HealthState; detail?: string }
   | { type: 'started'; service: string; runner: 'terminal' | 'process'; pid?: number }
   | { type: 'stopped'; service: string; exitCode?: number }
-  | { type: 'config'; ok: boolean; source: 'default' | 'file'; errors: ConfigError[] };
+  | { type: 'config'; ok: boolean; source: ConfigSource; errors: ConfigError[] };
 
 export type ManitoEvent = EventBody & { id: number; time: string };
 

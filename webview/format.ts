@@ -1,6 +1,6 @@
 // Turns host data into the short strings the dashboard shows: durations, latencies, reasons and
 // one sentence per event. Pure, so the unit tests pin every wording.
-import type { EventBody, HealthState, Reason, ServiceView } from '../protocol/model';
+import { brokenConfigNote, type EventBody, type HealthState, type Reason, type ServiceView } from '../protocol/model';
 
 /** "0s", "42s", "3m 07s", "2h 05m", "3d 4h": two units at most, the way people read elapsed time. */
 export function formatDuration(ms: number): string {
@@ -117,10 +117,7 @@ export function eventText(event: EventBody): string {
     case 'stopped':
       return `${event.service} stopped${event.exitCode !== undefined ? ` (exit code ${event.exitCode})` : ''}`;
     case 'config':
-      if (!event.ok) {
-        const n = event.errors.length;
-        return `manito.json has ${n} error${n === 1 ? '' : 's'}; serving the last good config`;
-      }
+      if (!event.ok) return brokenConfigNote(event.errors.length, event.source);
       return event.source === 'file' ? 'Loaded manito.json' : 'No manito.json: serving the default stack';
   }
 }

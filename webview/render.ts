@@ -1,7 +1,7 @@
 // Builds the dashboard from its state: header with host status, notices, the services table and
 // the events list. Rebuilt on every message; `tick` only refreshes the clocks once a second.
 import type { OverallHealth, ServiceView, StackSnapshot } from '../protocol/model';
-import { overallHealth } from '../protocol/model';
+import { brokenConfigNote, overallHealth } from '../protocol/model';
 import type { DashboardAction } from '../protocol/webview';
 import type { DashboardState } from './dashboardState';
 import { hostUptimeMs, pendingKey } from './dashboardState';
@@ -79,7 +79,7 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   if (snap) {
     nodes.push(h('p', { class: 'workspace' },
       h('span', { class: 'muted' }, 'Workspace '), h('code', {}, snap.workspace),
-      h('span', { class: 'muted' }, snap.configSource === 'file' ? ' · manito.json' : ' · default stack (no manito.json)'),
+      h('span', { class: 'muted' }, CONFIG_LABEL[snap.configSource]),
       h('span', { class: 'muted' }, ` · ${snap.environment} · ${snap.strategy} strategy`)));
   }
   nodes.push(hostLine(state, now));
@@ -94,6 +94,12 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   }
   return nodes;
 }
+
+const CONFIG_LABEL: Record<StackSnapshot['configSource'], string> = {
+  file: ' · manito.json',
+  none: ' · manito.json (invalid: no service served)',
+  default: ' · default stack (no manito.json)',
+};
 
 function hostLine(state: DashboardState, now: number): HTMLElement {
   const snap = state.snapshot;
@@ -136,7 +142,7 @@ function noticesContent(state: DashboardState, options: ViewOptions): Node[] {
   if (errors.length > 0) {
     const list = h('ul', { class: 'config-errors' });
     for (const e of errors) list.appendChild(h('li', {}, h('code', {}, `manito.json:${e.line}:${e.column}`), ` ${e.message}`));
-    const box = notice('warn', 'warning', `manito.json has ${errors.length} error${errors.length === 1 ? '' : 's'}; the host keeps serving its last good config.`);
+    const box = notice('warn', 'warning', `${brokenConfigNote(errors.length, state.snapshot!.configSource)}.`);
     box.appendChild(list);
     nodes.push(box);
   }

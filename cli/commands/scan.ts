@@ -49,7 +49,6 @@ export const scan: CliCommand = {
     // Paths relative to where the user stands, so the terminal can open them.
     const shown = (rel: string) => path.relative(process.cwd(), path.join(root, rel)) || rel;
     const s = ctx.style;
-    if (findings.length === 0) ctx.out(`No hard-coded ports found in ${root}.`);
     for (const f of findings) ctx.out(`${s.cyan(`${shown(f.path)}:${f.line}:${f.column}`)}  ${f.message}`);
     const names = Object.keys(proposal.services);
     if (names.length) {
@@ -58,7 +57,9 @@ export const scan: CliCommand = {
       if (written) ctx.out(`✅ Wrote ${written}`);
       else ctx.out(s.dim(`Run \`manito scan ${ctx.positionals[0] ?? '.'} --write\` to create it, or --json to see it.`));
     }
-    ctx.out(s.dim(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${root}`));
+    // One closing line: the count, or that there is nothing to count.
+    if (findings.length === 0) ctx.out(`No hard-coded ports found in ${root}.`);
+    else ctx.out(s.dim(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${root}`));
     return EXIT_OK;
   },
 };

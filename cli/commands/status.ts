@@ -1,7 +1,7 @@
 // `manito status`: find the running host, its environment, and each service's port, reason and health.
 import * as path from 'node:path';
 import { API_SNAPSHOT_PATH, type ServiceHealthEntry } from '../../protocol/http';
-import type { StackSnapshot } from '../../protocol/model';
+import { brokenConfigNote, type StackSnapshot } from '../../protocol/model';
 import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
@@ -96,7 +96,7 @@ function row(name: string, entry: ServiceHealthEntry): string[] {
 
 /** The seed's "environment information": environment, strategy and where the stack comes from. */
 function environmentLine(snapshot: StackSnapshot): string {
-  const config = snapshot.configPath ? snapshot.configPath : 'the default stack (no manito.json)';
-  const errors = snapshot.configErrors.length ? `, ${snapshot.configErrors.length} error(s) in it: serving the last good config` : '';
+  const config = snapshot.configSource === 'default' ? 'the default stack (no manito.json)' : snapshot.configPath ?? 'manito.json';
+  const errors = snapshot.configErrors.length ? ` (${brokenConfigNote(snapshot.configErrors.length, snapshot.configSource)})` : '';
   return `${snapshot.environment} environment · ${snapshot.strategy} strategy · ${config}${errors}`;
 }

@@ -2,6 +2,7 @@
 // starts every service in dependsOn order with the env terminals get, and on Ctrl-C, SIGTERM or
 // `manito down` stops the whole stack and the host, leaving no process and no lease behind.
 import * as path from 'node:path';
+import { brokenConfigNote } from '../../protocol/model';
 import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
 import { ProcessLauncher } from '../../server/launch/processLauncher';
 import type { CliCommand } from '../command';
@@ -49,6 +50,14 @@ export const up: CliCommand = {
       hostPorts: hostPortsFrom(ctx.values.port),
       logSink: (level, line) => (level === 'info' ? ctx.out : ctx.err)(`${tag()} ${line}`),
     });
+    // A broken manito.json is not "nothing to start": say what is wrong and fail.
+    const { configErrors, configSource, configPath } = host.core.snapshot();
+    if (configErrors.length) {
+      for (const e of configErrors) ctx.err(`${ctx.errStyle.red('✖')} ${configPath ?? 'manito.json'}:${e.line}:${e.column}: ${e.message}`);
+      ctx.err(`${ctx.errStyle.red('✖')} ${brokenConfigNote(configErrors.length, configSource)}; not starting the stack.`);
+      await host.stop();
+      return EXIT_FAILED;
+    }
     launcher.reserve(Object.keys(host.core.stack.services));
 
     let resolveDone!: (code: number) => void;

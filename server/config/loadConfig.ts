@@ -1,19 +1,24 @@
 // Reads manito.json (JSON with comments) at the workspace root, falls back to the embedded default
 // stack, watches the file, and keeps serving the last good config while the file on disk is broken.
+// A file broken since the host started serves no service at all: the user is writing a stack of
+// their own, and the default's six would hold the common ports of every other window meanwhile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getNodeValue, parseTree, type ParseError } from 'jsonc-parser';
 import { CONFIG_FILE_NAME, DEFAULT_STACK, type StackConfig } from '../../protocol/config';
+import type { ConfigSource } from '../../protocol/model';
 import { LineIndex, syntaxProblems, validationProblem, type ConfigProblem } from './configPositions';
+
+const NO_SERVICES: StackConfig = { services: {} };
 
 export interface PathError { path: string; segments?: Array<string | number>; message: string }
 /** Checks a parsed manito.json; returns every problem with the JSON path of the offending value. */
 export type StackValidator = (value: unknown) => PathError[];
 
 export interface ConfigState {
-  /** The config the host serves: the file's, the last good one while the file is broken, or the default. */
+  /** The config the host serves: the file's, the last good one while the file is broken, the default, or none. */
   stack: StackConfig;
-  source: 'default' | 'file';
+  source: ConfigSource;
   /** The file's path, whether or not it exists. */
   path: string;
   exists: boolean;
@@ -116,6 +121,9 @@ export class ConfigWatcher {
       this.current = { stack: DEFAULT_STACK, source: 'default', path: this.file, exists: false, problems: [] };
     } else if (result.stack) {
       this.current = { stack: result.stack, source: 'file', path: this.file, exists: true, problems: [] };
+    } else if (previous.source === 'default') {
+      // Broken, and never valid while this host ran: serve nothing rather than the default.
+      this.current = { stack: NO_SERVICES, source: 'none', path: this.file, exists: true, problems: result.problems };
     } else {
       // Broken file: keep serving what was served, report the problems.
       this.current = { stack: previous.stack, source: previous.source, path: this.file, exists: true, problems: result.problems };

@@ -2,7 +2,7 @@
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import type { StackConfig } from '../../protocol/config';
-import { overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
+import { brokenConfigNote, overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
 import { detectedLine, detectRunning, kindOf, type Detection } from '../detect/detectRunning';
@@ -82,7 +82,8 @@ export class StackCore {
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
       const error = this.engine.errorOf(name);
-      if (a) log.info(`✅ ${name}: port ${a.port} (${a.reason})`);
+      // The seed's line, with the sentence when the port is not simply the service's own.
+      if (a) log.info(`✅ ${name}: port ${a.port} (${a.reason})${a.reason === 'preferred' || a.reason === 'inherited' ? '' : ` — ${a.explanation}`}`);
       else if (error) log.error(`❌ ${name}: ${error}`);
     }
     log.info('✅ Dynamic port configuration complete');
@@ -162,7 +163,7 @@ export class StackCore {
     for (const s of snapshot.services) counts.set(s.health, (counts.get(s.health) ?? 0) + 1);
     const parts = [...counts].map(([state, n]) => `${n} ${state}`);
     const errors = snapshot.configErrors.length;
-    const message = (errors ? `manito.json has ${errors} error${errors === 1 ? '' : 's'}; serving the last good config. ` : '') + parts.join(', ');
+    const message = (errors ? `${brokenConfigNote(errors, snapshot.configSource)}. ` : '') + parts.join(', ');
     const changed = health !== this.lastOverall;
     this.lastOverall = health;
     return { health, message, changed };
@@ -257,7 +258,7 @@ export class StackCore {
     const errors = state.problems.map(toConfigError);
     if (errors.length) {
       for (const p of state.problems) this.options.log.error(`${state.path}:${p.line}:${p.column}: ${p.message}`);
-      this.options.log.warn(`manito.json is invalid; serving the last good config (${state.source}).`);
+      this.options.log.warn(`${brokenConfigNote(errors.length, state.source)}.`);
     } else {
       this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; using the default stack`);
     }

@@ -9,7 +9,7 @@ import { killTree } from './processTree';
 export interface ProcessLauncherOptions {
   /** Where prefixed lines go (each call is one line, newline included). Default process.stdout. */
   write?: (line: string) => void;
-  /** Colour the prefixes. Default: stdout is a TTY and NO_COLOR is unset. */
+  /** Colour the prefixes. Default: colourEnabled() for stdout. */
   color?: boolean;
   /** Laid under each spec's env. Default process.env. */
   baseEnv?: NodeJS.ProcessEnv;
@@ -19,8 +19,12 @@ export interface ProcessLauncherOptions {
 
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93];
 
+/**
+ * Colour on a terminal unless NO_COLOR is set or TERM is dumb. The CLI's own output follows the
+ * same rule. As no-color.org says, an empty NO_COLOR (`NO_COLOR=`) does not turn colour off.
+ */
 export function colourEnabled(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 export class ProcessLauncher implements Launcher {

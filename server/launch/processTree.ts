@@ -117,6 +117,12 @@ export interface KillTreeOptions {
   graceMs?: number;
   /** Also signal this process group (a child spawned detached leads its own group). */
   group?: number;
+  /**
+   * `pid` is a terminal's shell: wait for its descendants only, since an interactive shell ignores
+   * SIGTERM (waiting for it would always cost the whole grace time) and goes with its terminal.
+   * A shell that runs no descendant has exec'd the command itself, and is waited for.
+   */
+  spareRoot?: boolean;
 }
 
 /**
@@ -125,15 +131,17 @@ export interface KillTreeOptions {
  */
 export async function killTree(pid: number, options: KillTreeOptions = {}): Promise<void> {
   const graceMs = options.graceMs ?? 3000;
-  const pids = [pid, ...descendants(pid)];
+  const found = descendants(pid);
+  const pids = options.spareRoot && found.length ? found : [pid, ...found];
   const send = (sig: NodeJS.Signals) => {
     if (options.group) signal(-options.group, sig);
     for (const p of pids) signal(p, sig);
   };
+  if (!pids.includes(pid)) signal(pid, 'SIGTERM'); // a shell that would exit on it (a non-interactive one) may
   send('SIGTERM');
   if (await waitGone(pids, graceMs)) return;
   // Descendants born during the grace time count too.
-  for (const p of pids.slice()) for (const d of descendants(p)) if (!pids.includes(d)) pids.push(d);
+  for (const p of [pid, ...pids]) for (const d of descendants(p)) if (!pids.includes(d)) pids.push(d);
   send('SIGKILL');
   await waitGone(pids, 2000);
 }

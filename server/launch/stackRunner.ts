@@ -184,6 +184,9 @@ export class StackRunner {
     const skipped: string[] = [];
     for (const name of order) {
       const service = stack.services[name]!;
+      // Served by its parent's process on the parent's port (a WebSocket on the API server):
+      // starting the parent starts it, so there is nothing to skip or report.
+      if (!service.command && service.inheritFrom) continue;
       const alreadyRunning = this.launched.has(name) || isDetected?.(name);
       if (alreadyRunning || !service.command) {
         skipped.push(`${name} (${alreadyRunning ? 'already running' : 'no command'})`);

@@ -63,8 +63,9 @@ export class TerminalLauncher implements Launcher {
       onExit: (listener: (info: ExitInfo) => void) => exit.on(listener),
       stop: () => {
         stopping ??= (async () => {
-          // Kill the tree first so the service gets SIGTERM and a grace time, not a terminal's SIGHUP.
-          if (pid !== null && isAlive(pid)) await killTree(pid, { graceMs: this.options.graceMs ?? 3000 });
+          // Kill the service first so it gets SIGTERM and a grace time, not a terminal's SIGHUP; the
+          // shell itself ignores SIGTERM and goes with its terminal.
+          if (pid !== null && isAlive(pid)) await killTree(pid, { graceMs: this.options.graceMs ?? 3000, spareRoot: true });
           try {
             await this.sender.sendRequest(KillTerminal.type, { service });
           } finally {

@@ -26,7 +26,19 @@ test('--help on every command (exit 0); unknown command and bad options are usag
   const unknown = await runCli(['frobnicate'], { env });
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
-  assert.equal((await runCli(['status', '--bogus'], { env })).code, 2);
+  // Option errors read like the CLI's other usage errors: lower-case, the option in double quotes.
+  const bogus = await runCli(['status', '--bogus'], { env });
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.stderr, /^manito status: unknown option "--bogus"\nUsage: manito status /);
+  const short = await runCli(['scan', '-x'], { env });
+  assert.equal(short.code, 2);
+  assert.match(short.stderr, /^manito scan: unknown option "-x"\n/);
+  const noValue = await runCli(['up', '--port'], { env });
+  assert.equal(noValue.code, 2);
+  assert.match(noValue.stderr, /^manito up: --port expects a value\n/);
+  const flagValue = await runCli(['scan', '--json=yes'], { env });
+  assert.equal(flagValue.code, 2);
+  assert.match(flagValue.stderr, /^manito scan: --json takes no value\n/);
   assert.equal((await runCli(['status', 'a', 'b'], { env })).code, 2);
   assert.equal((await runCli(['up', '--port', 'abc'], { env })).code, 2);
   assert.equal((await runCli([], { env })).code, 2);

@@ -57,6 +57,18 @@ test('finds every hard-coded port as path:line:col with what was found; skips no
   assert.match(fromRoot.stdout, /^test\/fixtures\/scan-project\/server\/index\.js:8:8 {2}/m);
 });
 
+test('a folder with nothing to find says so in one line, and the count only when there is one', async (t) => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-scan-empty-'));
+  t.after(() => fs.rmSync(empty, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(empty, 'index.js'), 'console.log("no port here");\n');
+  const r = await runCli(['scan', empty], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `No hard-coded ports found in ${empty}.\n`);
+  const found = await runCli(['scan', FIXTURE], { env });
+  assert.match(found.stdout, new RegExp(`^${EXPECTED.length} findings in ${FIXTURE}$`, 'm'));
+  assert.ok(!found.stdout.includes('No hard-coded ports'));
+});
+
 test('--json gives the same findings as data, and the proposal', async () => {
   const r = await runCli(['scan', FIXTURE, '--json'], { env });
   assert.equal(r.code, 0);

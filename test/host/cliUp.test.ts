@@ -2,6 +2,7 @@
 // api) gets its ports and env; `manito down` and Ctrl-C each stop it with no process and no lease left.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { descendants, isAlive } from '../../server/launch/processTree';
@@ -84,6 +85,28 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
   assert.match(again.stderr, /No running Manito host serves/);
 });
 
+test('a fallback port is printed with why: the holder of the preferred port, as manito status explains it', async (t) => {
+  const [hostPort, heldPort, apiPort] = await freePorts(3);
+  // A foreign listener (this test process) on api's first preferred port.
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(heldPort, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+  ws = makeWorkspace({
+    host: { ports: [hostPort!] },
+    services: { api: { preferred: [heldPort!, apiPort!], command: 'node api.js', kind: 'http' } },
+  });
+  fs.writeFileSync(path.join(ws.dir, 'api.js'), API_JS);
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/api\s+\| api ready on \d+/);
+  const out = up.output();
+  assert.match(out, new RegExp(`^manito \\| ✅ api: port ${apiPort} \\(fallback\\) — ${heldPort} is held by pid ${process.pid} \\(.+\\), assigned ${apiPort}$`, 'm'));
+  // The allocation lines keep their place among the host's startup lines.
+  assert.ok(out.indexOf('✅ api: port') < out.indexOf('✅ Dynamic port configuration complete'));
+  assert.ok(out.indexOf('Initializing dynamic port manager') < out.indexOf('✅ api: port'));
+  up.child.kill('SIGTERM');
+  assert.equal(await up.exit, 0);
+});
+
 test('Ctrl-C (SIGINT) stops the whole stack, releases every lease and exits 0', async () => {
   const s = await stackWorkspace();
   ws = s.ws;
@@ -116,4 +139,19 @@ test('SIGTERM while web waits for a dependency that never becomes healthy: the s
   for (const pid of pids) assert.equal(isAlive(pid), false);
   assert.deepEqual(leases(ws.stateDir), []);
   assert.deepEqual(hostFiles(ws.stateDir), []);
+});
+
+test('a manito.json broken from the start: up names each error, starts nothing, holds no port and exits 1', async () => {
+  const { ws: w, apiPort } = await stackWorkspace();
+  ws = w;
+  // A trailing comma inside an unclosed object: the user's own stack, mid-edit.
+  fs.writeFileSync(path.join(w.dir, 'manito.json'), `{ "services": { "api": { "preferred": [${apiPort}], "command": "node api.js" }, `);
+  const r = await runCli(['up', w.dir], { env: w.env });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`${path.join(w.dir, 'manito.json').replace(/[/.]/g, '\\$&')}:1:\\d+: `));
+  assert.match(r.stderr, /manito\.json has \d+ errors?; nothing is served until it is fixed; not starting the stack\./);
+  assert.doesNotMatch(r.stdout, /✅ (Started|Skipped)/);
+  // Neither the user's services nor the default stack's six were given a port ("✅ server: port 3000 (preferred)").
+  assert.doesNotMatch(r.stdout + r.stderr, /: port \d+ \(/);
+  assert.deepEqual(leases(w.stateDir), []);
 });

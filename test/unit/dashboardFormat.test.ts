@@ -53,6 +53,8 @@ test('event text: assignments, moves with their explanation, detections, health 
   assert.equal(eventText({ type: 'stopped', service: 'server', exitCode: 0 }), 'server stopped (exit code 0)');
   assert.equal(eventText({ type: 'config', ok: false, source: 'file', errors: [{ message: 'x', line: 1, column: 2 }] }),
     'manito.json has 1 error; serving the last good config');
+  assert.equal(eventText({ type: 'config', ok: false, source: 'none', errors: [{ message: 'x', line: 1, column: 2 }, { message: 'y', line: 3, column: 1 }] }),
+    'manito.json has 2 errors; nothing is served until it is fixed');
   assert.equal(eventText({ type: 'config', ok: true, source: 'default', errors: [] }), 'No manito.json: serving the default stack');
   assert.deepEqual(eventIcon({ type: 'health', service: 's', from: 'starting', to: 'healthy' }), { icon: 'pass-filled', tone: 'ok' });
   assert.equal(eventIcon({ type: 'moved', service: 's', from: 1, to: 2, explanation: '' }).tone, 'warn');

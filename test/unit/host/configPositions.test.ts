@@ -64,3 +64,30 @@ test('the watcher serves the default, then the file, then keeps the last good on
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a file broken from the start serves no service, never the default stack; once valid, it is served', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-config-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'manito.json'), '{ "services": { "api": { "preferred": [3000] }, } ');
+    const w = new ConfigWatcher({ workspace: dir, validate: validateStack });
+    assert.equal(w.state.source, 'none');
+    assert.deepEqual(w.state.stack, { services: {} });
+    assert.ok(w.state.problems.length > 0);
+    // Still broken, differently: still nothing.
+    fs.writeFileSync(path.join(dir, 'manito.json'), '{ "services": { "api": { "preferred": ["x"] } } }');
+    w.reload();
+    assert.deepEqual([w.state.source, Object.keys(w.state.stack.services)], ['none', []]);
+    fs.writeFileSync(path.join(dir, 'manito.json'), '{ "services": { "api": { "preferred": [3000] } } }');
+    w.reload();
+    assert.deepEqual([w.state.source, Object.keys(w.state.stack.services), w.state.problems], ['file', ['api'], []]);
+    // From the default (the file deleted, then written broken): nothing either.
+    fs.rmSync(path.join(dir, 'manito.json'));
+    w.reload();
+    fs.writeFileSync(path.join(dir, 'manito.json'), '{');
+    w.reload();
+    assert.equal(w.state.source, 'none');
+    w.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

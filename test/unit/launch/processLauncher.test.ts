@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ProcessLauncher } from '../../../server/launch/processLauncher';
+import { useColour } from '../../../cli/output';
+import { colourEnabled, ProcessLauncher } from '../../../server/launch/processLauncher';
 import { descendants, isAlive } from '../../../server/launch/processTree';
 import { listeningPorts } from '../../../server/proc/listenerTable';
 import { freePort, get, nodeServerCommand, until } from './helpers';
@@ -66,5 +67,19 @@ test('stop resolves only once the port is released: a node server\'s main thread
     } finally {
       clearInterval(traffic);
     }
+  }
+});
+
+test('colour on a terminal unless NO_COLOR is set to something or TERM is dumb; an empty NO_COLOR does not count (no-color.org)', () => {
+  const tty = { isTTY: true };
+  // The services' prefixes and the CLI's own lines follow the one rule.
+  for (const rule of [colourEnabled, useColour]) {
+    assert.equal(rule(tty, {}), true);
+    assert.equal(rule(tty, { NO_COLOR: '' }), true, 'NO_COLOR set but empty');
+    assert.equal(rule(tty, { NO_COLOR: '1' }), false);
+    assert.equal(rule(tty, { NO_COLOR: '0' }), false, 'any non-empty value');
+    assert.equal(rule(tty, { TERM: 'dumb' }), false);
+    assert.equal(rule({ isTTY: false }, {}), false);
+    assert.equal(rule({}, {}), false);
   }
 });

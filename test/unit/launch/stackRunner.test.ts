@@ -127,6 +127,19 @@ test('detected services are not started twice; startService starts missing depen
   assert.deepEqual(await cyc.startStack(), { ok: false, message: 'dependsOn has a cycle: a -> a' });
 });
 
+test('a service served by its parent (inheritFrom, no command) is not reported as skipped; one without either still is', async () => {
+  const launcher = new RecordingLauncher();
+  const runner = new StackRunner({
+    workspace: '/ws', launcher, engine: engineOf({ server: 3000, websocket: 3000, redis: 6379 }),
+    config: () => ({ services: { server: { command: 'node s' }, websocket: { inheritFrom: 'server', kind: 'websocket' }, redis: {} } }),
+    trusted: () => true, waitHealthy: async () => true,
+  });
+  assert.deepEqual(await runner.startStack(), { ok: true, message: 'Started server. Skipped redis (no command).' });
+  assert.deepEqual(launcher.specs.map((s) => s.service), ['server']);
+  assert.deepEqual(await runner.startStack(), { ok: true, message: 'Skipped server (already running), redis (no command). Nothing to start.' });
+  await runner.stopStack();
+});
+
 test('stopStack while a start waits on a dependency: the wait ends at once and the dependent never starts', async () => {
   const launcher = new RecordingLauncher();
   const runner = new StackRunner({

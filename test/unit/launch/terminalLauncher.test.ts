@@ -64,3 +64,33 @@ test('adopt: a terminal from before a host restart is stopped and reported like 
   assert.equal(isAlive(shell.pid!), false);
   assert.deepEqual(ext.calls.map((c) => c.method), ['manito/killTerminal']);
 });
+
+test('stop ends the service at once and leaves the interactive shell to its terminal, which ignores SIGTERM', async (t) => {
+  const port = await freePort();
+  let shellPid = 0;
+  // An editor terminal: an interactive bash that stays, given the command as typed input.
+  const ext = {
+    calls: [] as string[],
+    async sendRequest<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+      this.calls.push(type.method);
+      if (type.method !== LaunchTerminal.type.method) return undefined as R;
+      const p = params as unknown as LaunchTerminalParams;
+      const shell = spawn('bash', ['--norc', '-i'], { cwd: p.cwd, env: { ...process.env, ...p.env }, stdio: ['pipe', 'ignore', 'ignore'] });
+      await new Promise((r) => shell.once('spawn', r));
+      shell.stdin!.write(`${p.command}\n`);
+      shellPid = shell.pid!;
+      return { pid: shell.pid! } as R;
+    },
+  };
+  // A grace time far longer than the test: had stop() waited for the shell, it would have SIGKILLed it after it.
+  const launcher = new TerminalLauncher(ext, { graceMs: 60_000 });
+  const launched = await launcher.launch({ service: 'web', name: 'web', command: nodeServerCommand(), cwd: process.cwd(), env: { PORT: String(port), NAME: 'web' } });
+  t.after(() => { try { process.kill(shellPid, 'SIGKILL'); } catch { /* gone */ } });
+  await until(() => get(port), 10_000, 'server answers');
+  const service = descendants(shellPid);
+  assert.ok(service.length > 0, 'the service runs as a child of the shell');
+  await launched.stop();
+  for (const pid of service) assert.equal(isAlive(pid), false, `service process ${pid} still alive`);
+  assert.equal(isAlive(shellPid), true, 'the shell is left for KillTerminal, not killed after the grace time');
+  assert.deepEqual(ext.calls, [LaunchTerminal.type.method, KillTerminal.type.method]);
+});

@@ -1,0 +1,15 @@
+// The last line of a service's tooltip in the Services tree: how it runs, in a sentence that reads
+// on its own for every runner state.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runnerLine } from '../../../extension/runnerLine';
+
+const service = { name: 'web_app', runner: null, pid: null, hasCommand: true } as const;
+
+test('every runner state reads as a sentence of its own', () => {
+  assert.equal(runnerLine(service), 'Not running');
+  assert.equal(runnerLine({ ...service, hasCommand: false }), 'Not started by Manito (no command)');
+  assert.equal(runnerLine({ ...service, runner: 'detected', pid: 4242 }), 'Already running (found, not started by Manito) · pid 4242');
+  assert.equal(runnerLine({ ...service, runner: 'terminal', pid: 17 }), 'Runs in terminal "web\\_app" · pid 17');
+  assert.equal(runnerLine({ ...service, runner: 'process', pid: 18 }), 'Runs as a child of `manito up` · pid 18');
+});
