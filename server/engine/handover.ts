@@ -19,6 +19,9 @@ export function takeOver(name: string, model: StackModel, planner: Planner, work
   let lease: Lease | undefined;
   for (const l of orphans) if (l.workspace === workspace && l.service === name) lease = l; // the latest
   if (!lease) return false;
+  // "Found already running" was true of a process the previous host saw; this host looks again
+  // (detection runs right after allocation) instead of repeating a sentence that may name a dead pid.
+  if (lease.reason === 'detected_running') return false;
   const valid = svc.preferred.includes(lease.port) || (!svc.strict && !svc.avoid.has(lease.port));
   if (!valid || others.has(lease.port) || planner.portOwner(lease.port) !== undefined) return false;
   planner.set(name, {

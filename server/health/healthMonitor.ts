@@ -2,7 +2,8 @@
 // one hung listener never delays another. Clock and probe are injected so tests drive time and faults.
 //   healthy:   the probe answers
 //   starting:  launched, not yet healthy, within the grace period
-//   unhealthy: launched (past the grace period) or detected running, and the probe fails
+//   unhealthy: launched (past the grace period, or healthy once since its launch) or detected
+//              running, and the probe fails
 //   stopped:   nothing answers and Manito did not launch it
 import { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckConfig, type ServiceKind } from '../../protocol/config';
 import type { HealthState, ProbeSample } from '../../protocol/model';
@@ -195,6 +196,8 @@ export class HealthMonitor {
     state.history.push({ at: new Date(now).toISOString(), ok: outcome.ok, latencyMs: outcome.ok ? outcome.latencyMs : null });
     const max = this.options.historySize ?? 30;
     if (state.history.length > max) state.history.splice(0, state.history.length - max);
+    // The grace period ends at the first answer: a service that answered and then stops has crashed, it is not starting.
+    if (outcome.ok) entry.launchedAt = null;
     this.transition(entry, outcome.ok ? 'healthy' : this.failedState(entry), outcome.detail);
     for (const listener of this.sampleListeners) listener(config.service);
     this.schedule(entry, interval);

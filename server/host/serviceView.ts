@@ -56,12 +56,22 @@ export function monitoredService(name: string, stack: StackConfig, sources: Serv
   const config = stack.services[name];
   // An inheritor shares its parent's listener: probe it the way the parent is probed, unless it says otherwise.
   const parent = config.inheritFrom ? stack.services[config.inheritFrom] : undefined;
+  // Without a command of its own it is served by its root's process: launched or found with it,
+  // so it turns unhealthy with it when that process dies, rather than quietly "stopped".
+  const servedBy = config.inheritFrom && !config.command ? rootOf(name, stack) : name;
   return {
     service: name,
     kind: config.inheritFrom && !config.health ? kindOf(stack, config.inheritFrom) : kindOf(stack, name),
     port: sources.engine?.get(name)?.port ?? null,
     check: config.health ?? (parent ? parent.health : undefined),
-    launched: Boolean(sources.runner?.runnerOf(name)),
-    detected: sources.detected.has(name),
+    launched: Boolean(sources.runner?.runnerOf(name) ?? sources.runner?.runnerOf(servedBy)),
+    detected: sources.detected.has(name) || sources.detected.has(servedBy),
   };
+}
+
+/** The service at the top of `name`'s inheritFrom chain (validated stacks have no cycles; a bound guards anyway). */
+function rootOf(name: string, stack: StackConfig): string {
+  let root = name;
+  for (let i = 0; i < 64 && stack.services[root]?.inheritFrom; i++) root = stack.services[root]!.inheritFrom!;
+  return root;
 }

@@ -84,3 +84,16 @@ test('a host of the workspace still shutting down (window reload): the first all
   assert.equal(stays.engine.get('web')!.port, B);
   await stays.engine.dispose();
 });
+
+test('a predecessor\'s "found already running" lease is not taken over word for word: the port is placed afresh', async () => {
+  const file = leasesFile();
+  fs.writeFileSync(file, JSON.stringify({ version: 1, leases: [
+    { port: B + 1, service: 'web', workspace: '/test/ws', pid: 999999, owner: 'x', since: '', reason: 'detected_running', explanation: 'web was already running on it (pid 999998, vite); adopted' },
+  ] }));
+  const { engine } = engineFor(stack());
+  await engine.allocateAll();
+  // The process it named is gone: the service gets its first preferred port, with a sentence of this host's.
+  assert.deepEqual([engine.get('web')!.port, engine.get('web')!.reason], [B, 'preferred']);
+  assert.doesNotMatch(engine.get('web')!.explanation, /999998/);
+  await engine.dispose();
+});

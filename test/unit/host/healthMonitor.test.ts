@@ -54,6 +54,23 @@ test('launched: starting within the grace period, then unhealthy; detected and f
   assert.deepEqual(transitions.filter((t) => t.service === 'a').map((t) => t.to), ['starting', 'unhealthy']);
 });
 
+test('launched, healthy, then no answer within the grace period: unhealthy at once (it crashed), not starting', async () => {
+  let up = true;
+  const { clock, monitor, transitions } = setup({ a: () => (up ? ok : fail) }, 30_000);
+  monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false }]);
+  await clock.advanceSettling(0);
+  assert.equal(monitor.state('a')!.health, 'healthy');
+  up = false;
+  await clock.advanceSettling(2000);
+  assert.equal(monitor.state('a')!.health, 'unhealthy');
+  assert.deepEqual(transitions.map((t) => t.to), ['starting', 'healthy', 'unhealthy']);
+  // Launched again: a new grace period.
+  monitor.update('a', { launched: false });
+  monitor.update('a', { launched: true });
+  await clock.advanceSettling(0);
+  assert.equal(monitor.state('a')!.health, 'starting');
+});
+
 test('each service runs on its own timer: a hung probe never delays the others', async () => {
   const { clock, monitor, calls } = setup({ hung: () => new Promise<ProbeOutcome>(() => undefined), fast: () => ok });
   monitor.setServices([
