@@ -3,8 +3,8 @@
 //   healthy:   the probe answers
 //   starting:  launched, not yet healthy, within the grace period
 //   unhealthy: launched (past the grace period, or healthy once since its launch) or detected
-//              running, and the probe fails
-//   stopped:   nothing answers and Manito did not launch it
+//              running, and the probe fails, unless it is being stopped on purpose
+//   stopped:   nothing answers and Manito did not launch it, or is stopping it
 import { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckConfig, type ServiceKind } from '../../protocol/config';
 import type { HealthState, ProbeSample } from '../../protocol/model';
 import type { Probe } from './probes';
@@ -34,6 +34,8 @@ export interface MonitoredService {
   launched: boolean;
   /** Found already running and adopted. */
   detected: boolean;
+  /** Being stopped on purpose: no answer is expected, and none is a fault. */
+  stopping?: boolean;
 }
 
 export interface ServiceHealth {
@@ -69,6 +71,8 @@ interface Entry {
   generation: number;
   launchedAt: number | null;
   inFlight: boolean;
+  /** Stopped on purpose since its last launch: whatever health it shows is the old process's. */
+  stoppedOnPurpose: boolean;
 }
 
 export class HealthMonitor {
@@ -102,7 +106,7 @@ export class HealthMonitor {
       const config = { service, kind: 'http', port: null, launched: false, detected: false, ...patch } as MonitoredService;
       const now = this.clock.now();
       entry = {
-        config, generation: 0, timer: undefined, inFlight: false, launchedAt: config.launched ? now : null,
+        config, generation: 0, timer: undefined, inFlight: false, launchedAt: config.launched ? now : null, stoppedOnPurpose: false,
         state: { health: 'stopped', since: now, lastCheck: null, latencyMs: null, detail: null, history: [] },
       };
       this.entries.set(service, entry);
@@ -114,9 +118,13 @@ export class HealthMonitor {
     const next = { ...before, ...patch };
     if (JSON.stringify(next) === JSON.stringify(before)) return;
     entry.config = next;
+    if (next.stopping && !before.stopping) entry.stoppedOnPurpose = true;
     if (next.launched && !before.launched) {
       entry.launchedAt = this.clock.now();
-      if (entry.state.health !== 'healthy') this.transition(entry, 'starting', 'launched');
+      // A new process has not answered yet, even if the one it replaces (a restart) had. One that was
+      // running already (a terminal adopted after a host restart) keeps the health it shows.
+      if (entry.state.health !== 'healthy' || entry.stoppedOnPurpose) this.transition(entry, 'starting', 'launched');
+      entry.stoppedOnPurpose = false;
     }
     if (!next.launched) entry.launchedAt = null;
     if (next.port !== before.port) entry.state.history = [];
@@ -198,13 +206,15 @@ export class HealthMonitor {
     if (state.history.length > max) state.history.splice(0, state.history.length - max);
     // The grace period ends at the first answer: a service that answered and then stops has crashed, it is not starting.
     if (outcome.ok) entry.launchedAt = null;
-    this.transition(entry, outcome.ok ? 'healthy' : this.failedState(entry), outcome.detail);
+    // Still answering while it is being stopped: not news, and not "healthy" again on the way out.
+    if (!(outcome.ok && config.stopping)) this.transition(entry, outcome.ok ? 'healthy' : this.failedState(entry), outcome.detail);
     for (const listener of this.sampleListeners) listener(config.service);
     this.schedule(entry, interval);
   }
 
   private failedState(entry: Entry): HealthState {
-    const { launched, detected } = entry.config;
+    const { launched, detected, stopping } = entry.config;
+    if (stopping) return 'stopped';
     if (launched && entry.launchedAt !== null && this.clock.now() - entry.launchedAt < (this.options.graceMs ?? 30_000)) return 'starting';
     return launched || detected ? 'unhealthy' : 'stopped';
   }

@@ -11,6 +11,7 @@ import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
 export interface RunnerView {
   runnerOf(service: string): 'terminal' | 'process' | null;
   pidOf(service: string): number | null;
+  isStopping?(service: string): boolean;
 }
 
 /** Where a service's state comes from; the engine is absent until StackCore has started. */
@@ -66,6 +67,8 @@ export function monitoredService(name: string, stack: StackConfig, sources: Serv
     check: config.health ?? (parent ? parent.health : undefined),
     launched: Boolean(sources.runner?.runnerOf(name) ?? sources.runner?.runnerOf(servedBy)),
     detected: sources.detected.has(name) || sources.detected.has(servedBy),
+    // Being stopped on purpose: no answer is expected, so none is "unhealthy".
+    stopping: Boolean(sources.runner?.isStopping?.(servedBy)),
   };
 }
 

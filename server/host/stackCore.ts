@@ -111,7 +111,8 @@ export class StackCore {
   }
 
   /** A runner started or stopped a service: the health monitor learns it, subscribers see the event. */
-  runnerEvent(event: Extract<EventBody, { type: 'started' } | { type: 'stopped' }>): void {
+  runnerEvent(event: Extract<EventBody, { type: 'started' } | { type: 'stopped' }> | { type: 'stopping'; service: string }): void {
+    if (event.type === 'stopping') return this.syncHealth();
     if (event.type === 'started') this.detected.delete(event.service);
     this.events.push(event);
     this.syncHealth();

@@ -10,7 +10,7 @@
 //     waitHealthy: (service, timeoutMs) => healthMonitor.waitHealthy(service, timeoutMs),
 //     isDetected: (service) => snapshotOf(service).runner === 'detected',
 //   });
-//   runner.on((event) => feed.publish(event));               // 'started' / 'stopped' EventBody
+//   runner.on((event) => core.runnerEvent(event));           // 'started' / 'stopped' (EventBody), 'stopping'
 //   StartStack -> runner.startStack(); StopStack -> runner.stopStack();
 //   Start/Stop/RestartService -> runner.startService(name) / stopService(name) / restartService(name);
 //   TerminalExited -> terminalLauncher.terminalExited(params); runner.runnerOf(name) / pidOf(name) for the snapshot;
@@ -24,7 +24,8 @@ import { IdleTracker } from './idleTracker';
 import type { ExitInfo, LaunchedService, Launcher } from './launcher';
 import { buildLaunchSpec } from './launchEnv';
 
-export type RunnerEvent = Extract<EventBody, { type: 'started' } | { type: 'stopped' }>;
+/** `stopping`: a stop was asked for; the health monitor stops expecting answers (not fed to subscribers). */
+export type RunnerEvent = Extract<EventBody, { type: 'started' } | { type: 'stopped' }> | { type: 'stopping'; service: string };
 
 export interface StackRunnerOptions {
   workspace: string;
@@ -59,6 +60,8 @@ export class StackRunner {
   /** Resolves when the current generation ends, so a start waiting on health stops waiting. */
   private cancelled = deferred();
   private readonly operations = new IdleTracker();
+  /** Services being stopped on purpose: a probe failing meanwhile is the stop, not a fault. */
+  private readonly stopping = new Set<string>();
 
   constructor(private readonly options: StackRunnerOptions) {}
 
@@ -77,6 +80,11 @@ export class StackRunner {
 
   pidOf(service: string): number | null {
     return this.launched.get(service)?.pid ?? null;
+  }
+
+  /** Between a stop being asked for and the service being gone. */
+  isStopping(service: string): boolean {
+    return this.stopping.has(service);
   }
 
   running(): string[] {
@@ -253,7 +261,13 @@ export class StackRunner {
 
   /** stop() resolves once the tree is gone; the exit event may trail it, so record the stop here too. */
   private async stopLaunched(name: string, launched: LaunchedService): Promise<void> {
-    await launched.stop();
+    this.stopping.add(name);
+    this.emit({ type: 'stopping', service: name });
+    try {
+      await launched.stop();
+    } finally {
+      this.stopping.delete(name);
+    }
     this.forget(name, launched, { code: null });
   }
 

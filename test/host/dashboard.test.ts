@@ -164,6 +164,9 @@ test('with ?token= the page starts and restarts a service through the API, and t
   });
   await page.locator('li.event[data-event-type="started"]').nth(1).waitFor({ timeout: LIVE_TIMEOUT_MS });
   await page.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
+  // The restart's stop was asked for: web went from healthy to stopped, never to unhealthy or "starting" on a refusal.
+  const healthEvents = await page.locator('li.event[data-event-type="health"]').allInnerTexts();
+  assert.ok(!healthEvents.some((t) => /web: healthy → (unhealthy|starting)/.test(t)), healthEvents.join('\n'));
   await screenshot(page, 'dashboard-browser-dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await screenshot(page, 'dashboard-browser-light');

@@ -71,6 +71,34 @@ test('launched, healthy, then no answer within the grace period: unhealthy at on
   assert.equal(monitor.state('a')!.health, 'starting');
 });
 
+test('a restart: stopping is "stopped", never unhealthy; the new process is "starting" until it answers; an adopted one keeps its health', async () => {
+  let up = true;
+  const { clock, monitor, transitions } = setup({ a: () => (up ? ok : fail), b: () => ok }, 30_000);
+  const a = { service: 'a', kind: 'http' as const, port: 1, launched: true, detected: false };
+  monitor.setServices([a, { service: 'b', kind: 'http', port: 2, launched: false, detected: false }]);
+  await clock.advanceSettling(0);
+  assert.equal(monitor.state('a')!.health, 'healthy');
+  monitor.update('a', { stopping: true });
+  await clock.advanceSettling(0);
+  assert.equal(monitor.state('a')!.health, 'healthy', 'still answering on its way out: no change');
+  up = false;
+  await clock.advanceSettling(2000);
+  assert.equal(monitor.state('a')!.health, 'stopped');
+  monitor.update('a', { stopping: false, launched: false });
+  monitor.update('a', { launched: true });
+  assert.equal(monitor.state('a')!.health, 'starting');
+  await clock.advanceSettling(2000);
+  assert.equal(monitor.state('a')!.health, 'starting', 'the new process has not answered yet (within the grace period)');
+  up = true;
+  await clock.advanceSettling(2000);
+  assert.equal(monitor.state('a')!.health, 'healthy');
+  assert.deepEqual(transitions.filter((t) => t.service === 'a').map((t) => t.to), ['starting', 'healthy', 'stopped', 'starting', 'healthy']);
+  // Adopted while answering (a terminal kept across a host restart): stays healthy.
+  assert.equal(monitor.state('b')!.health, 'healthy');
+  monitor.update('b', { launched: true });
+  assert.equal(monitor.state('b')!.health, 'healthy');
+});
+
 test('each service runs on its own timer: a hung probe never delays the others', async () => {
   const { clock, monitor, calls } = setup({ hung: () => new Promise<ProbeOutcome>(() => undefined), fast: () => ok });
   monitor.setServices([

@@ -1,5 +1,5 @@
 // What the health monitor is told about each service: an inheritor with no command of its own is
-// served by its root's process, so it counts as launched (or found) whenever that process is.
+// served by its root's process, so it counts as launched (or found), or stopping, whenever that process is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StackConfig } from '../../../protocol/config';
@@ -14,11 +14,11 @@ const stack: StackConfig = {
   },
 };
 
-function sources(running: Record<string, 'terminal' | 'process'>, detected: string[] = []): ServiceSources {
+function sources(running: Record<string, 'terminal' | 'process'>, detected: string[] = [], stopping: string[] = []): ServiceSources {
   return {
     engine: undefined,
     health: { state: () => undefined },
-    runner: { runnerOf: (s) => running[s] ?? null, pidOf: () => null },
+    runner: { runnerOf: (s) => running[s] ?? null, pidOf: () => null, isStopping: (s) => stopping.includes(s) },
     detected: new Map(detected.map((s) => [s, {} as never])),
   };
 }
@@ -33,4 +33,9 @@ test('an inheritor without a command is launched, and found, with its root; one 
   assert.equal(launched('sidecar', sources({ sidecar: 'process' })), true);
   const serverFound = sources({}, ['server']);
   assert.deepEqual(['server', 'websocket', 'events', 'sidecar'].map((n) => found(n, serverFound)), [true, true, true, false]);
+});
+
+test('a service being stopped on purpose is no longer expected to answer, nor what it serves', () => {
+  const s = sources({ server: 'terminal', sidecar: 'process' }, [], ['server']);
+  assert.deepEqual(['server', 'websocket', 'events', 'sidecar'].map((n) => monitoredService(n, stack, s).stopping), [true, true, true, false]);
 });

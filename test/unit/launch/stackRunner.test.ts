@@ -57,7 +57,13 @@ test('startStack: real servers in dependsOn order, each after its dependency is 
     waitHealthy: async (s, t) => { healthChecks.push(s); return waitHealthy(s, t); },
   });
   t.after(() => runner.stopStack());
-  runner.on((e) => { events.push(e); if (e.type === 'started') order.push(e.service); });
+  const stoppingSeen: string[] = [];
+  runner.on((e) => {
+    events.push(e);
+    if (e.type === 'started') order.push(e.service);
+    // While a stop runs, the runner says so (the health monitor then expects no answer).
+    if (e.type === 'stopping' && runner.isStopping(e.service) && runner.runnerOf(e.service)) stoppingSeen.push(e.service);
+  });
   const result = await runner.startStack();
   assert.equal(result.ok, true, result.message);
   assert.equal(result.message, 'Started api, web. Skipped redis (no command).');
@@ -77,6 +83,10 @@ test('startStack: real servers in dependsOn order, each after its dependency is 
   await new Promise((r) => setImmediate(r));
   assert.equal(engine.running.get('api'), false);
   assert.deepEqual(events.filter((e) => e.type === 'stopped').map((e) => e.service).sort(), ['api', 'web']);
+  assert.deepEqual(events.filter((e) => e.type === 'stopping' || e.type === 'stopped').map((e) => `${e.type} ${e.service}`),
+    ['stopping web', 'stopped web', 'stopping api', 'stopped api']);
+  assert.deepEqual(stoppingSeen, ['web', 'api']);
+  assert.equal(runner.isStopping('web'), false);
   assert.deepEqual(runner.running(), []);
 });
 
