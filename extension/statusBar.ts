@@ -44,7 +44,8 @@ export class PortStatusBar implements vscode.Disposable {
     const shown = [...withPort.filter(isBrowsable), ...withPort.filter((s) => !isBrowsable(s))];
     const parts = shown.slice(0, MAX_IN_TEXT).map((s) => `${s.name} ${s.port}`);
     if (shown.length > MAX_IN_TEXT) parts.push(`+${shown.length - MAX_IN_TEXT}`);
-    this.item.text = `$(radio-tower) ${parts.length ? parts.join(' · ') : 'Manito'}`;
+    // The tree's "stopped" circle when nothing runs, so the item says so before anyone hovers it.
+    this.item.text = `${health === 'stopped' ? '$(circle-large-outline)' : '$(radio-tower)'} ${parts.length ? parts.join(' · ') : 'Manito'}`;
     this.item.backgroundColor = health === 'error'
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

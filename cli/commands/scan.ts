@@ -15,7 +15,8 @@ export const scan: CliCommand = {
     'Looks for listen(3000), localhost:5173, vite server.port, docker-compose ports:, .env PORT= and',
     '--port flags in [dir] (default: the current folder), skipping node_modules, .git and build output.',
     'Each finding is printed as path:line:col (clickable in editors and terminals) with what was found.',
-    'Exit 0 whether or not something was found; 1 when --write would overwrite a manito.json.',
+    'Exit 0 whether or not something was found; 1 when --write would overwrite a manito.json, or',
+    'has no service to write.',
     '',
     'Options:',
     '  --json    print {dir, findings, proposal} as JSON',
@@ -35,6 +36,10 @@ export const scan: CliCommand = {
     const target = path.join(root, CONFIG_FILE_NAME);
     let written: string | null = null;
     if (ctx.values.write) {
+      if (Object.keys(proposal.services).length === 0) {
+        ctx.err(`${ctx.errStyle.red('✖')} No service found in ${root}; not writing a ${CONFIG_FILE_NAME} without one.`);
+        return EXIT_FAILED;
+      }
       if (fs.existsSync(target) && !ctx.values.force) {
         ctx.err(`${ctx.errStyle.red('✖')} ${target} already exists; not overwriting it (use --force).`);
         return EXIT_FAILED;

@@ -25,6 +25,10 @@ test('in the workbench: Manito view, status-bar item and Show Logs from the pale
     const item = await workbench.waitForStatusBarItem(/server \d+ · client \d+/);
     assert.match(item.id, /^manito\.manito\./, `the port indicator is not Manito's: ${JSON.stringify(item)}`);
     console.log(`status-bar item: ${JSON.stringify(item)}`);
+    // With nothing of the stack running the item shows the tree's "stopped" circle, otherwise the
+    // broadcast icon (a service of the default stack may already run on this machine).
+    const allStopped = /; 6 stopped$/.test(item.ariaLabel);
+    await workbench.page.locator(`[id="${item.id}"] .codicon-${allStopped ? 'circle-large-outline' : 'radio-tower'}`).waitFor({ state: 'visible' });
 
     await workbench.runCommand('Manito: Show Logs');
     await workbench.panel().waitFor({ state: 'visible' });

@@ -67,6 +67,11 @@ test('a folder with nothing to find says so in one line, and the count only when
   const found = await runCli(['scan', FIXTURE], { env });
   assert.match(found.stdout, new RegExp(`^${EXPECTED.length} findings in ${FIXTURE}$`, 'm'));
   assert.ok(!found.stdout.includes('No hard-coded ports'));
+  // Nothing found: --write refuses to write a manito.json without a service.
+  const write = await runCli(['scan', empty, '--write'], { env });
+  assert.equal(write.code, 1);
+  assert.match(write.stderr, /No service found in .*; not writing a manito\.json without one\./);
+  assert.equal(fs.existsSync(path.join(empty, 'manito.json')), false);
 });
 
 test('--json gives the same findings as data, and the proposal', async () => {

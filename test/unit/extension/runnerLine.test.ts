@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runnerLine } from '../../../extension/runnerLine';
 
-const service = { name: 'web_app', runner: null, pid: null, hasCommand: true } as const;
+const service = { name: 'web_app', runner: null, pid: null, hasCommand: true, reason: 'preferred' } as const;
 
 test('every runner state reads as a sentence of its own', () => {
   assert.equal(runnerLine(service), 'Not running');
   assert.equal(runnerLine({ ...service, hasCommand: false }), 'Not started by Manito (no command)');
+  assert.equal(runnerLine({ ...service, hasCommand: false, reason: 'inherited' }), 'Served by the process whose port it inherits');
   assert.equal(runnerLine({ ...service, runner: 'detected', pid: 4242 }), 'Already running (found, not started by Manito) · pid 4242');
   assert.equal(runnerLine({ ...service, runner: 'terminal', pid: 17 }), 'Runs in terminal "web\\_app" · pid 17');
   assert.equal(runnerLine({ ...service, runner: 'process', pid: 18 }), 'Runs as a child of `manito up` · pid 18');
