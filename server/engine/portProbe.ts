@@ -11,7 +11,7 @@ import type { PortProbe, PortScan } from './engineApi';
 import { assertPort } from './portNumbers';
 import { readTcpTables } from '../proc/tcpTable';
 import { listenerTable, type ListenerTable, type ListeningPorts } from '../proc/listenerTable';
-import { sharedSocketOwners, SocketOwnerCache } from '../proc/socketOwners';
+import { inodesIn, sharedSocketOwners, SocketOwnerCache } from '../proc/socketOwners';
 
 /** Every address a dev server commonly binds; a listener on any one of them takes the port. */
 export const PROBE_HOSTS: readonly string[] = ['127.0.0.1', '0.0.0.0', '::1', '::'];
@@ -68,16 +68,10 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
   };
   /** The process of the first of these sockets we can read, remembered for knownHolder; `{}` when none. */
   const nameFrom = (port: number, inodes: readonly number[]) => {
-    if (!owners) return {}; // taken, but the OS does not say by whom: "unknown process"
-    const found = owners.lookup(inodes);
-    for (const inode of inodes) {
-      const owner = found.get(inode);
-      if (owner) {
-        lastInode.set(port, inode);
-        return owner;
-      }
-    }
-    return {};
+    // No owner found: taken, but the OS does not say by whom ("unknown process").
+    const hit = owners?.firstOwner(inodes);
+    if (hit) lastInode.set(port, hit.inode);
+    return hit?.owner ?? {};
   };
 
   return {
@@ -95,8 +89,7 @@ export function createPortProbe(options: PortProbeOptions = {}): FullPortProbe {
       if (await free(port)) return null;
       // Refused, yet nothing listens: a socket only bound, which neither the table nor /proc lists.
       if (listening) return {};
-      const sockets = owners ? (readTcpTables(procRoot!) ?? []).filter((s) => s.port === port && s.inode > 0) : [];
-      return nameFrom(port, sockets.map((s) => s.inode));
+      return nameFrom(port, owners ? inodesIn(readTcpTables(procRoot!), port) : []);
     },
 
     async scan() {

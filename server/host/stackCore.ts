@@ -11,6 +11,7 @@ import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi
 import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
 import { listeningPorts } from '../proc/listenerTable';
+import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
@@ -111,7 +112,7 @@ export class StackCore {
   }
 
   /** A runner started or stopped a service: the health monitor learns it, subscribers see the event. */
-  runnerEvent(event: Extract<EventBody, { type: 'started' } | { type: 'stopped' }> | { type: 'stopping'; service: string }): void {
+  runnerEvent(event: RunnerEvent): void {
     if (event.type === 'stopping') return this.syncHealth();
     if (event.type === 'started') this.detected.delete(event.service);
     this.events.push(event);

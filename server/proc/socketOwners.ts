@@ -52,17 +52,17 @@ export class SocketOwnerCache {
    */
   holderOf(port: number, sockets?: readonly TcpSocket[] | null): PortHolder | null {
     const inodes = sockets === undefined ? this.inodesOn(port) : inodesIn(sockets, port);
-    return inodes.length === 0 ? null : this.ownerOf(inodes);
+    return inodes.length === 0 ? null : this.firstOwner(inodes)?.owner ?? {};
   }
 
-  /** The process of the first of these sockets whose process we can read; `{}` when none. */
-  ownerOf(inodes: readonly number[]): SocketOwner | Record<string, never> {
+  /** The first of these sockets whose process we can read, with that process; undefined when none. */
+  firstOwner(inodes: readonly number[]): { inode: number; owner: SocketOwner } | undefined {
     const found = this.lookup(inodes);
     for (const inode of inodes) {
       const owner = found.get(inode);
-      if (owner) return owner;
+      if (owner) return { inode, owner };
     }
-    return {};
+    return undefined;
   }
 
   /** Sockets on `port`: the kernel's listener table where this is the real /proc and the table answers, else /proc/net/tcp. */
@@ -110,7 +110,8 @@ export function sharedSocketOwners(): SocketOwnerCache {
   return shared;
 }
 
-function inodesIn(sockets: readonly TcpSocket[] | null, port: number): number[] {
+/** The inodes of the sockets on `port` in a table read from /proc. */
+export function inodesIn(sockets: readonly TcpSocket[] | null, port: number): number[] {
   return (sockets ?? []).filter((s) => s.port === port && s.inode > 0).map((s) => s.inode);
 }
 
