@@ -86,6 +86,8 @@ export function createProxyServer(options: ProxyHandlerOptions): ProxyServer {
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const found = resolve(req);
     if (!('route' in found)) {
+      // A request refused as malformed ends its connection; a browser asking for an unknown name may go on.
+      if (found.status === 400) res.shouldKeepAlive = false;
       res.writeHead(found.status, found.html ? PAGE_HEADERS : { 'Content-Type': 'text/plain; charset=utf-8', 'X-Manito-Proxy': '1' });
       res.end(found.html ?? `${found.text}\n`);
       return;
