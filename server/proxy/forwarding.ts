@@ -78,7 +78,14 @@ export function forwardRequest(req: http.IncomingMessage, res: http.ServerRespon
   const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: upstreamHeaders(req, ctx, false), agent });
   upstream.on('response', (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
-    answer.pipe(res);
+    // By hand rather than pipe(): most answers are one chunk, and pipe's listeners cost more than the copy.
+    answer.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) {
+        answer.pause();
+        res.once('drain', () => answer.resume());
+      }
+    });
+    answer.on('end', () => res.end());
     answer.on('error', () => res.destroy());
   });
   upstream.on('error', (error: NodeJS.ErrnoException) => {
@@ -92,7 +99,8 @@ export function forwardRequest(req: http.IncomingMessage, res: http.ServerRespon
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
-  if (retried) upstream.end();
+  // A request without a body is complete once its head is read: nothing to stream.
+  if (retried || hasNoBody(req)) upstream.end();
   else req.pipe(upstream);
 }
 
