@@ -19,6 +19,7 @@ export class RouteSource {
   private readonly facts: (workspace: string) => WorkspaceFacts;
   private cached: RouteTable = EMPTY_ROUTES;
   private cachedSignature: string | undefined;
+  private lastError: string | undefined;
 
   constructor(private readonly options: RouteSourceOptions) {
     const leases = options.leases ?? (options.leasesFile ? registryLeaseSource(options.leasesFile) : undefined);
@@ -35,10 +36,14 @@ export class RouteSource {
       if (signature === this.cachedSignature) return this.cached;
       this.cached = signature === '' ? EMPTY_ROUTES : buildRouteTable(this.leases.read(), this.facts);
     } catch (error) {
-      this.options.onError?.('Reading the lease registry for the proxy failed', error);
+      // Asked on every request: say it once per distinct failure, not once per request.
+      const message = (error as Error)?.message ?? String(error);
+      if (message !== this.lastError) this.options.onError?.('Reading the lease registry for the proxy failed', error);
+      this.lastError = message;
       this.cachedSignature = undefined;
       return (this.cached = EMPTY_ROUTES);
     }
+    this.lastError = undefined;
     this.cachedSignature = signature;
     return this.cached;
   }
