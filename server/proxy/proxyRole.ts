@@ -44,6 +44,7 @@ export class ProxyRole {
   private timer: NodeJS.Timeout | undefined;
   private watcher: fs.FSWatcher | undefined;
   private attempting: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(private readonly options: ProxyRoleOptions) {
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`ProxyRole: port must be 1-65535, got ${options.port}`);
@@ -70,7 +71,8 @@ export class ProxyRole {
 
   /** Frees the port (::1 before 127.0.0.1, the reverse of taking them) and every connection. Idempotent. */
   async stop(): Promise<void> {
-    if (this.current.role === 'stopped') return;
+    if (this.stopping) return;
+    this.stopping = true;
     clearInterval(this.timer);
     this.watcher?.close();
     this.watcher = undefined;
@@ -101,7 +103,7 @@ export class ProxyRole {
   }
 
   private retry(): Promise<void> {
-    if (this.current.role === 'serving' || this.current.role === 'stopped') return Promise.resolve();
+    if (this.current.role === 'serving' || this.stopping) return Promise.resolve();
     if (!this.watcher) this.watch();
     this.attempting ??= this.attempt().finally(() => { this.attempting = undefined; });
     return this.attempting;
@@ -129,11 +131,7 @@ export class ProxyRole {
       }
       return;
     }
-    if (this.current.role === 'stopped') {
-      for (const s of taken.reverse()) await s.close();
-      return;
-    }
-    this.servers = taken;
+    this.servers = taken; // stop() waits for this attempt, then closes them
     this.set({ role: 'serving', port, detail: `serving http://<name>.localhost:${port} on ${addresses.filter((_, i) => i < taken.length).join(' and ')}` });
   }
 
