@@ -35,6 +35,7 @@ export interface ProxyRoleOptions {
 }
 
 const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+const PROBE_AGAIN_MS = 30_000;
 
 export class ProxyRole {
   private servers: ProxyServer[] = [];
@@ -45,6 +46,7 @@ export class ProxyRole {
   private watcher: fs.FSWatcher | undefined;
   private attempting: Promise<void> | undefined;
   private stopping = false;
+  private probed: { address: string; at: number; manito: boolean } | undefined;
 
   constructor(private readonly options: ProxyRoleOptions) {
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`ProxyRole: port must be 1-65535, got ${options.port}`);
@@ -124,7 +126,7 @@ export class ProxyRole {
       if (i > 0 && ABSENT.has(error.code ?? '')) continue;
       for (const s of taken.reverse()) await s.close();
       const where = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-      if (error.code === 'EADDRINUSE' && (await isManitoProxy(port, address))) {
+      if (error.code === 'EADDRINUSE' && (await this.heldByManito(address))) {
         this.set({ role: 'standby', port, detail: `another Manito host serves the proxy on ${where}` });
       } else {
         this.set({ role: 'blocked', port, detail: `${where} is held by another program (${error.code ?? error.message}); named URLs are off until it is free` });
@@ -133,6 +135,18 @@ export class ProxyRole {
     }
     this.servers = taken; // stop() waits for this attempt, then closes them
     this.set({ role: 'serving', port, detail: `serving http://<name>.localhost:${port} on ${addresses.filter((_, i) => i < taken.length).join(' and ')}` });
+  }
+
+  /**
+   * Whether the holder answers as a Manito proxy. Asked again at most every PROBE_AGAIN_MS, so a
+   * foreign program on the port is not sent a request on every retry.
+   */
+  private async heldByManito(address: string): Promise<boolean> {
+    const now = Date.now();
+    if (this.probed && this.probed.address === address && now - this.probed.at < PROBE_AGAIN_MS) return this.probed.manito;
+    const manito = await isManitoProxy(this.options.port, address);
+    this.probed = { address, at: now, manito };
+    return manito;
   }
 
   /** Wakes a standby host when the registry changes, and tells the route cache (an in-place write may keep its ctime). */
