@@ -24,6 +24,8 @@ import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
 import { portCheckMethod, portChecks } from '../proc/listenerTable';
+import type { ProxyRole } from '../proxy/proxyRole';
+import { startHostProxy } from '../proxy/hostProxy';
 import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
@@ -48,6 +50,8 @@ export interface RunHostOptions {
   webviewDir?: string;
   /** Service terminals the editor kept open from a previous host (HostInitOptions.terminals). */
   terminals?: OpenTerminal[];
+  /** The user's proxy port; default MANITO_PROXY_PORT, else DEFAULT_PROXY_PORT (server/proxy/hostProxy.ts). */
+  proxyPort?: number;
 }
 
 export interface RunningHost {
@@ -57,6 +61,8 @@ export interface RunningHost {
   readonly core: StackCore;
   readonly runner: StackRunner;
   readonly log: HostLog;
+  /** This host's part in the user's named-URL proxy; undefined when MANITO_PROXY=off. */
+  readonly proxy: ProxyRole | undefined;
   setTrusted(trusted: boolean): void;
   /** Stops services it runs as child processes (not terminals), closes the API, removes the discovery file. Idempotent. */
   stop(): Promise<void>;
@@ -138,6 +144,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
   log.info(`Port checks: ${portCheckMethod()}`);
+  const proxy = await startHostProxy({ env, port: options.proxyPort, log });
 
   const onExit = () => removeDiscovery();
   process.on('exit', onExit);
@@ -173,6 +180,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       health.dispose();
       await feed!.close();
       await api!.close();
+      await proxy?.stop();
       // Under an editor the terminals outlive this host: leave its leases to the next one.
       await core.dispose({ handOver: Boolean(options.connection) });
       process.off('exit', onExit);
@@ -180,5 +188,5 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     return stopping;
   }
 
-  return { port, url, token, core, runner, log, setTrusted, stop };
+  return { port, url, token, core, runner, log, proxy, setTrusted, stop };
 }

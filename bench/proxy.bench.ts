@@ -1,0 +1,266 @@
+// Proxy figures, side by side in one run: latency (p50, p99 over one keep-alive connection) and
+// throughput (16 keep-alive connections) of one small node:http server reached directly, through
+// Manito's proxy by its name, and through portless (npm, plain HTTP, state in a temp folder, bound
+// to 127.0.0.1 only) by its alias. Each server and proxy runs in its own process, as it would for
+// a user; rounds alternate between the three and the medians are quoted.
+// Goal (issue 17): at most +0.3 ms p50 over direct, at least 0.7x direct throughput, not behind portless.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LeaseRegistry, newOwnerId, OWN_START_TIME } from '../server/engine/leaseRegistry';
+import { ProxyRole } from '../server/proxy/proxyRole';
+import { RouteSource } from '../server/proxy/routeSource';
+
+const ROOT = path.resolve(__dirname, '..');
+const PORTLESS_CLI = path.join(ROOT, 'node_modules', 'portless', 'dist', 'cli.js');
+const ROUNDS = 5;
+const LATENCY_REQUESTS = 4000;
+const CONNECTIONS = 16;
+const THROUGHPUT_MS = 2000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number, d = 3) => n.toFixed(d);
+
+// portless binds every interface; this preload makes every listen() without an address take 127.0.0.1.
+const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`import net from 'node:net';
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...a) {
+  if (typeof a[0] === 'number' && typeof a[1] !== 'string') a.splice(1, 0, '127.0.0.1');
+  else if (a[0] && typeof a[0] === 'object' && !('path' in a[0]) && !a[0].host) a[0] = { ...a[0], host: '127.0.0.1' };
+  return listen.apply(this, a);
+};`)}`;
+
+/** One keep-alive connection that sends one GET at a time and counts a response by its Content-Length. */
+class Connection {
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly socket: net.Socket;
+  private readonly head: Buffer;
+  onResponse: () => void = () => undefined;
+
+  constructor(port: number, host: string) {
+    this.head = Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    this.socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
+    this.socket.on('data', (chunk) => this.read(chunk));
+    this.socket.on('error', (error) => { throw error; });
+  }
+
+  ready(): Promise<void> {
+    return new Promise((resolve) => this.socket.once('connect', () => resolve()));
+  }
+
+  send(): void {
+    this.socket.write(this.head);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private read(chunk: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    for (;;) {
+      const end = this.pending.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = this.pending.toString('latin1', 0, end);
+      if (!head.startsWith('HTTP/1.1 200')) throw new Error(`unexpected answer: ${head.split('\r\n')[0]}`);
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
+      const total = end + 4 + length;
+      if (this.pending.length < total) return;
+      this.pending = this.pending.subarray(total);
+      this.onResponse();
+    }
+  }
+}
+
+async function latency(port: number, host: string): Promise<{ p50: number; p99: number }> {
+  const c = new Connection(port, host);
+  await c.ready();
+  const samples: number[] = [];
+  await new Promise<void>((resolve) => {
+    let t0 = 0;
+    let n = 0;
+    c.onResponse = () => {
+      if (n++ >= 500) samples.push(Number(process.hrtime.bigint() - BigInt(t0)) / 1e6);
+      if (n >= LATENCY_REQUESTS + 500) return resolve();
+      t0 = Number(process.hrtime.bigint());
+      c.send();
+    };
+    t0 = Number(process.hrtime.bigint());
+    c.send();
+  });
+  c.close();
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.floor(samples.length * 0.99)] };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Requests per second, and the CPU microseconds `pid` spent per request meanwhile. */
+async function throughput(port: number, host: string, pid: number): Promise<{ rps: number; cpuUs: number }> {
+  const conns = Array.from({ length: CONNECTIONS }, () => new Connection(port, host));
+  await Promise.all(conns.map((c) => c.ready()));
+  let counting = false;
+  let count = 0;
+  let stopped = false;
+  for (const c of conns) {
+    c.onResponse = () => {
+      if (counting) count++;
+      if (!stopped) c.send();
+    };
+    c.send();
+  }
+  await new Promise((r) => setTimeout(r, 300)); // warm-up
+  counting = true;
+  const start = process.hrtime.bigint();
+  const cpu0 = cpuMs(pid);
+  await new Promise((r) => setTimeout(r, THROUGHPUT_MS));
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  counting = false;
+  const cpu = cpuMs(pid) - cpu0;
+  stopped = true;
+  await new Promise((r) => setTimeout(r, 50));
+  for (const c of conns) c.close();
+  return { rps: count / elapsed, cpuUs: (cpu * 1000) / count };
+}
+
+function child(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ proc: ChildProcess; match: RegExpExecArray }> {
+  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const match = ready.exec(out);
+      if (match) resolve({ proc, match });
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}:\n${out}`)));
+  });
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.removeAllListeners('exit');
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    http.get({ host: '127.0.0.1', port, headers: { host }, agent: false }, (res) => { res.resume(); resolve(res.statusCode === 200); })
+      .on('error', () => resolve(false));
+  });
+}
+
+async function main(): Promise<void> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-proxy-bench-'));
+  const self = process.argv[1];
+  const children: ChildProcess[] = [];
+  try {
+    const upstream = await child([self, 'upstream'], process.env, /listening (\d+)/);
+    children.push(upstream.proc);
+    const upstreamPort = Number(upstream.match[1]);
+
+    // Manito: the user's registry leases `web` of workspace `bench` to the server's port.
+    const leasesFile = path.join(base, 'state', 'leases.json');
+    fs.mkdirSync(path.dirname(leasesFile), { recursive: true, mode: 0o700 });
+    const workspace = path.join(base, 'bench');
+    fs.mkdirSync(workspace);
+    fs.writeFileSync(path.join(workspace, 'manito.json'), JSON.stringify({ services: { web: { kind: 'vite' } } }));
+    await new LeaseRegistry({ file: leasesFile }).transact((leases) => {
+      leases.push({ port: upstreamPort, service: 'web', workspace, pid: process.pid, startTime: OWN_START_TIME, owner: newOwnerId(), since: new Date().toISOString() });
+    });
+    const manitoPort = await freePort();
+    const manito = (await child([self, 'manito', leasesFile, String(manitoPort)], process.env, /serving/)).proc;
+    children.push(manito);
+
+    // portless: plain HTTP on a free port, state in the temp folder, no /etc/hosts sync, loopback only.
+    const portlessPort = await freePort();
+    const portlessEnv = { ...process.env, PORTLESS_STATE_DIR: path.join(base, 'portless'), PORTLESS_SYNC_HOSTS: '0', PORTLESS_LAN: '0', PORTLESS_HTTPS: '0', NO_COLOR: '1' };
+    const portless = (await child(['--import', LOOPBACK_ONLY, PORTLESS_CLI, 'proxy', 'start', '--no-tls', '-p', String(portlessPort), '--foreground'], portlessEnv, /proxy listening on port/)).proc;
+    children.push(portless);
+    const alias = spawn(process.execPath, [PORTLESS_CLI, 'alias', 'bench', String(upstreamPort)], { env: portlessEnv, stdio: 'ignore' });
+    await new Promise((resolve) => alias.once('exit', resolve));
+    const deadline = Date.now() + 10_000;
+    while (!(await answers(portlessPort, 'bench.localhost'))) {
+      if (Date.now() > deadline) throw new Error('portless never routed bench.localhost');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!(await answers(manitoPort, 'web.bench.localhost'))) throw new Error('Manito proxy does not route web.bench.localhost');
+
+    const targets = [
+      { name: 'direct', port: upstreamPort, host: `127.0.0.1:${upstreamPort}`, pid: upstream.proc.pid! },
+      { name: 'manito proxy', port: manitoPort, host: `web.bench.localhost:${manitoPort}`, pid: manito.pid! },
+      { name: 'portless 0.13', port: portlessPort, host: `bench.localhost:${portlessPort}`, pid: portless.pid! },
+    ];
+    const results = new Map(targets.map((t) => [t.name, { p50: [] as number[], p99: [] as number[], rps: [] as number[], cpuUs: [] as number[] }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of round % 2 ? [...targets].reverse() : targets) {
+        const r = results.get(t.name)!;
+        const l = await latency(t.port, t.host);
+        r.p50.push(l.p50);
+        r.p99.push(l.p99);
+        const tp = await throughput(t.port, t.host, t.pid);
+        r.rps.push(tp.rps);
+        r.cpuUs.push(tp.cpuUs);
+      }
+    }
+    console.log(`Proxy latency (one connection, ${LATENCY_REQUESTS} requests) and throughput (${CONNECTIONS} connections, ${THROUGHPUT_MS / 1000} s), median of ${ROUNDS} rounds,`);
+    console.log(`with the CPU time per request of the server (direct) or of the proxy process (the others). Load average now: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`);
+    const direct = results.get('direct')!;
+    for (const t of targets) {
+      const r = results.get(t.name)!;
+      const extra = t.name === 'direct' ? '' : `   +${fmt(median(r.p50) - median(direct.p50))} ms p50, ${fmt(median(r.rps) / median(direct.rps), 2)}x throughput`;
+      console.log(`  ${t.name.padEnd(14)} p50 ${fmt(median(r.p50))} ms   p99 ${fmt(median(r.p99))} ms   ${Math.round(median(r.rps)).toString().padStart(6)} req/s   ${Math.round(median(r.cpuUs)).toString().padStart(4)} µs CPU/req${extra}`);
+    }
+    const m = results.get('manito proxy')!;
+    const p = results.get('portless 0.13')!;
+    const goals = [
+      [`p50 within +0.3 ms of direct`, median(m.p50) - median(direct.p50) <= 0.3],
+      [`throughput at least 0.7x direct`, median(m.rps) >= 0.7 * median(direct.rps)],
+      [`not behind portless (p50 and throughput)`, median(m.p50) <= median(p.p50) && median(m.rps) >= median(p.rps)],
+    ] as const;
+    for (const [what, ok] of goals) console.log(`  goal: ${what}: ${ok ? 'met' : 'NOT met'}`);
+  } finally {
+    for (const c of children) await stop(c);
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+async function serveUpstream(): Promise<void> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    res.end('ok');
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as net.AddressInfo).port}`));
+}
+
+async function serveManito(leasesFile: string, port: number): Promise<void> {
+  const role = new ProxyRole({ port, routes: new RouteSource({ leasesFile }), addresses: ['127.0.0.1'] });
+  console.log((await role.start()).role);
+  process.once('SIGTERM', () => void role.stop().then(() => process.exit(0)));
+}
+
+const [mode, ...args] = process.argv.slice(2);
+(mode === 'upstream' ? serveUpstream() : mode === 'manito' ? serveManito(args[0], Number(args[1])) : main()).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
