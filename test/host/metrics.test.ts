@@ -9,30 +9,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { usageFile } from '../../server/metrics/usageStore';
 import { exitOf, freePorts, getJson, makeWorkspace, startHeadless, until } from './support/hostProcess';
+import { waitForLine } from './support/realServers';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const INSTALL = 'apt-get install prometheus (scripts/install-system-packages.sh --tests installs it)';
-
-function waitForLine(child: ReturnType<typeof spawn>, re: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      if (re.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${out}`));
-    });
-  });
-}
 
 test('a real Prometheus scrapes /metrics of a real host and its query API returns Manito series', { timeout: 180_000 }, async (t) => {
   assert.ok(fs.existsSync(PROMETHEUS) && fs.existsSync(PROMTOOL), `Prometheus is not installed: ${INSTALL}`);
@@ -76,7 +57,7 @@ test('a real Prometheus scrapes /metrics of a real host and its query API return
   assert.equal(head.status, 200);
   assert.equal(await head.text(), '');
 
-  await waitForLine(prometheus, /Server is ready to receive web requests/, 60_000);
+  await waitForLine(prometheus, /Server is ready to receive web requests/, 60_000, 'prometheus');
   const query = (q: string) => getJson(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
   const series = await until(async () => {
     const { body } = await query('manito_port_assignments_total{service="api"}');
