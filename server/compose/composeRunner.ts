@@ -83,7 +83,8 @@ export class ComposeRunner {
     const cli = await this.ready();
     await this.writeDerived(plan);
     await this.compose(cli, ['up', '-d', service], this.options.upTimeoutMs ?? 600_000);
-    const container = (await this.containers(service)).find((c) => c.state === 'running') ?? (await this.containers(service))[0];
+    const containers = await this.containers(service);
+    const container = containers.find((c) => c.state === 'running') ?? containers[0];
     if (!container) throw new Error(`docker compose up reported success, but no container of ${service} in project ${this.projectName} exists`);
     return { service, containerName: container.name, containerId: container.id };
   }

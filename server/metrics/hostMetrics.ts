@@ -1,6 +1,7 @@
 // Manito's own metrics, fed by the host's events (protocol/model.ts EventBody) and its health
 // probes; the per-service state (health, port) is read from the snapshot at scrape time, so a
 // service removed from manito.json leaves the scrape with it. Contests also go to the usage record.
+import type { ServiceConfig } from '../../protocol/config';
 import type { EventBody, HealthState, StackSnapshot } from '../../protocol/model';
 import { EXPOSITION_CONTENT_TYPE } from './exposition';
 import { MetricsRegistry, type Sample } from './metricsRegistry';
@@ -11,8 +12,8 @@ const HEALTH_STATES: readonly HealthState[] = ['starting', 'healthy', 'unhealthy
 export interface HostMetricsOptions {
   /** Read at each scrape. */
   snapshot: () => Pick<StackSnapshot, 'services'>;
-  /** The port a service tries first: the one a fallback or a failed allocation was denied. */
-  preferredOf: (service: string) => number | undefined;
+  /** The service's manito.json entry: its first preferred port is the one a fallback was denied. */
+  serviceConfig: (service: string) => Pick<ServiceConfig, 'preferred' | 'inheritFrom'> | undefined;
   /** Where contests are counted across restarts (the usage store). */
   usage?: { record(contest: Contest): void };
   version: string;
@@ -49,16 +50,19 @@ export class HostMetrics {
     switch (event.type) {
       case 'assigned':
         this.assignments.inc({ service: event.service, reason: event.reason });
-        if (event.reason === 'fallback') this.contest(event.service, this.options.preferredOf(event.service), 'fallback', event.holder);
+        if (event.reason === 'fallback') this.contest(event.service, 'fallback', event.holder);
         return;
       case 'moved':
         this.assignments.inc({ service: event.service, reason: 'moved' });
         this.moves.inc({ service: event.service, cause: holderKind(event.holder) });
-        this.options.usage?.record({ port: event.from, service: event.service, cause: 'moved', ...(event.holder ? { holder: event.holder } : {}) });
+        // An inheritor moves with its root: the port was contested once, and counted for the root.
+        if (!this.options.serviceConfig(event.service)?.inheritFrom) {
+          this.options.usage?.record({ port: event.from, service: event.service, cause: 'moved', ...(event.holder ? { holder: event.holder } : {}) });
+        }
         return;
       case 'allocationFailed':
         this.failures.inc({ service: event.service });
-        this.contest(event.service, this.options.preferredOf(event.service), 'failed', undefined);
+        this.contest(event.service, 'failed', undefined);
         return;
       case 'detected': return this.detections.inc({ service: event.service });
       case 'health': return this.transitions.inc({ service: event.service, from: event.from, to: event.to });
@@ -78,8 +82,9 @@ export class HostMetrics {
     return { body: this.registry.render(), contentType: EXPOSITION_CONTENT_TYPE };
   }
 
-  private contest(service: string, port: number | undefined, cause: Contest['cause'], holder: Contest['holder']): void {
+  private contest(service: string, cause: Contest['cause'], holder: Contest['holder']): void {
     this.conflicts.inc({ service, cause: holderKind(holder) });
+    const port = this.options.serviceConfig(service)?.preferred?.[0];
     if (port !== undefined) this.options.usage?.record({ port, service, cause, ...(holder ? { holder } : {}) });
   }
 }

@@ -35,7 +35,7 @@ export async function openHostMetrics(options: HostMetricsWiringOptions): Promis
   const usage = await UsageStore.open({ file: usageFile(stateDir(options.env), options.workspace), workspace: options.workspace, warn: options.warn });
   const metrics = new HostMetrics({
     snapshot: options.snapshot,
-    preferredOf: (service) => options.stack().services[service]?.preferred?.[0],
+    serviceConfig: (service) => options.stack().services[service],
     usage,
     version: options.version,
   });

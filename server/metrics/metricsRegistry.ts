@@ -63,7 +63,7 @@ export class Counter extends LabelledFamily<{ value: number }> {
     if (s) s.value += by;
   }
 
-  valueOf(labels: Labels = {}): number {
+  value(labels: Labels = {}): number {
     return this.series.get(this.labelNames.map((n) => labels[n] ?? '').join('\u0000'))?.state.value ?? 0;
   }
 

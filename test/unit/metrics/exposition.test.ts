@@ -36,7 +36,7 @@ test('a counter renders HELP, TYPE and one line per label set, with escaped valu
     'x_total{service="back\\\\slash\\nline"} 1',
     '',
   ].join('\n'));
-  assert.equal(c.valueOf({ service: 'a"b' }), 3);
+  assert.equal(c.value({ service: 'a"b' }), 3);
   assert.throws(() => c.inc({ service: 'a' }, -1), RangeError);
 });
 

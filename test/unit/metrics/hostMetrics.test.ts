@@ -2,6 +2,7 @@
 // usage record.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ServiceConfig } from '../../../protocol/config';
 import type { EventBody, HealthState } from '../../../protocol/model';
 import { HostMetrics } from '../../../server/metrics/hostMetrics';
 import { MetricsRegistry } from '../../../server/metrics/metricsRegistry';
@@ -12,7 +13,7 @@ function setup(services: Array<{ name: string; health: HealthState; port: number
   const contests: Contest[] = [];
   const metrics = new HostMetrics({
     snapshot: () => ({ services: services as never }),
-    preferredOf: (s) => ({ server: 3000, db: 5432 } as Record<string, number>)[s],
+    serviceConfig: (s) => ({ server: { preferred: [3000] }, db: { preferred: [5432] }, websocket: { inheritFrom: 'server' } } as Record<string, ServiceConfig>)[s],
     usage: { record: (c) => contests.push(c) },
     version: '9.9.9',
   });
@@ -26,6 +27,7 @@ test('assignments by reason, conflicts and moves by the kind of holder', () => {
     { type: 'assigned', service: 'server', port: 3001, reason: 'fallback', explanation: '', holder: { pid: 42, command: 'node x.js' } },
     { type: 'assigned', service: 'client', port: 5173, reason: 'preferred', explanation: '' },
     { type: 'moved', service: 'server', from: 3001, to: 3002, explanation: '', holder: { service: 'api', workspace: '/other', pid: 7 } },
+    { type: 'moved', service: 'websocket', from: 3001, to: 3002, explanation: '' },
     { type: 'allocationFailed', service: 'db', message: 'all held' },
     { type: 'released', service: 'client', port: 5173 },
   ];
@@ -37,6 +39,7 @@ test('assignments by reason, conflicts and moves by the kind of holder', () => {
   assert.ok(text.includes('manito_port_conflicts_total{service="server",cause="process"} 1'));
   assert.ok(text.includes('manito_port_conflicts_total{service="db",cause="unknown"} 1'));
   assert.ok(text.includes('manito_port_moves_total{service="server",cause="workspace"} 1'));
+  assert.ok(text.includes('manito_port_moves_total{service="websocket",cause="unknown"} 1'));
   assert.ok(text.includes('manito_port_allocation_failures_total{service="db"} 1'));
   assert.deepEqual(contests, [
     { port: 3000, service: 'server', cause: 'fallback', holder: { pid: 42, command: 'node x.js' } },
