@@ -1,10 +1,14 @@
 // Compose services as Manito services: kinds from images, one definition per published TCP port,
 // problems that leave the rest usable, and the derived file that never edits the user's.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { parseComposeText } from '../../../server/compose/composeFile';
 import { composeDefinitions, composeProject } from '../../../server/compose/composeModel';
+import { loadComposeStack, portPlan } from '../../../server/compose/composeStack';
 import { derivedComposeText, MANITO_LABELS } from '../../../server/compose/derivedFile';
 import { imageFamily, imageName, portKind } from '../../../server/compose/imageKind';
 
@@ -147,4 +151,24 @@ test('the derived file: allocated ports on loopback, labels, no container_name, 
   assert.match(derived, /FLAG: "yes"/, 'the user\'s quoting is kept (Compose v1 reads YAML 1.1)');
   assert.match(derived, /PLAIN: on/);
   assert.match(derived, /team: "yes"/);
+});
+
+test('loadComposeStack: no file, a broken file, a usable one; the port plan from the engine\'s ports', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-compose-stack-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  assert.deepEqual(loadComposeStack(dir, {}, path.join(dir, 'state')), { found: false });
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web: [\n');
+  const broken = loadComposeStack(dir, {}, path.join(dir, 'state'));
+  assert.ok(broken.found && !broken.stack && broken.problems[0]!.line >= 2, JSON.stringify(broken));
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports: ["${P}:80", "8443:443"]\n  bad:\n    ports: ["1-2:1-2"]\n');
+  fs.writeFileSync(path.join(dir, '.env'), 'P=8080\n');
+  const loaded = loadComposeStack(dir, { P: '9090' }, path.join(dir, 'state'));
+  assert.ok(loaded.found && loaded.stack);
+  if (!loaded.found || !loaded.stack) return;
+  assert.equal(loaded.problems.length, 1);
+  assert.deepEqual(loaded.stack.definitions.map((d) => [d.name, d.config.preferred]), [['web', [9090]], ['web-443', [8443]]], 'the environment wins over .env');
+  assert.ok(loaded.stack.runner.derivedFile.startsWith(path.join(dir, 'state', 'compose')));
+  const plan = portPlan(loaded.stack.definitions, (name) => ({ web: 41001, 'web-443': 41002 } as Record<string, number>)[name]);
+  assert.deepEqual([...plan.get('web')!], [[80, 41001], [443, 41002]]);
+  assert.equal(portPlan(loaded.stack.definitions, () => undefined).size, 0);
 });
