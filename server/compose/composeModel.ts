@@ -2,6 +2,7 @@
 // Manito service definitions (one per published port; kind from the image), with the container
 // port and the host port the file asked for. A problem in one service leaves the others usable.
 import type { ServiceConfig, ServiceKind } from '../../protocol/config';
+import { PORTS_DATA_KEYS } from '../../protocol/http';
 import { COMPOSE_LIMITS, type ComposeDocument, type ComposeProblem } from './composeFile';
 import { parsePortEntry, type ComposePort } from './composePorts';
 import { imageFamily, portKind, primaryIndex, type ImageFamily } from './imageKind';
@@ -127,11 +128,13 @@ export function composeProject(document: ComposeDocument, vars: Variables): Comp
 /** The Manito services of a project: one per published TCP port, named so that none collide. */
 export function composeDefinitions(project: ComposeProject): ComposeServiceDefinition[] {
   const managed = new Set(project.services.filter((s) => s.ports.length).map((s) => s.name));
-  const names = new Set(managed);
+  // `environment` and `urls` are /api/ports keys, so no service may be called that (as manito scan does).
+  const primary = (service: string) => (PORTS_DATA_KEYS.includes(service) ? `${service}-service` : service);
+  const names = new Set([...managed].map(primary));
   const out: ComposeServiceDefinition[] = [];
   for (const s of project.services) {
     s.ports.forEach((port, i) => {
-      let name = i === 0 ? s.name : `${s.name}-${port.container}`;
+      let name = i === 0 ? primary(s.name) : `${s.name}-${port.container}`;
       // A second port's name may be taken by another compose service: number it on.
       for (let n = 2; i > 0 && names.has(name); n++) name = `${s.name}-${port.container}-${n}`;
       names.add(name);
@@ -141,7 +144,7 @@ export function composeDefinitions(project: ComposeProject): ComposeServiceDefin
         kind,
         description: `docker compose service ${s.name}${s.image ? ` (${s.image})` : ''}, container port ${port.container}`,
       };
-      const deps = s.dependsOn.filter((d) => managed.has(d));
+      const deps = s.dependsOn.filter((d) => managed.has(d)).map(primary);
       if (deps.length) config.dependsOn = deps;
       out.push({ name, composeService: s.name, containerPort: port.container, kind, config });
     });

@@ -68,6 +68,10 @@ services:
     ['web-9229', 'web', 9229, 'tcp', [9229], ['db']],
   ]);
   assert.match(defs[0]!.config.description!, /docker compose service db \(postgres:16\), container port 5432/);
+  const reserved = project('services:\n  environment:\n    image: nginx\n    ports: ["80"]\n  urls:\n    image: nginx\n    ports: ["81"]\n    depends_on: [environment]\n');
+  assert.deepEqual(composeDefinitions(reserved).map((d) => [d.name, d.composeService, d.config.dependsOn]), [
+    ['environment-service', 'environment', undefined], ['urls-service', 'urls', ['environment-service']],
+  ], '/api/ports keys are not service names');
 });
 
 test('a problem in one service names it, with its position; the other services stay', () => {
