@@ -40,11 +40,19 @@ export async function openHostMetrics(options: HostMetricsWiringOptions): Promis
     version: options.version,
   });
   const stopProcessMetrics = registerProcessMetrics(metrics.registry);
+  // Counting must never cost the host an event or a probe: a failure here is logged and dropped.
+  const guarded = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      options.warn(`Metrics: ${what} not counted: ${(error as Error).message}`);
+    }
+  };
   return {
-    observe: (event) => metrics.observe(event),
+    observe: (event) => guarded(`event ${event.type}`, () => metrics.observe(event)),
     timeProbe: (probe) => async (target) => {
       const outcome = await probe(target);
-      metrics.observeProbe(target.service, outcome);
+      guarded(`probe of ${target.service}`, () => metrics.observeProbe(target.service, outcome));
       return outcome;
     },
     render: () => metrics.render(),
