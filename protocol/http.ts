@@ -10,6 +10,8 @@ export const API_EVENTS_PATH = '/api/events';
 export const API_SERVICES_PREFIX = '/api/services/';
 export const API_STACK_PREFIX = '/api/stack/';
 export const DASHBOARD_PATH = '/dashboard';
+/** Prometheus text format; no token, like /api/ports. */
+export const METRICS_PATH = '/metrics';
 export const FEED_PATH = '/';
 /** Header (or `?token=` on the dashboard and feed URLs) that carries the per-host token. */
 export const TOKEN_HEADER = 'x-manito-token';

@@ -105,7 +105,8 @@ export function brokenConfigNote(errorCount: number, source: ConfigSource): stri
 }
 
 export type EventBody =
-  | { type: 'assigned'; service: string; port: number; reason: Reason; explanation: string }
+  /** `holder`: who held the port a fallback wanted first. */
+  | { type: 'assigned'; service: string; port: number; reason: Reason; explanation: string; holder?: PortHolder }
   | { type: 'moved'; service: string; from: number; to: number; explanation: string; holder?: PortHolder }
   | { type: 'released'; service: string; port: number }
   | { type: 'allocationFailed'; service: string; message: string }

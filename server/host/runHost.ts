@@ -29,6 +29,7 @@ import { startHostProxy } from '../proxy/hostProxy';
 import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
+import { openHostMetrics } from '../metrics/hostMetricsWiring';
 
 export interface RunHostOptions {
   workspace: string;
@@ -77,7 +78,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   let trusted = options.trusted ?? !options.connection;
 
   const config = new ConfigWatcher({ workspace, validate: validateStack });
-  const health = new HealthMonitor({ probe: options.probe ?? createProbe(() => trusted), cwd: workspace, clock: options.clock });
+  const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
+  const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
   let api: ApiServer | undefined;
   let feed: Feed | undefined;
   const hostInfo = (): HostInfo => ({
@@ -86,6 +88,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     connections: feed?.connections ?? 0, trusted, portChecks: portChecks(),
   });
   const core = new StackCore({ workspace, config, health, log, hostInfo, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
+  core.onEvent((event) => metrics.observe(event));
   feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
 
   const launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
@@ -112,6 +115,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     snapshot: () => core.snapshot(),
     version: () => core.version,
     events: (limit, after) => core.events.recent(limit, after),
+    metrics: () => metrics.render(),
     onError: (message, error) => log.error(message, error),
   });
 
@@ -183,6 +187,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       await proxy?.stop();
       // Under an editor the terminals outlive this host: leave its leases to the next one.
       await core.dispose({ handOver: Boolean(options.connection) });
+      await metrics.dispose();
       process.off('exit', onExit);
     })();
     return stopping;

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import {
   API_EVENTS_PATH, API_HEALTH_PATH, API_PORTS_PATH, API_SERVICES_PREFIX, API_SNAPSHOT_PATH, API_STACK_PREFIX,
-  DASHBOARD_PATH, FEED_PATH, TOKEN_HEADER, type ErrorResponse, type ServiceAction, type StackAction,
+  DASHBOARD_PATH, FEED_PATH, METRICS_PATH, TOKEN_HEADER, type ErrorResponse, type ServiceAction, type StackAction,
 } from '../../protocol/http';
 import type { ActionResult } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   actions: ApiActions;
   startedAt: number;
   webviewDir: string;
+  /** `GET /metrics` in the Prometheus text format, readable without the token like /api/ports. */
+  metrics?: () => { body: string; contentType: string };
   onError: (message: string, error: unknown) => void;
 }
 
@@ -186,6 +188,13 @@ export class ApiServer {
       }
       case FEED_PATH:
       case DASHBOARD_PATH: return this.dashboard(req, res, url, head);
+      case METRICS_PATH: {
+        if (!o.metrics) break;
+        const { body, contentType } = o.metrics();
+        res.writeHead(200, { ...BASE_HEADERS, 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+        res.end(head ? undefined : body);
+        return;
+      }
     }
     if (path.startsWith(DASHBOARD_ASSET_PREFIX)) {
       const file = readStaticFile(o.webviewDir, path.slice(DASHBOARD_ASSET_PREFIX.length));

@@ -15,7 +15,7 @@ export interface RealServer {
   stop(): Promise<void>;
 }
 
-function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number, what: string): Promise<void> {
+export function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);

@@ -1,0 +1,131 @@
+// A compose service whose published port a foreign process holds comes up, with real Docker and
+// the installed Compose CLI, on the port Manito's engine allocated; Stop removes its container and
+// nothing else: the user's own container keeps running and the user's compose file is unchanged.
+// Docker publishes ports in the daemon's network namespace: under `unshare -n` this file re-runs
+// itself there (see support/dockerSupport.ts).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { readComposeFile } from '../../server/compose/composeFile';
+import { detectComposeCli } from '../../server/compose/composeCli';
+import { composeDefinitions, composeProject } from '../../server/compose/composeModel';
+import { ComposeRunner } from '../../server/compose/composeRunner';
+import { projectVariables } from '../../server/compose/interpolate';
+import { createProbe } from '../../server/health/probes';
+import { createEngine } from '../../server/host/createEngine';
+import { daemonNetns, docker, requireDockerAndImage, runInDaemonNetns, TEST_IMAGE } from './support/dockerSupport';
+import { exitOf, freePorts } from './support/hostProcess';
+
+const TIMEOUT_MS = 8 * 60_000;
+
+/** An HTTP listener in its own process that says who it is: the port's foreign holder. */
+async function foreignHttp(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', `require('http').createServer((q, s) => s.end('foreign')).listen(${port}, '127.0.0.1', () => console.log('up'))`],
+    { cwd: '/', stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the foreign listener exited with ${code}`)));
+    child.stdout!.once('data', () => resolve());
+  });
+  return child;
+}
+
+async function body(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/`)).text();
+}
+
+const netns = daemonNetns();
+
+if (netns) {
+  test('compose (re-run in the Docker daemon\'s network namespace, where published ports are)', { timeout: TIMEOUT_MS }, async () => {
+    const { code, output } = await runInDaemonNetns(netns, __filename, TIMEOUT_MS - 10_000);
+    assert.equal(code, 0, `the compose tests failed in the daemon's namespace (run as root, or outside unshare -n):\n${output}`);
+    assert.match(output, /# pass [1-9]|ℹ pass [1-9]/);
+  });
+} else {
+  test('a compose service comes up on the allocated port past a foreign holder, and Stop removes only its container', { timeout: TIMEOUT_MS }, async (t) => {
+    requireDockerAndImage();
+    const cli = await detectComposeCli();
+    assert.ok(!('unavailable' in cli), `${'unavailable' in cli ? cli.unavailable : ''} (CI installs it: scripts/install-system-packages.sh --tests)`);
+
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-compose-'));
+    const ws = path.join(base, 'shop');
+    const stateDir = path.join(base, 'state');
+    fs.mkdirSync(path.join(ws, 'www'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'www', 'index.html'), 'served from the user\'s folder\n');
+    const [held, usersPort] = await freePorts(2);
+    const composeText = [
+      'services:',
+      '  web:',
+      `    image: ${TEST_IMAGE}`,
+      '    container_name: shop-web',
+      '    ports:',
+      `      - "\${WEB_PORT}:80"`,
+      '    volumes:',
+      '      - ./www:/www:ro',
+      '',
+    ].join('\n');
+    const composeFile = path.join(ws, 'docker-compose.yml');
+    fs.writeFileSync(composeFile, composeText);
+    fs.writeFileSync(path.join(ws, '.env'), `WEB_PORT=${held}\n`);
+
+    const foreign = await foreignHttp(held!);
+    // The user's own container, started without Manito: it must outlive everything below.
+    const usersContainer = docker(['run', '-d', '--name', `manito-test-users-${process.pid}`, '-p', `127.0.0.1:${usersPort}:80`, TEST_IMAGE]);
+    const env = { ...process.env, MANITO_STATE_DIR: stateDir };
+    let runner: ComposeRunner | undefined;
+    t.after(async () => {
+      await runner?.stopAll().catch(() => undefined);
+      docker(['rm', '-f', usersContainer]);
+      foreign.kill('SIGKILL');
+      await exitOf(foreign);
+      fs.rmSync(base, { recursive: true, force: true });
+    });
+
+    const read = readComposeFile(composeFile);
+    assert.ok(read.ok, JSON.stringify(!read.ok && read.problems));
+    const vars = projectVariables(ws, env);
+    const project = composeProject(read.document, vars);
+    assert.deepEqual(project.problems, []);
+    const [def] = composeDefinitions(project);
+    assert.deepEqual([def!.name, def!.containerPort, def!.kind, def!.config.preferred], ['web', 80, 'http', [held]]);
+
+    // The real engine allocates, as for any service: the preferred port is held, so it falls back.
+    const engine = createEngine({ services: { [def!.name]: def!.config } }, { workspace: ws, env });
+    const assignment = (await engine.allocateAll()).get('web')!;
+    t.after(() => engine.dispose());
+    assert.equal(assignment.reason, 'fallback', assignment.explanation);
+    assert.notEqual(assignment.port, held);
+    assert.match(assignment.explanation, new RegExp(`${held} is held by pid ${foreign.pid}`));
+
+    runner = new ComposeRunner({ project, workspace: ws, stateDir, env, vars, cli });
+    const started = await runner.start('web', new Map([['web', new Map([[80, assignment.port]])]]));
+    assert.match(started.containerName, new RegExp(`^${runner.projectName}[_-]web[_-]1$`));
+    assert.notEqual(started.containerName, 'shop-web', 'the user\'s container_name is not taken');
+
+    // Health through the host port, with the probe the health monitor runs for an http service.
+    const probe = createProbe(() => true);
+    const health = await probe({ service: 'web', kind: 'http', port: assignment.port, cwd: ws });
+    assert.ok(health.ok, health.detail);
+    assert.equal(await body(assignment.port), 'served from the user\'s folder\n', 'relative volumes resolve in the user\'s folder');
+    assert.equal(await body(held!), 'foreign', 'the foreign holder keeps its port');
+    assert.equal(fs.readFileSync(composeFile, 'utf8'), composeText, 'the user\'s compose file is never edited');
+    assert.match(fs.readFileSync(runner.derivedFile, 'utf8'), new RegExp(`"127\\.0\\.0\\.1:${assignment.port}:80"`));
+    assert.ok(runner.derivedFile.startsWith(stateDir));
+
+    await runner.stop('web');
+    assert.deepEqual(await runner.containers(), []);
+    assert.equal(docker(['ps', '-a', '-q', '--filter', `name=^/${started.containerName}$`]), '', 'the container is gone');
+    const after = await probe({ service: 'web', kind: 'http', port: assignment.port, cwd: ws });
+    assert.equal(after.ok, false, 'nothing answers on the allocated port any more');
+    assert.equal(docker(['inspect', '-f', '{{.State.Running}}', usersContainer]), 'true', 'the user\'s own container still runs');
+    assert.equal(await body(usersPort!), '<h1>manito test httpd</h1>\n');
+
+    // Stop Stack: the project's network goes too; the user's container still runs.
+    await runner.stopAll();
+    assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${runner.projectName}_default$`]), '');
+    assert.equal(docker(['inspect', '-f', '{{.State.Running}}', usersContainer]), 'true');
+  });
+}
