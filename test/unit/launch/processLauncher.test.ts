@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { useColour } from '../../../cli/output';
 import { colourEnabled, ProcessLauncher } from '../../../server/launch/processLauncher';
 import { descendants, isAlive } from '../../../server/launch/processTree';
-import { listeningPorts } from '../../../server/proc/listenerTable';
+import { listeningPorts } from '../../../server/proc/tcpTable';
 import { freePort, get, nodeServerCommand, until } from './helpers';
 
 test('a real node server launched through sh answers on its PORT, output prefixed; stop kills the whole tree', async (t) => {
