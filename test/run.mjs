@@ -36,6 +36,13 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
+// No import cycles in the sources (madge prints any it finds); a cycle fails the run before the tiers.
+console.log('\n== import cycles ==');
+if (run('npm', ['run', '--silent', 'check:cycles']) !== 0) {
+  console.error('import cycles found (above): break them before testing');
+  process.exit(1);
+}
+
 if (tiers.some((t) => t !== 'unit')) {
   console.log('\n== build ==');
   if (run('node', ['esbuild.mjs']) !== 0) {
