@@ -99,8 +99,7 @@ export class PortEngine implements PortEngineApi {
     return this.serial(async () => {
       await this.run(this.model, async (planner, placements, others, orphans) => {
         // Every predecessor's port first, so no fresh placement takes one of them.
-        const alive = (pid: number, startTime?: number) => isProcessAlive(pid, startTime);
-        for (const name of this.model.roots) if (!placements.has(name)) takeOver(name, this.model, planner, this.workspace, orphans, others, alive);
+        for (const name of this.model.roots) if (!placements.has(name)) takeOver(name, this.model, planner, this.workspace, orphans, others, isProcessAlive);
         for (const name of this.model.roots) if (!placements.has(name)) await planner.place(name);
       });
       return this.all();
