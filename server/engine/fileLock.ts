@@ -9,10 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isProcessAlive, processStartTime } from './processAlive';
 
-export interface FileLockOptions {
-  /** Give up waiting after this long (default 15 s), with a LockTimeoutError naming the holder's pid. */
-  timeoutMs?: number;
-}
+/** timeoutMs: give up waiting after this long (default 15 s), with a LockTimeoutError naming the holder's pid. */
+export interface FileLockOptions { timeoutMs?: number }
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string, readonly holderPid: number | undefined, waitedMs: number) {
@@ -63,8 +61,7 @@ function tryLink(lockPath: string, token: string, body: string): boolean {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') return false;
       if (code !== 'ENOENT' || attempt > 1) throw error;
-      // No token yet, or the state folder was removed meanwhile: (re)make them.
-      fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+      fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 }); // no token yet, or the folder was removed
       sweep(lockPath);
       fs.writeFileSync(token, body, { mode: 0o600 });
     }
@@ -80,9 +77,9 @@ export function look(file: string): Seen | null {
   try {
     const { ino, nlink } = fs.fstatSync(fd);
     const body = fs.readFileSync(fd, 'utf8');
-    const [pid, start, tag] = body.split(' ');
-    if (!/^\d+$/.test(pid ?? '') || !/^(\d+|-)$/.test(start ?? '') || !TAG.test(tag ?? '')) return { body, ino, nlink };
-    return { body, ino, nlink, pid: Number(pid), tag, ...(start === '-' ? {} : { startTime: Number(start) }) };
+    const m = /^(\d+) (\d+|-) (\S+)$/.exec(body);
+    if (!m || !TAG.test(m[3])) return { body, ino, nlink };
+    return { body, ino, nlink, pid: Number(m[1]), tag: m[3], ...(m[2] === '-' ? {} : { startTime: Number(m[2]) }) };
   } catch {
     return null;
   } finally {
@@ -94,13 +91,13 @@ export function look(file: string): Seen | null {
 const isStale = (seen: Seen): boolean => seen.nlink < 2 || seen.pid === undefined || !isProcessAlive(seen.pid, seen.startTime, { ours: true });
 
 /**
- * Removes the stale lock `seen` but never a live one that replaced it since: the file at the lock
- * path is renamed aside under this acquisition's name (a rename moves a file to one breaker only),
- * removed if it is the very file judged stale, else put back with link(). Residual risk: a live
- * lock moved aside leaves the path empty until it is put back (microseconds; for good if the
- * breaker is killed in between), and a process taking the path then holds the lock together with
- * the live holder. That takes two breakers of one dead lock, one of them retaking the lock between
- * the other's look and rename, and a third process linking in the gap.
+ * Removes the stale lock `seen` but never a live one that replaced it since: the lock file is
+ * renamed aside under this acquisition's name (a rename moves a file to one breaker only), removed
+ * if it is the very file judged stale, else put back with link(). Residual risk: a live lock moved
+ * aside leaves the path empty until it is put back (microseconds; for good if the breaker dies in
+ * between), and a process taking the path then holds the lock beside the live holder. That takes
+ * two breakers of one dead lock, one retaking it between the other's look and rename, and a third
+ * process linking in that gap.
  */
 export function breakStale(lockPath: string, seen: Seen, aside: string): void {
   try {
@@ -110,7 +107,7 @@ export function breakStale(lockPath: string, seen: Seen, aside: string): void {
     throw error;
   }
   const moved = look(aside);
-  if (moved && moved.ino === seen.ino && moved.body === seen.body) {
+  if (moved?.ino === seen.ino && moved.body === seen.body) {
     if (seen.tag) unlink(`${lockPath}.${seen.tag}`); // the dead holder's token
   } else {
     try { fs.linkSync(aside, lockPath); } catch { /* taken meanwhile: the residual risk above */ }
@@ -122,12 +119,10 @@ export function breakStale(lockPath: string, seen: Seen, aside: string): void {
 function sweep(lockPath: string): void {
   if (swept.has(lockPath)) return;
   swept.add(lockPath);
-  const base = `${path.basename(lockPath)}.`;
-  let names: string[] = [];
-  try { names = fs.readdirSync(path.dirname(lockPath)); } catch { /* nothing to sweep */ }
-  for (const name of names) {
+  const [dir, base] = [path.dirname(lockPath), `${path.basename(lockPath)}.`];
+  for (const name of fs.readdirSync(dir)) {
     const pid = name.startsWith(base) ? Number(TAG.exec(name.slice(base.length).replace(/\.aside$/, ''))?.[1]) : NaN;
-    if (pid && pid !== process.pid && !isProcessAlive(pid, undefined, { ours: true })) unlink(path.join(path.dirname(lockPath), name));
+    if (pid && pid !== process.pid && !isProcessAlive(pid, undefined, { ours: true })) unlink(path.join(dir, name));
   }
 }
 
