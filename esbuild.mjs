@@ -2,7 +2,6 @@
 // `--production` minifies and drops sourcemaps. Types are checked separately by `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
-import { buildNative } from './native/build.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,14 +37,6 @@ function copyStatic() {
   cpSync('webview/dashboard.css', 'dist/webview/dashboard.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
-}
-
-// The listener-table reader (Linux). Without it the host binds instead, so it does not stop a
-// build; a production build (what `npm run package` ships) says so loudly, and on Linux the
-// packaging test (test/host/vsix.test.ts) requires it.
-const native = buildNative();
-if (production && process.platform === 'linux' && !native.built) {
-  console.warn(`\nWARNING: this build carries no listener-table reader (${native.reason}); the packaged host will check every port by binding it.\n`);
 }
 
 const contexts = await Promise.all(entries.map((options) => esbuild.context(options)));

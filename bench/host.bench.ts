@@ -1,5 +1,4 @@
-// Host figures, side by side in one run: listening-port scan (the listener table vs /proc vs
-// connect probes vs `ss`),
+// Host figures, side by side in one run: listening-port scan (/proc vs connect probes vs `ss`),
 // /api/ports throughput through every guard vs a bare node:http server with the same body,
 // WebSocket fan-out of one event to 100 subscribers, host start to first answer, host memory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -9,8 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { listeningPorts, portCheckMethod } from '../server/proc/listenerTable';
-import { listeningSockets } from '../server/proc/tcpTable';
+import { listeningPorts } from '../server/proc/tcpTable';
 
 const ROOT = path.resolve(__dirname, '..');
 const HOST_JS = path.join(ROOT, 'dist', 'host.js');
@@ -101,7 +99,6 @@ function rssMb(pid: number): number {
 async function scanBench(): Promise<void> {
   const rounds = 7;
   const table: number[] = [];
-  const proc: number[] = [];
   const probe: number[] = [];
   const ss: number[] = [];
   let count = 0;
@@ -110,9 +107,6 @@ async function scanBench(): Promise<void> {
     const ports = [...listeningPorts()];
     table.push(performance.now() - t);
     count = ports.length;
-    t = performance.now();
-    listeningSockets();
-    proc.push(performance.now() - t);
     t = performance.now();
     await Promise.all(ports.map((port) => new Promise<void>((resolve) => {
       const s = net.connect({ port, host: '127.0.0.1' });
@@ -127,9 +121,8 @@ async function scanBench(): Promise<void> {
     ss.push(performance.now() - t);
   }
   const vs = (xs: number[]) => `${fmt(median(xs) / median(table), 1)}x manito`;
-  console.log(`listening-port scan (${count} ports, median of ${rounds}); manito checks ports with ${portCheckMethod()}:`);
-  console.log(`  manito listeningPorts()    ${fmt(median(table), 3)} ms`);
-  console.log(`  read /proc/net/tcp{,6}     ${fmt(median(proc))} ms  (${vs(proc)})`);
+  console.log(`listening-port scan (${count} ports, median of ${rounds}):`);
+  console.log(`  manito listeningPorts()    ${fmt(median(table), 3)} ms  (reads /proc/net/tcp{,6})`);
   console.log(`  connect-probe same ports   ${fmt(median(probe))} ms  (${vs(probe)})`);
   console.log(`  spawn ss -ltn              ${fmt(median(ss))} ms  (${vs(ss)})`);
 }

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { DEFAULT_STACK, type StackConfig } from '../protocol/config';
 import { PortEngine } from '../server/engine/portEngine';
 import { bindsEverywhere } from '../server/engine/portProbe';
-import { portCheckMethod } from '../server/proc/listenerTable';
 
 type GetPortModule = typeof import('get-port', { with: { 'resolution-mode': 'import' } });
 type Contender = { run(): Promise<unknown>; reset?(): Promise<void> | void };
@@ -115,7 +114,6 @@ async function main(): Promise<void> {
   })]);
 
   const peers = ['get-port', 'portfinder', 'detect-port'];
-  console.log(`manito checks ports with ${portCheckMethod()}`);
   console.log('median ms per task (ratio = peer / manito; > 1 means manito is faster)');
   console.log(['task'.padEnd(32), 'manito'.padStart(9), ...peers.map((p) => `${p} (ratio)`.padStart(22))].join(''));
   for (const [task, m] of rows) {

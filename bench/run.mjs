@@ -9,7 +9,6 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { buildNative } from '../native/build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const only = process.argv.slice(2);
@@ -21,8 +20,6 @@ if (files.length === 0) {
   console.error('bench/run.mjs: no *.bench.ts files');
   process.exit(2);
 }
-// The ports bench measures the host as it ships, listener-table reader included (Linux).
-buildNative();
 // out/ sits one level below the root, so a bench's `path.resolve(__dirname, '..')` is still the root.
 const outdir = join(root, 'out');
 await esbuild.build({

@@ -9,6 +9,8 @@ export type HealthState = 'starting' | 'healthy' | 'unhealthy' | 'stopped';
 /** Who holds a port that Manito wanted, as far as the OS tells. */
 export interface PortHolder {
   pid?: number;
+  /** Kernel start time of `pid` (Linux), so a later look can tell it from a new process given the same pid. */
+  startTime?: number;
   command?: string;
   /** Set when the holder is a Manito-managed service (of this or another workspace). */
   service?: string;
@@ -65,18 +67,6 @@ export interface HostInfo {
   /** Open WebSocket feed connections. */
   connections: number;
   trusted: boolean;
-  /** How the host checks whether ports are free (server/proc/listenerTable.ts). */
-  portChecks: PortChecks;
-}
-
-/**
- * `listener-table`: a few ports are bound, many are looked up in the kernel's listener table at
- * once; `binds`: every port is bound (no table on this platform, not built, or turned off).
- * `detail` says which module, or why not.
- */
-export interface PortChecks {
-  method: 'listener-table' | 'binds';
-  detail: string;
 }
 
 /**

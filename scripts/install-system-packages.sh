@@ -10,6 +10,8 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
+# build-essential and python3: code-server's own native modules (node-pty, argon2) are rebuilt
+# with node-gyp by scripts/install-code-server.sh. Manito itself compiles nothing.
 packages=(libkrb5-dev ripgrep build-essential python3 redis-server ca-certificates)
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium fonts-noto-color-emoji postgresql procps iproute2 docker.io docker-compose busybox-static prometheus stress-ng)

@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildNative } from '../native/build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ALL_TIERS = ['unit', 'host', 'editor'];
@@ -37,11 +36,10 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
-// Every tier tests the listener-table reader on Linux, the unit tier from the sources too: it must build.
-try {
-  buildNative({ required: process.platform === 'linux' });
-} catch (error) {
-  console.error(`${error.message}\nThe tests need it on Linux: install a C compiler (scripts/install-system-packages.sh installs build-essential).`);
+// No import cycles in the sources (madge prints any it finds); a cycle fails the run before the tiers.
+console.log('\n== import cycles ==');
+if (run('npm', ['run', '--silent', 'check:cycles']) !== 0) {
+  console.error('import cycles found (above): break them before testing');
   process.exit(1);
 }
 

@@ -115,8 +115,6 @@ function hostLine(state: DashboardState, now: number): HTMLElement {
       sep(), h('span', {}, 'up ', h('span', { 'data-uptime': '' }, formatDuration(hostUptimeMs(state, now)))),
       sep(), h('span', { class: 'feed-connections', title: 'Open WebSocket feed connections (services.websocket)' },
         `WebSocket: ${snap.host.connections} connection${snap.host.connections === 1 ? '' : 's'}`),
-      sep(), h('span', { class: 'port-checks', title: `Port checks: ${snap.host.portChecks.detail}` },
-        snap.host.portChecks.method === 'listener-table' ? 'ports: listener table' : 'ports: binds'),
       sep(), h('span', {}, `v${snap.host.version}`));
     if (!snap.host.trusted) line.append(sep(), h('span', { class: 'warn-text' }, 'untrusted workspace: commands do not run'));
   }

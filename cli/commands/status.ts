@@ -54,7 +54,6 @@ export const status: CliCommand = {
         ...(snapshot ? { environment: snapshot.environment, strategy: snapshot.strategy, config: snapshot.configPath ?? 'default stack' } : {}),
         host: {
           port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version,
-          ...(snapshot ? { portChecks: snapshot.host.portChecks } : {}),
         },
         services: detailed,
       }, null, 2));

@@ -5,7 +5,7 @@ import type { ServiceKind, StackConfig } from '../../protocol/config';
 import type { PortHolder } from '../../protocol/model';
 import { KIND_LABEL, kindProbe, type FingerprintResult } from './fingerprints';
 import { sharedSocketOwners } from '../proc/socketOwners';
-import { listeningPorts } from '../proc/listenerTable';
+import { listeningPorts } from '../proc/tcpTable';
 
 /** Kinds whose fingerprint is specific enough to adopt a listener without asking. */
 export const ADOPTABLE_KINDS: ReadonlySet<ServiceKind> = new Set<ServiceKind>(['vite', 'redis', 'postgres', 'prometheus']);

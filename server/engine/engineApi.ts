@@ -1,5 +1,6 @@
-// The surface of the port engine that the rest of the host uses. The engine's implementation
-// (allocator, strategies, lease registry, port probe) lives beside this file.
+// The surface of the port engine that the rest of the host uses. Beside this file: the engine and
+// its I/O (port probe, lease registry, lock); its pure planning (planner, stack model, strategies,
+// explanations) is in plan/.
 import type { StackConfig, Strategy } from '../../protocol/config';
 import type { PortHolder, Reason } from '../../protocol/model';
 
@@ -23,19 +24,8 @@ export type EngineEvent =
 /** Answers whether a port is taken on this machine (IPv4 and IPv6, loopback and wildcard) and by whom. */
 export interface PortProbe {
   isFree(port: number): Promise<boolean>;
-  /** pid and command line from /proc where the OS tells; null when the port is free. */
+  /** pid, start time and command line from /proc where the OS tells, `{}` where not; null when the port is free. */
   holder(port: number): Promise<PortHolder | null>;
-  /** One look at the whole machine, to answer for many ports at once (the engine takes one per allocation). */
-  scan?(): Promise<PortScan>;
-}
-
-/** What `PortProbe.scan` saw: answers stay as they were at the moment of the scan. */
-export interface PortScan {
-  isBusy(port: number): Promise<boolean>;
-  /** The answer when it is already known (prefetched), without a tick; undefined otherwise. */
-  busyNow?(port: number): boolean | undefined;
-  /** Checks many ports at once (in parallel), so the isBusy calls that follow answer from memory. */
-  prefetch?(ports: readonly number[]): Promise<void>;
 }
 
 export interface PortEngineApi {

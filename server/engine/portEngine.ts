@@ -1,20 +1,21 @@
 // The port engine: owns one workspace's stack, its ports and their leases. Every change runs as
-// one registry transaction (scan the machine once, plan, rewrite this engine's leases), then is
-// explained and announced as events. Calls are serialized, so callers never see a half state.
+// one registry transaction (plan with port checks, explain, rewrite this engine's leases with
+// their notes), then is announced as events. Calls are serialized, so callers never see a half state.
+import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig, Strategy } from '../../protocol/config';
 import { leasesFile } from '../../protocol/discovery';
 import { assertValidStack } from '../config/validateStack';
 import type { Assignment, EngineEvent, PortEngineApi, PortProbe } from './engineApi';
-import { assignmentsOf } from './assignments';
-import { explainFailure, HolderCache, type Explained } from './explain';
-import { awaitPredecessor, LeaseNotes, takeOver } from './handover';
-import { recordPlan } from './leaseRecords';
-import { LeaseRegistry, newOwnerId, type Lease } from './leaseRegistry';
-import { outsideOf, Planner, type Blocker, type Placement, type Skip } from './planner';
+import { LeaseRegistry, newOwnerId, OWN_START_TIME, type Lease } from './leaseRegistry';
+import { assignmentsOf, type Announced } from './plan/assignments';
+import { HolderCache } from './plan/explain';
+import { takeOver } from './plan/handover';
+import { recordPlan } from './plan/leaseRecords';
+import { Planner, type Blocker, type Placement } from './plan/planner';
+import { assertPort } from './plan/portNumbers';
+import { buildModel, type StackModel } from './plan/stackModel';
 import { defaultPortProbe } from './portProbe';
-import { assertPort } from './portNumbers';
-import { buildModel, type StackModel } from './stackModel';
-import { TypedEmitter } from './typedEmitter';
+import { isProcessAlive } from './processAlive';
 
 export interface PortEngineOptions {
   /** Validated here: an invalid stack throws InvalidStackError listing every problem. */
@@ -25,7 +26,7 @@ export interface PortEngineOptions {
   registryPath?: string;
   /** Instead of `registryPath`: a registry built elsewhere (tests inject pid liveness through it). */
   registry?: LeaseRegistry;
-  /** Default: /proc/net on Linux, bind attempts elsewhere. */
+  /** Default: binds, holders named from /proc where there is one. */
   probe?: PortProbe;
   /** For lease timestamps. */
   clock?: () => number;
@@ -45,7 +46,8 @@ export class PortEngine implements PortEngineApi {
   private readonly registry: LeaseRegistry;
   private readonly probe: PortProbe;
   private readonly clock: () => number;
-  private readonly events: TypedEmitter<EngineEvent>;
+  private readonly events = new Emitter<EngineEvent>();
+  private readonly onListenerError: (error: unknown) => void;
   private stackConfig: StackConfig;
   private model: StackModel;
   /** Root services only; inheritors are derived. */
@@ -57,8 +59,6 @@ export class PortEngine implements PortEngineApi {
   private disposed = false;
   private healTimer: NodeJS.Timeout | undefined;
   private handoverWaitMs: number; // zero once the first transaction has waited for a predecessor
-  private readonly notes: LeaseNotes;
-  private notesPending = false;
 
   constructor(options: PortEngineOptions) {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
@@ -69,15 +69,26 @@ export class PortEngine implements PortEngineApi {
     this.workspace = options.workspace;
     this.registry = options.registry ?? new LeaseRegistry({ file: options.registryPath ?? leasesFile() });
     this.clock = options.clock ?? Date.now;
-    this.events = new TypedEmitter<EngineEvent>(options.onListenerError);
+    this.onListenerError = options.onListenerError ?? ((error) => console.error('manito engine: event listener failed', error));
     this.handoverWaitMs = options.handoverWaitMs ?? 3000;
-    this.notes = new LeaseNotes(this.registry, this.owner);
   }
 
   get strategy(): Strategy { return this.model.strategy; }
   get stack(): StackConfig { return this.stackConfig; }
 
-  on(listener: (event: EngineEvent) => void): () => void { return this.events.on(listener); }
+  /** A listener that throws is reported to onListenerError; the others and the engine go on. */
+  on(listener: (event: EngineEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const subscription = this.events.event((event) => {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    });
+    return () => subscription.dispose();
+  }
+
   get(service: string): Assignment | undefined { return this.assignments.get(service); }
   all(): Map<string, Assignment> { return new Map(this.assignments); }
   errorOf(service: string): string | undefined { return this.errors.get(service); }
@@ -86,13 +97,11 @@ export class PortEngine implements PortEngineApi {
 
   allocateAll(): Promise<Map<string, Assignment>> {
     return this.serial(async () => {
-      // Usually the first preferred port is the answer: check those at once, the rest on demand.
-      const wanted = this.model.roots.filter((n) => !this.placements.has(n)).flatMap((n) => this.model.services.get(n)!.preferred.slice(0, 1));
       await this.run(this.model, async (planner, placements, others, orphans) => {
         // Every predecessor's port first, so no fresh placement takes one of them.
-        for (const name of this.model.roots) if (!placements.has(name)) takeOver(name, this.model, planner, this.workspace, orphans, others);
+        for (const name of this.model.roots) if (!placements.has(name)) takeOver(name, this.model, planner, this.workspace, orphans, others, isProcessAlive);
         for (const name of this.model.roots) if (!placements.has(name)) await planner.place(name);
-      }, wanted);
+      });
       return this.all();
     });
   }
@@ -112,7 +121,7 @@ export class PortEngine implements PortEngineApi {
           if (!stillValid) await planner.place(name, { previousPort: p.port });
         }
         for (const name of model.roots) if (!placements.has(name)) await planner.place(name);
-      }, model.roots.flatMap((n) => model.services.get(n)!.preferred.slice(0, 1)));
+      });
       this.stackConfig = config;
       for (const name of [...this.running]) if (!model.services.has(name)) this.running.delete(name);
       return this.all();
@@ -163,7 +172,7 @@ export class PortEngine implements PortEngineApi {
           healed.push(name);
           await planner.place(name, { reason: 'moved', previousPort: p.port, stolenBy });
         }
-      }, [...this.placements].filter(([n]) => !this.isRunning(n, this.model)).map(([, p]) => p.port));
+      });
       const moved = new Set(healed.flatMap((n) => [n, ...this.model.inheritors.filter((i) => this.model.services.get(i)!.root === n)]));
       return [...this.assignments.values()].filter((a) => moved.has(a.service));
     });
@@ -183,26 +192,11 @@ export class PortEngine implements PortEngineApi {
     clearInterval(this.healTimer);
     return this.serial(async () => {
       this.disposed = true;
-      if (options.handOver) await this.notes.record(this.assignments);
       await this.registry.releaseOwner(this.owner, { handOver: options.handOver === true });
       const gone = [...this.assignments.values()];
       this.assignments = new Map();
       this.placements = new Map();
-      for (const a of gone) this.events.emit({ type: 'released', service: a.service, port: a.port });
-    });
-  }
-
-  /**
-   * Notes that needed a /proc lookup to word are written in a second, short transaction, off the
-   * allocation's path: they only matter to a successor after this host dies or hands over, and
-   * dispose() writes them before handing over.
-   */
-  private scheduleNotes(): void {
-    if (this.notesPending) return;
-    this.notesPending = true;
-    setImmediate(() => {
-      this.notesPending = false;
-      if (!this.disposed) this.serial(() => this.notes.record(this.assignments)).catch(() => undefined);
+      for (const a of gone) this.events.fire({ type: 'released', service: a.service, port: a.port });
     });
   }
 
@@ -229,70 +223,59 @@ export class PortEngine implements PortEngineApi {
     return false;
   }
 
-  /** One transaction: plan under the registry lock, write this engine's leases, then explain and announce. */
-  private async run(model: StackModel, mutate: Mutation, prefetch: readonly number[] = []): Promise<void> {
+  /**
+   * One transaction: plan under the registry lock (a port is checked by a bind only when no lease
+   * or service of the stack answers for it), explain (a holder is looked up only for a port that
+   * was busy), write this engine's leases with their notes; then announce.
+   */
+  private async run(model: StackModel, mutate: Mutation): Promise<void> {
     const placements = new Map(this.placements); // a throw leaves the engine as it was
-    let failures = new Map<string, Skip[]>();
-    /** Sentences composed for the leases' notes, reused for the assignments. */
-    let composed = new Map<string, Explained>();
+    let outcome: Announced | undefined;
     const predecessorWaitMs = this.handoverWaitMs;
     this.handoverWaitMs = 0;
-    let predecessor = false;
     await this.registry.transact(async (leases, orphans) => {
       // Checked inside the first transaction rather than by a read before it: no extra file read.
-      if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) {
-        predecessor = true;
-        return;
-      }
+      if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) return;
       const others = new Map<number, Lease>();
       // First lease of a port wins: a root's lease comes before its inheritors' in the file.
       for (const l of leases) if (l.owner !== this.owner && !others.has(l.port)) others.set(l.port, l);
-      const scan = this.probe.scan ? await this.probe.scan() : null;
-      // The ports the plan will most likely ask about, bound together rather than one by one,
-      // never a port another host leased.
-      if (scan?.prefetch && prefetch.length) await scan.prefetch(prefetch.filter((p) => !others.has(p)));
       const running = new Set(model.roots.filter((r) => this.isRunning(r, model)));
-      const planner = new Planner({ model, placements, running, ...outsideOf(others, scan, this.probe) });
+      const outside = async (port: number): Promise<Blocker | null> => {
+        const lease = others.get(port);
+        if (lease) return { kind: 'lease', lease };
+        return (await this.probe.isFree(port)) ? null : { kind: 'listener' };
+      };
+      const planner = new Planner({ model, placements, running, outside });
       await mutate(planner, placements, others, orphans);
-      failures = planner.failures;
+      const holders = new HolderCache((port) => this.probe.holder(port));
+      outcome = await assignmentsOf({ model, placements, previous: this.placements, before: this.assignments, failures: planner.failures, holders });
       const since = new Date(this.clock()).toISOString();
-      composed = recordPlan(leases, orphans, model, placements, { owner: this.owner, workspace: this.workspace, since, notes: this.notes });
+      recordPlan(leases, orphans, model, outcome.assignments, { owner: this.owner, workspace: this.workspace, pid: process.pid, startTime: OWN_START_TIME, since });
     });
-    if (predecessor) {
-      await awaitPredecessor(() => this.registry.read(), this.workspace, predecessorWaitMs);
-      return this.run(model, mutate, prefetch);
+    if (!outcome) {
+      await this.registry.awaitPredecessor(this.workspace, predecessorWaitMs);
+      return this.run(model, mutate);
     }
-    await this.commit(model, placements, failures, composed);
-    this.scheduleNotes();
-  }
-
-  private async commit(model: StackModel, placements: Map<string, Placement>, failures: Map<string, Skip[]>, composed: ReadonlyMap<string, Explained>): Promise<void> {
-    const holders = new HolderCache((port) => this.probe.holder(port));
     const before = this.assignments;
-    const next = await assignmentsOf({ model, placements, previous: this.placements, before, composed, holders });
-    this.errors.clear();
-    for (const [name, skipped] of failures) this.errors.set(name, await explainFailure(name, skipped, model.services.get(name)!.strict, holders));
-    for (const name of model.inheritors) {
-      const root = model.services.get(name)!.root!;
-      if (!next.has(name) && this.errors.has(root)) this.errors.set(name, `${name} inherits its port from ${root}, which has none: ${this.errors.get(root)}`);
-    }
     this.model = model;
     this.placements = placements;
-    this.assignments = next;
-    this.announce(before, next, model);
+    this.assignments = outcome.assignments;
+    this.errors.clear();
+    for (const [name, error] of outcome.errors) this.errors.set(name, error);
+    this.announce(before, outcome.assignments, model);
   }
 
   private announce(before: Map<string, Assignment>, next: Map<string, Assignment>, model: StackModel): void {
-    for (const [name, a] of before) if (!next.has(name)) this.events.emit({ type: 'released', service: name, port: a.port });
+    for (const [name, a] of before) if (!next.has(name)) this.events.fire({ type: 'released', service: name, port: a.port });
     for (const name of [...model.roots, ...model.inheritors]) {
       const a = next.get(name);
       const old = before.get(name);
       if (a && a !== old) {
-        if (old && old.port !== a.port) this.events.emit({ type: 'moved', assignment: a, from: old.port });
-        else this.events.emit({ type: 'assigned', assignment: a });
+        if (old && old.port !== a.port) this.events.fire({ type: 'moved', assignment: a, from: old.port });
+        else this.events.fire({ type: 'assigned', assignment: a });
       }
       const error = this.errors.get(name);
-      if (error) this.events.emit({ type: 'allocationFailed', service: name, message: error });
+      if (error) this.events.fire({ type: 'allocationFailed', service: name, message: error });
     }
   }
 }

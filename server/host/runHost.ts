@@ -23,7 +23,6 @@ import { TerminalLauncher } from '../launch/terminalLauncher';
 import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
-import { portCheckMethod, portChecks } from '../proc/listenerTable';
 import type { ProxyRole } from '../proxy/proxyRole';
 import { startHostProxy } from '../proxy/hostProxy';
 import { StackCore } from './stackCore';
@@ -85,7 +84,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const hostInfo = (): HostInfo => ({
     pid: process.pid, port: api?.listeningPort ?? 0, url: `http://127.0.0.1:${api?.listeningPort ?? 0}`, version: HOST_VERSION,
     startedAt: new Date(startedAt).toISOString(), uptimeSec: Math.round((Date.now() - startedAt) / 100) / 10,
-    connections: feed?.connections ?? 0, trusted, portChecks: portChecks(),
+    connections: feed?.connections ?? 0, trusted,
   });
   const core = new StackCore({ workspace, config, health, log, hostInfo, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
   core.onEvent((event) => metrics.observe(event));
@@ -147,7 +146,6 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
-  log.info(`Port checks: ${portCheckMethod()}`);
   const proxy = await startHostProxy({ env, port: options.proxyPort, log });
 
   const onExit = () => removeDiscovery();

@@ -10,7 +10,7 @@ import { KIND_LABEL } from '../detect/fingerprints';
 import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
 import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
-import { listeningPorts } from '../proc/listenerTable';
+import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';

@@ -4,7 +4,6 @@
 // trusted. Other users' fds are unreadable: their sockets come back without an owner.
 import * as fs from 'node:fs';
 import type { PortHolder } from '../../protocol/model';
-import { listenerTable } from './listenerTable';
 import { readTcpTables, type TcpSocket } from './tcpTable';
 
 export interface SocketOwner {
@@ -65,10 +64,9 @@ export class SocketOwnerCache {
     return undefined;
   }
 
-  /** Sockets on `port`: the kernel's listener table where this is the real /proc and the table answers, else /proc/net/tcp. */
+  /** Sockets on `port`, listening or bound, from /proc/net/tcp{,6}. */
   private inodesOn(port: number): number[] {
-    const listening = this.procRoot === '/proc' ? listenerTable()?.inodes(port) : null;
-    return listening ?? inodesIn(readTcpTables(this.procRoot), port);
+    return inodesIn(readTcpTables(this.procRoot), port);
   }
 
   private walk(wanted: Set<number>, found: Map<number, SocketOwner>): void {

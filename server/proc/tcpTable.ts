@@ -86,3 +86,8 @@ export function readTcpTables(procRoot = '/proc'): TcpSocket[] | null {
 export function listeningSockets(procRoot = '/proc'): TcpSocket[] {
   return (readTcpTables(procRoot) ?? []).filter((s) => s.state === 'listen');
 }
+
+/** The ports something listens on, IPv4 or IPv6; empty where /proc is absent. */
+export function listeningPorts(procRoot = '/proc'): Set<number> {
+  return new Set(listeningSockets(procRoot).map((s) => s.port));
+}

@@ -114,11 +114,6 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
       return true;
     });
     assert.match(await frame.locator('.host-line').innerText(), new RegExp(`Host running.*port ${host.port}`, 's'));
-    // The host VS Code started loaded the listener-table reader shipped inside the .vsix.
-    if (process.platform === 'linux') {
-      assert.equal(await frame.locator('.port-checks').innerText(), 'ports: listener table');
-      assert.match(await frame.locator('.port-checks').getAttribute('title') ?? '', /sock_diag, listeners-linux-/);
-    }
     assert.match(await bodyClass(frame), /vscode-dark/);
 
     // Start from the dashboard: the host opens a terminal for the service; health arrives live.

@@ -1,7 +1,6 @@
 // Many Manito hosts at once: real node processes allocate the same stack at the same moment,
 // round after round, and never receive the same port; a host killed with SIGKILL loses its leases
-// to the next allocation because its pid is dead. Half the hosts check ports with binds only
-// (MANITO_NATIVE=0, as on a machine without the listener-table reader), half with the table.
+// to the next allocation because its pid is dead.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,14 +20,12 @@ const leases = () => new LeaseRegistry({ file: path.join(stateDir, 'leases.json'
 interface Worker {
   child: ChildProcess;
   next(): Promise<any>;
-  /** How the worker checks ports (portCheckMethod()). */
-  method: string;
 }
 
-function start(index: number): Promise<Worker> {
+function start(): Promise<Worker> {
   const child = spawn(process.execPath, ['--import', 'tsx', worker], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, MANITO_STATE_DIR: stateDir, MANITO_NATIVE: index % 2 ? '0' : '1' },
+    env: { ...process.env, MANITO_STATE_DIR: stateDir },
   });
   const inbox: any[] = [];
   const waiting: Array<(m: any) => void> = [];
@@ -38,7 +35,7 @@ function start(index: number): Promise<Worker> {
     if (w) w(m); else inbox.push(m);
   });
   const next = () => new Promise<any>((resolve) => { const m = inbox.shift(); if (m) resolve(m); else waiting.push(resolve); });
-  return next().then((ready) => ({ child, next, method: ready.method }));
+  return next().then(() => ({ child, next }));
 }
 
 async function kill(w: Worker): Promise<void> {
@@ -61,9 +58,7 @@ before(async () => {
       monitoring: { preferred: [B + 40, B + 41, B + 42] },
     },
   };
-  workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => start(i)));
-  const withTable = workers.filter((w) => w.method.includes('listener table')).length;
-  assert.equal(withTable, process.platform === 'linux' ? WORKERS / 2 : 0, workers.map((w) => w.method).join('\n'));
+  workers = await Promise.all(Array.from({ length: WORKERS }, () => start()));
 });
 after(async () => {
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) await kill(w);

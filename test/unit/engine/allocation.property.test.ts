@@ -1,7 +1,7 @@
 // Property: for random stacks (random preferred lists, conflicts, inheritance, strictness and
 // strategy) on a machine with random ports really occupied, two engines sharing one registry hand
 // out distinct ports, never an occupied one, and every port handed out binds on every address.
-// One engine decides from the kernel's listener table alone, the other from binds alone.
+// One engine checks a port with one dual-stack bind, the other binds each address in turn.
 import assert from 'node:assert/strict';
 import type * as net from 'node:net';
 import { test } from 'node:test';
@@ -50,7 +50,7 @@ test(`random stacks and occupied ports: distinct, free when handed out (${CASES}
       servers.push(await listen(port, HOSTS[Math.floor(r() * HOSTS.length)]));
     }
     const stacks = [randomStack(r, base), randomStack(r, base)];
-    const probes = [createPortProbe({ scanBinds: 0 }), createPortProbe({ listeners: null })];
+    const probes = [createPortProbe({ wildcardOnly: true }), createPortProbe({ wildcardOnly: false })];
     const engines = stacks.map((stack, i) => engineFor(stack, { workspace: `/case${c}/ws${i}`, probe: probes[i] }).engine);
     const context = () => `seed ${seed} case ${c}: ${JSON.stringify({ stacks, occupied: [...occupied] })}`;
     try {

@@ -1,12 +1,13 @@
 // Handover of leases between hosts of one workspace: a dead host's leases (or those handed over at
-// a clean restart) go to the next engine of the same workspace with their port, reason and
-// explanation, while for every other workspace they are free ports as before.
+// a clean restart) go to the next engine of the same workspace with their port and reason, and
+// their explanation while the holder it names still runs; for every other workspace they are free
+// ports as before.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { beforeEach, test } from 'node:test';
 import { leasesFile } from '../../../protocol/discovery';
 import { LeaseRegistry } from '../../../server/engine/leaseRegistry';
-import { close, engineFor, freeRange, listen, ports, tempStateDir } from './engineTestKit';
+import { close, engineFor, foreignListener, freeRange, listen, ports, tempStateDir } from './engineTestKit';
 
 let B = 0;
 beforeEach(async () => {
@@ -50,8 +51,9 @@ test('a dead host of the same workspace is taken over; a plain dispose releases'
   ] }));
   const { engine } = engineFor(stack());
   await engine.allocateAll();
-  // A hand-edited holder keeps only its well-formed fields.
-  assert.deepEqual(engine.get('web'), { service: 'web', port: B + 1, reason: 'fallback', explanation: 'kept', holder: { command: 'vite' } });
+  // A hand-edited holder keeps only its well-formed fields: no pid, so whether it still runs is
+  // unknown, and the port is simply kept.
+  assert.deepEqual(engine.get('web'), { service: 'web', port: B + 1, reason: 'fallback', explanation: `web keeps ${B + 1} from this workspace's previous host` });
   const leases = new LeaseRegistry({ file }).read();
   assert.deepEqual(leases.map((l) => `${l.service}:${l.port}:${l.reason}`).sort(), [`db:${B + 3}:preferred`, `web:${B + 1}:fallback`, `ws:${B + 1}:inherited`]);
   await engine.dispose();
@@ -95,5 +97,45 @@ test('a predecessor\'s "found already running" lease is not taken over word for 
   // The process it named is gone: the service gets its first preferred port, with a sentence of this host's.
   assert.deepEqual([engine.get('web')!.port, engine.get('web')!.reason], [B, 'preferred']);
   assert.doesNotMatch(engine.get('web')!.explanation, /999998/);
+  await engine.dispose();
+});
+
+test('a taken-over explanation stays while the holder it names runs; once that holder exits, the successor says so', async () => {
+  const vite = await foreignListener(B, '127.0.0.1');
+  try {
+    const first = engineFor(stack());
+    await first.engine.allocateAll();
+    const web = first.engine.get('web')!;
+    assert.match(web.explanation, new RegExp(`^${B} is held by pid ${vite.pid} \\(.*node -e .*\\), assigned ${B + 1}$`));
+    assert.equal(web.holder?.pid, vite.pid);
+    if (process.platform === 'linux') assert.ok(Number.isInteger(web.holder?.startTime), 'the lease keeps the holder\'s start time');
+    await first.engine.dispose({ handOver: true });
+
+    const second = engineFor(stack());
+    await second.engine.allocateAll();
+    assert.deepEqual(second.engine.get('web'), web, 'still held by the same process: word for word');
+    await second.engine.dispose({ handOver: true });
+  } finally {
+    await vite.stop();
+  }
+  const third = engineFor(stack());
+  await third.engine.allocateAll();
+  const after = third.engine.get('web')!;
+  assert.deepEqual([after.port, after.reason, after.holder], [B + 1, 'fallback', undefined]);
+  assert.match(after.explanation, new RegExp(`^web keeps ${B + 1} from this workspace's previous host; pid ${vite.pid} \\(.*node -e .*\\), which held the port it wanted then, has exited$`));
+  await third.engine.dispose();
+});
+
+test('a holder whose pid now belongs to another process (another start time) is gone too', async () => {
+  const file = leasesFile();
+  const holder = { pid: process.pid, startTime: 1, command: 'vite' };
+  fs.writeFileSync(file, JSON.stringify({ version: 1, leases: [
+    { port: B + 1, service: 'web', workspace: '/test/ws', pid: 999999, owner: 'x', since: '', reason: 'fallback', explanation: `${B} is held by pid ${process.pid} (vite), assigned ${B + 1}`, holder },
+  ] }));
+  const { engine } = engineFor(stack());
+  await engine.allocateAll();
+  assert.equal(engine.get('web')!.explanation, process.platform === 'linux'
+    ? `web keeps ${B + 1} from this workspace's previous host; pid ${process.pid} (vite), which held the port it wanted then, has exited`
+    : `${B} is held by pid ${process.pid} (vite), assigned ${B + 1}`);
   await engine.dispose();
 });

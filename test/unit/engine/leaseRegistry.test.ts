@@ -1,12 +1,11 @@
-// The registry and its lock without other processes: dead hosts' leases are dropped, a lock left
-// by a dead pid or gone stale is broken, a second engine never gets a leased port, and the file
-// shrinks back (crash-safely) when leases go.
+// The registry without other hosts: dead hosts' leases are dropped, a second engine never gets a
+// leased port, a corrupt file is started over, and every write replaces the file whole.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, test } from 'node:test';
 import { leasesFile } from '../../../protocol/discovery';
-import { withFileLock } from '../../../server/engine/fileLock';
 import { LeaseRegistry } from '../../../server/engine/leaseRegistry';
 import { engineFor, freeRange, ports, tempStateDir } from './engineTestKit';
 
@@ -59,26 +58,6 @@ test('a live host\'s lease is honoured and named', async () => {
   await engine.dispose();
 });
 
-test('a lock left by a dead pid is broken at once; a live one is waited for', async () => {
-  const lock = path.join(dir, 'x.lock');
-  fs.writeFileSync(lock, JSON.stringify({ pid: 999999, nonce: 'dead' }));
-  assert.equal(await withFileLock(lock, () => 'got it'), 'got it');
-  assert.equal(fs.existsSync(lock), false);
-
-  let order: string[] = [];
-  const first = withFileLock(lock, async () => { order.push('a'); await new Promise((r) => setTimeout(r, 30)); order.push('a-end'); });
-  const second = withFileLock(lock, () => { order.push('b'); });
-  await Promise.all([first, second]);
-  assert.deepEqual(order, ['a', 'a-end', 'b']);
-
-  fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, nonce: 'hung' }));
-  order = [];
-  await withFileLock(lock, () => { order.push('stale broken'); }, { clock: () => Date.now() + 60_000 });
-  assert.deepEqual(order, ['stale broken']);
-  fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, nonce: 'held' }));
-  await assert.rejects(withFileLock(lock, () => 0, { timeoutMs: 30 }), { name: 'LockTimeoutError', message: /held by pid \d+/ });
-});
-
 test('a corrupt registry file is started over rather than blocking every host', async () => {
   fs.writeFileSync(leasesFile(), '{ not json');
   const { engine } = engineFor({ services: { web: { preferred: [B] } } });
@@ -87,20 +66,34 @@ test('a corrupt registry file is started over rather than blocking every host', 
   await engine.dispose();
 });
 
-test('the file shrinks back when leases go, and a file left padded by a killed host reads the same', async () => {
-  const file = path.join(dir, 'shrink.json');
+test('writes are atomic: a reader in another process only ever sees a whole file, and no temp file is left', { timeout: 60_000 }, async () => {
+  const file = path.join(dir, 'atomic.json');
   const registry = new LeaseRegistry({ file });
   const lease = (i: number) => ({ port: B + (i % 6), service: `s${i}`, workspace: '/w', pid: process.pid, owner: `o${i}`, since: '' });
-  await registry.transact((leases) => { for (let i = 0; i < 40; i++) leases.push(lease(i)); });
-  const full = fs.statSync(file).size;
-  await registry.transact((leases) => { leases.splice(0, leases.length, lease(0)); });
-  const text = fs.readFileSync(file, 'utf8');
-  assert.equal(fs.statSync(file).size, Buffer.byteLength(text.trimEnd()), 'no padding left behind');
-  assert.ok(fs.statSync(file).size < full / 10, `${fs.statSync(file).size} bytes after ${full}`);
-  // Killed after the padded write, before the cut: the same lease, then written back cut.
-  fs.writeFileSync(file, text + ' '.repeat(5000));
-  assert.deepEqual(registry.read().map((l) => l.service), ['s0']);
-  await registry.transact((leases) => { leases.push(lease(1)); });
-  assert.deepEqual(registry.read().map((l) => l.service), ['s0', 's1']);
-  assert.equal(fs.statSync(file).size, Buffer.byteLength(fs.readFileSync(file, 'utf8').trimEnd()));
+  await registry.transact((leases) => { leases.push(lease(0)); });
+  // The reader parses the file as fast as it can until told to stop; any partial text fails JSON.parse.
+  const reader = spawn(process.execPath, ['-e', `
+    const fs = require('fs'); let reads = 0, bad = 0, stop = false;
+    process.stdin.on('data', () => { stop = true; });
+    (function loop() {
+      for (let i = 0; i < 200; i++) { try { JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8')); reads++; } catch (e) { if (e.code !== 'ENOENT') bad++; } }
+      if (stop) { process.stdout.write(JSON.stringify({ reads, bad })); process.exit(0); }
+      setImmediate(loop);
+    })();
+    process.stdout.write('ready\\n');`], { stdio: ['pipe', 'pipe', 'inherit'], cwd: '/' });
+  let out = '';
+  reader.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  await new Promise<void>((resolve) => reader.stdout!.once('data', () => resolve()));
+  for (let round = 0; round < 300; round++) {
+    // Grow and shrink: a file rewritten in place would be caught half long.
+    await registry.transact((leases) => { leases.splice(0, leases.length, ...Array.from({ length: 1 + (round % 40) }, (_, i) => lease(i))); });
+  }
+  reader.stdin!.write('stop');
+  await new Promise((resolve) => reader.once('exit', resolve));
+  const { reads, bad } = JSON.parse(out.slice(out.indexOf('\n') + 1));
+  assert.equal(bad, 0, `${bad} of ${reads} reads saw a partial file`);
+  assert.ok(reads > 0);
+  assert.equal(registry.read().length, 1 + (299 % 40));
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('atomic.json.')), [], 'no temp, token or lock file left');
 });

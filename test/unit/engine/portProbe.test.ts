@@ -1,10 +1,11 @@
-// The probe on real sockets: a listener on ::1 alone takes the port (through binds, and through
-// the kernel's listener table where there is one), the holder is named by pid, and bad input is
+// The probe on real sockets: a listener on ::1 alone takes the port (through the dual-stack bind
+// and through binds of each address), the holder is named by pid and start time, and bad input is
 // rejected precisely.
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import { before, test } from 'node:test';
 import { createPortProbe, tryBind } from '../../../server/engine/portProbe';
+import { processStartTime } from '../../../server/engine/processAlive';
 import { parseTcpTable } from '../../../server/proc/tcpTable';
 import { close, engineFor, foreignListener, freeRange, listen, tempStateDir } from './engineTestKit';
 
@@ -15,13 +16,12 @@ before(async () => {
   B = await freeRange(8);
 });
 
-test('a listener on ::1 only makes the port busy, for the listener table and for bind probes', { skip: !hasIpv6Loopback && 'no ::1 here' }, async () => {
+test('a listener on ::1 only makes the port busy, for the dual-stack bind and for binds of each address', { skip: !hasIpv6Loopback && 'no ::1 here' }, async () => {
   const server = await listen(B, '::1');
   try {
     assert.equal(await tryBind(B, '127.0.0.1'), 'free', 'IPv4 alone would have missed it');
-    for (const probe of [createPortProbe(), createPortProbe({ scanBinds: 0 }), createPortProbe({ procRoot: null, wildcardOnly: false })]) {
+    for (const probe of [createPortProbe(), createPortProbe({ procRoot: null, wildcardOnly: false })]) {
       assert.equal(await probe.isFree(B), false);
-      assert.equal(await (await probe.scan()).isBusy(B), true);
       assert.equal(await probe.isFree(B + 1), true);
     }
     const holder = await createPortProbe().holder(B);
@@ -44,16 +44,23 @@ test('holder names another process by pid and command line; null when free', asy
     const holder = await createPortProbe().holder(B + 2);
     assert.equal(holder?.pid, child.pid);
     assert.match(holder!.command!, /node -e .*createServer/);
+    if (process.platform === 'linux') assert.equal(holder!.startTime, processStartTime(child.pid), 'the start time tells it from a later process given its pid');
   } finally {
     await child.stop();
   }
   assert.equal(await createPortProbe().holder(B + 2), null);
 });
 
-test('a holder the OS does not name comes back empty ("unknown process")', async () => {
+test('a holder the OS does not name comes back empty, and the explanation says "another process"', async () => {
   const server = await listen(B + 3, '127.0.0.1');
   try {
-    assert.deepEqual(await createPortProbe({ procRoot: null }).holder(B + 3), {});
+    const probe = createPortProbe({ procRoot: null });
+    assert.deepEqual(await probe.holder(B + 3), {});
+    const { engine } = engineFor({ services: { web: { preferred: [B + 3, B + 4] } } }, { probe });
+    await engine.allocateAll();
+    assert.equal(engine.get('web')!.explanation, `${B + 3} is held by another process, assigned ${B + 4}`);
+    assert.deepEqual(engine.get('web')!.holder, {});
+    await engine.dispose();
   } finally {
     await close(server);
   }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { useColour } from '../../../cli/output';
 import { colourEnabled, ProcessLauncher } from '../../../server/launch/processLauncher';
 import { descendants, isAlive } from '../../../server/launch/processTree';
-import { listeningPorts } from '../../../server/proc/listenerTable';
+import { listeningPorts } from '../../../server/proc/tcpTable';
 import { freePort, get, nodeServerCommand, until } from './helpers';
 
 test('a real node server launched through sh answers on its PORT, output prefixed; stop kills the whole tree', async (t) => {
@@ -28,12 +28,14 @@ test('a real node server launched through sh answers on its PORT, output prefixe
 });
 
 test('stop kills grandchildren in the background and a child that ignores SIGTERM (SIGKILL after the grace time)', async (t) => {
-  const launcher = new ProcessLauncher({ write: () => {}, color: false, graceMs: 300 });
+  const lines: string[] = [];
+  const launcher = new ProcessLauncher({ write: (l) => lines.push(l), color: false, graceMs: 300 });
   const stubborn = `${JSON.stringify(process.execPath)} -e "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('up')"`;
   const launched = await launcher.launch({ service: 'tree', name: 'tree', command: `sleep 60 & ${stubborn} & wait`, cwd: process.cwd(), env: {} });
   t.after(() => launched.stop());
+  // 'up' is printed after the SIGTERM handler is in place: a fixed wait raced node's start-up on a loaded machine.
+  await until(() => lines.includes('tree | up\n'), 10_000, 'the stubborn child to ignore SIGTERM');
   const tree = await until(() => { const d = descendants(launched.pid!); return d.length >= 2 ? d : undefined; }, 5000, 'two descendants');
-  await new Promise((r) => setTimeout(r, 200));
   const started = Date.now();
   await launched.stop();
   for (const pid of [launched.pid!, ...tree]) assert.equal(isAlive(pid), false, `pid ${pid} still alive`);

@@ -1,10 +1,10 @@
 // Decides ports for one stack inside one registry transaction: the first free preferred port,
 // the strategies' rules when a preferred port is held by another service of the same stack, and
 // the conflict-aware fallback. It only records why (who blocked which port); explain.ts turns
-// that into sentences once the registry lock is released.
-import type { PortHolder, Reason } from '../../protocol/model';
-import type { PortProbe, PortScan } from './engineApi';
-import type { Lease } from './leaseRegistry';
+// that into sentences. What is outside the stack (other hosts' leases, listeners) it asks through
+// the context, so it holds no I/O of its own.
+import type { PortHolder, Reason } from '../../../protocol/model';
+import type { Lease } from './lease';
 import type { PlanService, StackModel } from './stackModel';
 
 /** Where a service without preferred ports starts looking: above the usual dev server ports. */
@@ -41,6 +41,8 @@ export interface Placement {
   given?: string;
   /** The holder that sentence names, kept with it (a taken-over fallback's "held by pid ..."). */
   givenHolder?: PortHolder;
+  /** Taken over from a predecessor's lease whose sentence no longer holds; `exited`: the holder it named is gone. */
+  handedOver?: { exited?: PortHolder };
 }
 
 export interface PlannerContext {
@@ -50,29 +52,6 @@ export interface PlannerContext {
   running: ReadonlySet<string>;
   /** Who outside this stack holds a port: a lease of another engine, or a listening process. */
   outside(port: number): Promise<Blocker | null>;
-  /** outside()'s answer when it is known without waiting (a prefetched bind); undefined otherwise. */
-  outsideNow?(port: number): Blocker | null | undefined;
-}
-
-/**
- * Who outside the stack holds a port: another engine's lease first (known from the registry),
- * else a listener, from the allocation's scan (prefetched answers at once) or a fresh probe.
- */
-export function outsideOf(others: ReadonlyMap<number, Lease>, scan: PortScan | null, probe: PortProbe): Pick<PlannerContext, 'outside' | 'outsideNow'> {
-  return {
-    outside: async (port) => {
-      const lease = others.get(port);
-      if (lease) return { kind: 'lease', lease };
-      const busy = scan ? await scan.isBusy(port) : !(await probe.isFree(port));
-      return busy ? { kind: 'listener' } : null;
-    },
-    outsideNow: (port) => {
-      const lease = others.get(port);
-      if (lease) return { kind: 'lease', lease };
-      const busy = scan?.busyNow?.(port);
-      return busy === undefined ? undefined : busy ? { kind: 'listener' } : null;
-    },
-  };
 }
 
 type Found = Pick<Placement, 'port' | 'reason' | 'skipped' | 'scanned' | 'avoided'>;
@@ -109,16 +88,11 @@ export class Planner {
     this.ctx.placements.delete(name);
   }
 
+  /** Who holds `port` against service `self`: another service of the stack first, else whoever is outside. */
   async blocker(port: number, self: string): Promise<Blocker | null> {
-    const now = this.blockerNow(port, self);
-    return now !== undefined ? now : this.ctx.outside(port);
-  }
-
-  /** blocker() when the answer is at hand; most ports of a large stack are (prefetched), and each await costs a tick. */
-  private blockerNow(port: number, self: string): Blocker | null | undefined {
     const owner = this.byPort.get(port);
     if (owner !== undefined && owner !== self) return { kind: 'service', service: owner };
-    return this.ctx.outsideNow?.(port);
+    return this.ctx.outside(port);
   }
 
   /** Gives a root service a port by the stack's strategy; false (and a failure) when none fits. */
@@ -129,8 +103,7 @@ export class Planner {
     const skipped: Skip[] = [];
     for (let i = 0; i < svc.preferred.length; i++) {
       const port = svc.preferred[i];
-      let b = this.blockerNow(port, name);
-      if (b === undefined) b = await this.ctx.outside(port);
+      const b = await this.blocker(port, name);
       if (!b) return this.commit(name, { port, reason: reasonAt(i), skipped, ...extra });
       // aggressive: the requester's first preferred port wins over a holder of the same stack.
       if (strategy === 'aggressive' && b.kind === 'service') {

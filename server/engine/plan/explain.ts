@@ -1,20 +1,21 @@
 // Turns the planner's record of a decision into the one sentence a person reads ("3000 is held by
-// pid 1234 (node server.js), assigned 3001") and the holder the event carries. Runs after the
-// registry lock is released, because finding a pid walks /proc and should not hold up other hosts.
-import type { Strategy } from '../../protocol/config';
-import type { PortHolder } from '../../protocol/model';
+// pid 1234 (node server.js), assigned 3001") and the holder the event carries. A listener's holder
+// is looked up (a /proc walk, injected) only for the ports that were busy.
+import type { Strategy } from '../../../protocol/config';
+import type { PortHolder } from '../../../protocol/model';
 import type { Blocker, Placement, Skip } from './planner';
 
 export type HolderLookup = (port: number) => Promise<PortHolder | null>;
 
 /** Resolves each port's holder once per explanation pass. */
 export class HolderCache {
-  private readonly seen = new Map<number, Promise<PortHolder | null>>();
+  private readonly seen = new Map<number, Promise<PortHolder>>();
   constructor(private readonly lookup: HolderLookup) {}
-  get(port: number): Promise<PortHolder | null> {
+  get(port: number): Promise<PortHolder> {
     let p = this.seen.get(port);
     if (!p) {
-      p = this.lookup(port).catch(() => ({}));
+      // Freed since the plan saw it busy, or the lookup failed: still "another process" for the sentence.
+      p = this.lookup(port).then((h) => h ?? {}, () => ({}));
       this.seen.set(port, p);
     }
     return p;
@@ -22,37 +23,35 @@ export class HolderCache {
 }
 
 export function describeHolder(holder: PortHolder | null | undefined): string {
-  if (!holder) return 'an unknown process';
-  if (holder.service && holder.workspace !== undefined && holder.pid !== undefined) {
+  if (holder?.service && holder.workspace !== undefined && holder.pid !== undefined) {
     return `${holder.service} of ${holder.workspace} (Manito host pid ${holder.pid})`;
   }
-  if (holder.service) return holder.service;
-  if (holder.pid !== undefined) return holder.command ? `pid ${holder.pid} (${holder.command})` : `pid ${holder.pid}`;
-  return 'an unknown process';
+  if (holder?.service) return holder.service;
+  if (holder?.pid !== undefined) return holder.command ? `pid ${holder.pid} (${holder.command})` : `pid ${holder.pid}`;
+  return 'another process';
 }
 
-/** Listening processes' holders, looked up before a sentence is composed. */
-type Listeners = (port: number) => PortHolder;
+/** Holders of the listening ports a sentence names, looked up before it is composed. */
+type Listeners = ReadonlyMap<number, PortHolder>;
 
 function holderOf(port: number, blocker: Blocker, listeners: Listeners): PortHolder {
   switch (blocker.kind) {
     case 'service': return { service: blocker.service };
-    case 'lease': return { pid: blocker.lease.pid, service: blocker.lease.service, workspace: blocker.lease.workspace };
-    case 'listener': return listeners(port);
+    case 'lease': {
+      const { pid, startTime, service, workspace } = blocker.lease;
+      return startTime === undefined ? { pid, service, workspace } : { pid, startTime, service, workspace };
+    }
+    case 'listener': return listeners.get(port) ?? {};
   }
 }
 
-/** The ports whose holder only the OS can name (a /proc walk): the rest is known from the plan. */
-function listenerPorts(p: Pick<Placement, 'skipped' | 'stolenBy' | 'previousPort'>): number[] {
+/** The ports whose holder only the OS can name: the rest is known from the plan. */
+async function lookUp(p: Pick<Placement, 'skipped' | 'stolenBy' | 'previousPort'>, holders: HolderCache): Promise<Listeners> {
   const ports = p.skipped.filter((s) => s.blocker.kind === 'listener').map((s) => s.port);
   if (p.stolenBy?.kind === 'listener' && p.previousPort !== undefined) ports.push(p.previousPort);
-  return ports;
-}
-
-async function lookUp(ports: number[], holders: HolderCache): Promise<Listeners> {
   const found = new Map<number, PortHolder>();
-  for (const port of ports) found.set(port, (await holders.get(port)) ?? {});
-  return (port) => found.get(port) ?? {};
+  for (const port of ports) found.set(port, await holders.get(port));
+  return found;
 }
 
 /** "3000 is held by pid 1234 (vite), 3001 by client"; the first holder is returned for the event. */
@@ -72,31 +71,14 @@ export interface Explained {
   holder?: PortHolder;
 }
 
-/**
- * The explanation when nothing in it needs a listener's pid (a first preferred port, a port
- * held by another service or lease): composed at once, without the awaits of explainPlacement,
- * which add up over a large stack. Undefined when a holder must be looked up.
- */
-export function explainPlacementNow(name: string, p: Placement, strategy: Strategy): Explained | undefined {
-  // Most placements of a large stack are simply their first preferred port: say so without the
-  // arrays and closures the general case builds.
-  if (p.reason === 'preferred' && p.skipped.length === 0 && !p.given && !p.took && !p.scanned && !p.stolenBy && !p.displacedBy) {
-    return { explanation: `${p.port} is ${name}'s first preferred port` };
-  }
-  return listenerPorts(p).length === 0 ? compose(name, p, strategy, () => ({})) : undefined;
-}
-
 export async function explainPlacement(name: string, p: Placement, strategy: Strategy, holders: HolderCache): Promise<Explained> {
-  if (p.given) return given(p);
-  return compose(name, p, strategy, await lookUp(listenerPorts(p), holders));
-}
-
-function given(p: Placement): Explained {
-  return { explanation: p.given!, ...(p.givenHolder ? { holder: p.givenHolder } : {}) };
-}
-
-function compose(name: string, p: Placement, strategy: Strategy, listeners: Listeners): Explained {
-  if (p.given) return given(p);
+  if (p.given) return { explanation: p.given, ...(p.givenHolder ? { holder: p.givenHolder } : {}) };
+  if (p.handedOver) {
+    const kept = `${name} keeps ${p.port} from this workspace's previous host`;
+    const gone = p.handedOver.exited;
+    return { explanation: gone ? `${kept}; ${describeHolder(gone)}, which held the port it wanted then, has exited` : kept };
+  }
+  const listeners = await lookUp(p, holders);
   if (p.stolenBy && p.previousPort !== undefined) {
     const h = holderOf(p.previousPort, p.stolenBy, listeners);
     return { explanation: `${p.previousPort} was taken by ${describeHolder(h)}; ${name} moved to ${p.port}`, holder: h };
@@ -125,7 +107,7 @@ function compose(name: string, p: Placement, strategy: Strategy, listeners: List
 }
 
 export async function explainFailure(name: string, skipped: Skip[], strict: boolean, holders: HolderCache): Promise<string> {
-  const { text } = describeSkips(skipped, await lookUp(listenerPorts({ skipped }), holders));
+  const { text } = describeSkips(skipped, await lookUp({ skipped }, holders));
   if (strict) return `${name} is strict and none of its preferred ports is free: ${text || 'it has none'}`;
   return `no free port left for ${name}${text ? ` (${text})` : ''}`;
 }

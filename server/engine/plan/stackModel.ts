@@ -1,7 +1,7 @@
 // The stack reduced to what allocation needs, with the derived facts computed once: which
 // services inherit from which root, in what order to place them, and which ports each service
 // must never fall back onto (the preferred ports of every service it conflicts with).
-import type { StackConfig, Strategy } from '../../protocol/config';
+import type { StackConfig, Strategy } from '../../../protocol/config';
 
 export interface PlanService {
   name: string;
