@@ -53,9 +53,12 @@ function dependsOnOf(value: YamlValue | undefined): string[] {
   return isMap(value) ? Object.keys(value) : [];
 }
 
+/** A compose file of this machine's dev stack: at the root, not a prod/test/deploy variant. */
+export const isDevComposeFile = (f: string) => isCompose(f) && !f.includes('/') && !OTHER_MACHINE.test(path.posix.basename(f));
+
 export function composeFiles(files: ReadonlyMap<string, string>): string[] {
   return [...files.keys()]
-    .filter((f) => isCompose(f) && !f.includes('/') && !OTHER_MACHINE.test(path.posix.basename(f)))
+    .filter(isDevComposeFile)
     // The base file before its overrides, as docker compose merges them.
     .sort((a, b) => Number(/override|dev|local/.test(a)) - Number(/override|dev|local/.test(b)) || a.localeCompare(b));
 }

@@ -158,5 +158,8 @@ export function packageApps(files: ReadonlyMap<string, string>, extraDirs: reado
       });
     }
   }
+  // Two apps started from the root package: named for their role, not twice for the package.
+  const atRoot = apps.filter((a) => a.dir === '' && !(a.entry?.includes('/') && USUAL_LAYOUTS.includes(a.entry.split('/')[0]!)));
+  if (apps.filter((a) => a.dir === '').length > 1) for (const a of atRoot) a.name = a.role === 'frontend' ? 'client' : 'server';
   return apps;
 }

@@ -4,7 +4,7 @@
 // service of its own: a backing service when it is a well-known one, else a plain one. Pure.
 import * as path from 'node:path';
 import { FRAMEWORKS, type FrameworkSpec } from './frameworkPorts';
-import type { ComposeService } from './composeServices';
+import { isDevComposeFile, type ComposeService } from './composeServices';
 import { claim, joinCompose, type Draft } from './drafts';
 import type { Finding } from './portScan';
 import { isPython } from './scanRules';
@@ -60,10 +60,12 @@ function plainDraft(name: string, dir: string, framework: FrameworkSpec, from: s
 
 /** Claims own ports, adds services for ports nobody owns, and returns what points where. */
 export function attachFindings(drafts: Draft[], findings: Finding[], files: ReadonlyMap<string, string>, compose: ComposeService[] = []): Reference[] {
-  const owned = new Map<number, Draft>();
-  const own = (d: Draft, port: number) => { if (!owned.has(port)) owned.set(port, d); };
+  // Each port's owner is the service with the surest claim on it.
+  const owned = new Map<number, { draft: Draft; rank: number }>();
+  const own = (d: Draft, port: number, rank: number) => {
+    if ((owned.get(port)?.rank ?? Infinity) > rank) owned.set(port, { draft: d, rank });
+  };
   const refs: Finding[] = [];
-  const merged = new Set(compose.flatMap((c) => c.file.split(', ')));
   for (const f of findings) {
     if (f.kind === 'compose-port') continue;
     const lineText = files.get(f.path)?.split(/\r?\n/)[f.line - 1] ?? '';
@@ -85,29 +87,29 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
       drafts.push(d);
     }
     claim(d, f.port, `${f.path}:${f.line} ${f.match}`, RANK[f.kind] ?? 5);
-    own(d, f.port);
+    own(d, f.port, RANK[f.kind] ?? 5);
   }
   // Published ports: the compose service's own. Variants for other machines (prod, test) never add a service.
   for (const f of findings) {
     if (f.kind !== 'compose-port') continue;
     let d = drafts.find((x) => x.compose === f.service);
     const built = compose.find((c) => c.name === f.service);
-    if (!d && built && merged.has(f.path)) {
+    if (!d && isDevComposeFile(f.path) && (built || !compose.length)) {
       d = plainDraft(f.service ?? 'service', '', { ...FRAMEWORKS.node!, id: 'image', kind: 'tcp', role: 'backing', label: 'compose' }, `${f.path} services.${f.service}${built?.buildContext !== undefined ? ` (build ${built.buildContext || '.'})` : ''}`);
       d.compose = f.service!;
       drafts.push(d);
     }
     if (!d) continue;
-    if (merged.has(f.path)) claim(d, f.port, `${f.path}:${f.line} ${f.match}`, RANK['compose-port']!);
-    own(d, f.port);
+    if (isDevComposeFile(f.path)) claim(d, f.port, `${f.path}:${f.line} ${f.match}`, RANK['compose-port']!);
+    own(d, f.port, RANK['compose-port']!);
   }
   for (const d of drafts) {
     if (!d.port) claim(d, d.framework.defaultPort, `${d.framework.label}'s default port`, 9);
-    own(d, d.port!.port);
+    own(d, d.port!.port, d.port!.rank);
   }
   const out: Reference[] = [];
   for (const f of refs) {
-    let target = owned.get(f.port);
+    let target = owned.get(f.port)?.draft;
     const id = WELL_KNOWN[f.port];
     // A URL to a port nothing here listens on is another machine's or another project's: left as a finding only.
     if (!target && !id) continue;
@@ -116,7 +118,7 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
       target = plainDraft(id!, '', spec, `${f.path}:${f.line} ${f.match} (the ${spec.label} port)`, spec.command);
       claim(target, f.port, `${f.path}:${f.line} ${f.match}`, 5);
       drafts.push(target);
-      owned.set(f.port, target);
+      own(target, f.port, 5);
     }
     out.push({ finding: f, source: ownerOf(drafts, f.path, /vite\.config|\.env/.test(f.path) ? 'frontend' : 'backend'), target });
   }

@@ -37,6 +37,11 @@ export function composeVariable(service: string): string {
   return `MANITO_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
 }
 
+function composeMessage(port: number, _match: string, c: LineContext): string {
+  const svc = c.composeService ?? 'service';
+  return `docker-compose ports ${port} (${svc}): use "\${${composeVariable(svc)}:-${port}}:<container port>"`;
+}
+
 const P = '(?<port>\\d{4,5})';
 const ENV_READ = String.raw`(?:process\.env(?:\.\w+|\[\s*['"]\w+['"]\s*\])|import\.meta\.env\.\w+|Bun\.env\.\w+|Deno\.env\.get\([^)]*\))`;
 
@@ -50,10 +55,17 @@ export const RULES: Rule[] = [
     message: (port) => `vite server.port ${port}: use the manitoVite() plugin (strict allocated port)`,
   },
   {
+    // `- "8080:80"`, `- 127.0.0.1:8080:80`, `- "${WEB_PORT:-8080}:80"`: the host side only.
     kind: 'compose-port', applies: isCompose,
-    pattern: new RegExp(String.raw`(?:^\s*-\s*["']?(?:[\d.]+:)?|^\s*published:\s*["']?|\$\{\w+:-)${P}(?=(?:-\d+)?:\d{2,5}(?:/\w+)?["']?\s*$|["']?\s*$|\}:)`, 'dg'),
+    pattern: new RegExp(String.raw`(?<=^\s*-\s*["']?(?:[\d.]+:)?|\$\{\w+:-)${P}(?=(?:-\d+)?\}?:\d{2,5}(?:-\d+)?(?:/\w+)?["']?\s*$)`, 'dg'),
     where: (c) => c.composeSection === 'ports',
-    message: (port, _m, c) => `docker-compose ports ${port} (${c.composeService ?? 'service'}): use "\${${composeVariable(c.composeService ?? 'service')}:-${port}}:<container port>"`,
+    message: composeMessage,
+  },
+  {
+    // Long syntax: `published: 8080`.
+    kind: 'compose-port', applies: isCompose, pattern: new RegExp(String.raw`(?<=^\s*-?\s*published:\s*["']?)${P}(?=["']?\s*$)`, 'dg'),
+    where: (c) => c.composeSection === 'ports',
+    message: composeMessage,
   },
   {
     kind: 'env-port', applies: isEnvFile, pattern: new RegExp(String.raw`^\s*(?:export\s+)?[A-Za-z0-9_]*PORT\s*=\s*["']?${P}["']?\s*$`, 'dg'),
