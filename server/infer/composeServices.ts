@@ -17,6 +17,8 @@ export interface ComposeService {
   dependsOn: string[];
   environment: Array<{ key: string; value: string }>;
   testRunner?: boolean;
+  /** The name its Dockerfile carries: `Dockerfile.api` says `api`. */
+  dockerfileName?: string;
 }
 
 /** Variants that describe another machine than this one. */
@@ -78,7 +80,10 @@ export function composeServices(files: ReadonlyMap<string, string>): ComposeServ
       if (build !== undefined) {
         // A Dockerfile elsewhere (`dockerfile: backend/Dockerfile`) names the app's folder better than a root context.
         const dockerfile = isMap(raw.build) && typeof raw.build.dockerfile === 'string' ? path.posix.dirname(raw.build.dockerfile) : '.';
-        if (isMap(raw.build) && typeof raw.build.dockerfile === 'string' && /\.(tests?|e2e|playwright|cypress)$/i.test(raw.build.dockerfile)) s.testRunner = true;
+        const file = isMap(raw.build) && typeof raw.build.dockerfile === 'string' ? path.posix.basename(raw.build.dockerfile) : '';
+        if (/\.(tests?|e2e|playwright|cypress)$/i.test(file)) s.testRunner = true;
+        const named = /^Dockerfile\.(\w+)$|^(\w+)\.Dockerfile$/i.exec(file);
+        if (named) s.dockerfileName = (named[1] ?? named[2])!.toLowerCase();
         const context = path.posix.normalize(path.posix.join(build, dockerfile));
         s.buildContext = context === '.' ? '' : context.replace(/\/$/, '');
       }

@@ -81,7 +81,8 @@ export function mergeCompose(drafts: Draft[], services: ComposeService[]): void 
   const built = (s: ComposeService, d: Draft) => !d.compose && s.buildContext !== undefined && (d.home === s.buildContext || d.dir === s.buildContext);
   const rest: ComposeService[] = [];
   for (const s of services) {
-    const app = drafts.find((d) => built(s, d) && d.name === s.name);
+    const app = drafts.find((d) => built(s, d) && d.name === s.name)
+      ?? drafts.find((d) => !d.compose && d.role !== 'backing' && s.dockerfileName !== undefined && d.name === s.dockerfileName);
     if (app) joinCompose(app, s);
     else rest.push(s);
   }

@@ -46,7 +46,8 @@ const SCRIPT_FRAMEWORKS: Array<[RegExp, string]> = [
   [/\bnest\s+start\b/, 'nest'], [/\bvite(\s+(dev|serve)\b|\s*$|\s+--)/, 'vite'], [/\bfastify\s+start\b/, 'fastify'],
 ];
 const NODE_RUNNER = /\b(node|nodemon|ts-node|ts-node-dev|tsx|bun|babel-node)\b/;
-const ENTRY = /(?:^|\s)((?:\.\/)?[\w@./-]+\.(?:[cm]?[jt]s))\b/g;
+/** A node entry argument: a file with a script extension, or a path (`src/bin/server`). */
+const ENTRY = /(?:^|\s)((?:\.\/)?[\w@./-]+\.(?:[cm]?[jt]s)|(?:\.\/)?[\w@.-]+\/[\w@./-]+)(?=\s|$)/g;
 const BACKEND_DEPS: Array<[string, string]> = [['@nestjs/core', 'nest'], ['fastify', 'fastify'], ['koa', 'koa'], ['hono', 'hono'], ['express', 'express']];
 
 function parseJson(text: string | undefined): PackageJson | null {
@@ -100,7 +101,7 @@ function frameworkOf(script: string, pkg: PackageJson, files: ReadonlyMap<string
     else if (has('@react-router/dev')) id = 'react-router';
     else if (has('@remix-run/dev')) id = 'remix';
   }
-  if (!id && NODE_RUNNER.test(script) && [...script.matchAll(ENTRY)].length) id = BACKEND_DEPS.find(([dep]) => has(dep))?.[1] ?? 'node';
+  if (!id && NODE_RUNNER.test(script) && ([...script.matchAll(ENTRY)].length || /^\s*nodemon\s*$/.test(script))) id = BACKEND_DEPS.find(([dep]) => has(dep))?.[1] ?? 'node';
   if (!id && hasPortFlag(script)) return { ...FRAMEWORKS.node!, id: 'script', label: 'a server on a port of its own', portArgs: [] };
   if (!id && /\bvite\b/.test(script) && [...files.keys()].some((f) => f.startsWith(dir ? `${dir}/vite.config.` : 'vite.config.'))) id = 'vite';
   return id ? FRAMEWORKS[id]! : null;

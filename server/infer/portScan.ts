@@ -51,7 +51,7 @@ function composeContexts(lines: string[]): LineContext[] {
 }
 
 export function scanText(relPath: string, text: string): Finding[] {
-  const rules = RULES.filter((r) => r.applies(relPath));
+  const rules = RULES.filter((r) => r.applies(relPath) && !r.skipText?.(text));
   if (rules.length === 0) return [];
   const lines = text.split(/\r?\n/);
   const contexts: LineContext[] = isCompose(relPath) ? composeContexts(lines) : lines.map(() => ({}));

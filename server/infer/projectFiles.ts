@@ -42,7 +42,7 @@ export function isCandidateFile(name: string): boolean {
   if (/^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|.*\.lock|composer\.json|tsconfig.*\.json|manito\.json)$/.test(name)) return false;
   if (/\.(min|d|spec|test|stories)\.[cm]?[jt]sx?$|\.(gen|generated)\.[jt]s$/.test(name)) return false;
   if (/^\.(travis|gitlab-ci)\.ya?ml$|^(renovate|\.?eslintrc.*|\.?prettierrc.*|biome|turbo|vercel|netlify|app|eas|components|lerna|nx)\.json$/.test(name)) return false;
-  return SOURCE_EXT.test(name) || CONFIG_EXT.test(name) || /^\.env(\..+)?$/.test(name) || name === 'Procfile' || /^Procfile\.\w+$/.test(name);
+  return SOURCE_EXT.test(name) || CONFIG_EXT.test(name) || /^\.env([.-].+)?$|^\.?(example|sample)[.-]env$|^env\.(example|sample)$/.test(name) || name === 'Procfile' || /^Procfile\.\w+$/.test(name);
 }
 
 /** Reads the candidate files under `root` within `limits`; unreadable entries are skipped, never thrown. */

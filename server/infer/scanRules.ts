@@ -17,6 +17,8 @@ export interface Rule {
   applies: (file: string) => boolean;
   /** Has a named group `port`; the `d` flag gives its position. */
   pattern: RegExp;
+  /** Not applied to a file whose whole text says so. */
+  skipText?: (text: string) => boolean;
   /** Only lines whose context passes (compose: which section of which service). */
   where?: (context: LineContext) => boolean;
   message: (port: number, match: string, context: LineContext) => string;
@@ -24,8 +26,8 @@ export interface Rule {
 
 const base = (file: string) => path.posix.basename(file);
 export const isViteConfig = (file: string) => /^vite(st)?\.config\.(c|m)?(j|t)s$/.test(base(file));
-export const isCompose = (file: string) => /^(docker-)?compose([.-].*)?\.ya?ml$/.test(base(file));
-export const isEnvFile = (file: string) => /^\.env(\..+)?$/.test(base(file));
+export const isCompose = (file: string) => /^(docker-|podman-)?compose([.-].*)?\.ya?ml$|^docker-stack([.-].*)?\.ya?ml$/.test(base(file));
+export const isEnvFile = (file: string) => /^\.env([.-].+)?$|^\.?(example|sample)[.-]env$|^env\.(example|sample)$/.test(base(file));
 export const isPython = (file: string) => /\.py$/.test(file);
 export const isScript = (file: string) => /\.(c|m)?(j|t)sx?$|\.(vue|svelte|astro)$/.test(file);
 const isCode = (file: string) => isScript(file) || isPython(file);
@@ -114,8 +116,17 @@ export const RULES: Rule[] = [
     message: (_port, match) => `${match.trim()}: fixed port on a command line; use \${port} in manito.json`,
   },
   {
+    // node-config, Spring-style and other YAML/TOML settings: `port: 3000`; never compose files, nor
+    // Kubernetes manifests, whose ports are the cluster's.
+    kind: 'option-port', applies: (f) => /\.(ya?ml|toml)$/.test(f) && !isCompose(f),
+    skipText: (text) => /^apiVersion:/m.test(text) && /^kind:/m.test(text),
+    pattern: new RegExp(String.raw`^\s*port\s*[:=]\s*["']?${P}["']?\s*$`, 'dg'),
+    message: (port, match) => `${match.trim()}: hard-coded port ${port} in a settings file`,
+  },
+  {
     kind: 'url', applies: () => true,
-    pattern: new RegExp(String.raw`\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):${P}\b`, 'dg'),
+    // Also a host computed in a template literal: `http://${localhost}:3000`.
+    pattern: new RegExp(String.raw`(?:\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])|(?<=\/\/)\$\{[\w.?]+\}):${P}\b`, 'dg'),
     where: (c) => c.composeService === undefined || c.composeSection === 'environment',
     message: (_port, match) => `${match}: hard-coded URL; read the port from the Manito ports client or MANITO_<SERVICE>_PORT`,
   },
