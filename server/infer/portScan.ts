@@ -51,7 +51,9 @@ function composeContexts(lines: string[]): LineContext[] {
 }
 
 export function scanText(relPath: string, text: string): Finding[] {
-  const rules = RULES.filter((r) => r.applies(relPath) && !r.skipText?.(text));
+  // A template (`config.json.example`) is scanned as the file it stands for.
+  const asPath = relPath.replace(/(?<=\.\w+)\.(example|sample|dist|template)$/, '');
+  const rules = RULES.filter((r) => r.applies(asPath) && !r.skipText?.(text));
   if (rules.length === 0) return [];
   const lines = text.split(/\r?\n/);
   const contexts: LineContext[] = isCompose(relPath) ? composeContexts(lines) : lines.map(() => ({}));

@@ -38,7 +38,9 @@ const SOURCE_EXT = /\.(c|m)?(j|t)sx?$|\.(py|vue|svelte|astro)$/;
 const CONFIG_EXT = /\.(json|jsonc|ya?ml|toml)$/;
 
 /** Files worth reading: sources, configs, env files, Procfile; never lock files, minified or declaration files. */
-export function isCandidateFile(name: string): boolean {
+export function isCandidateFile(file: string): boolean {
+  // `ormconfig.json.example` is read as the `ormconfig.json` it is the template of.
+  const name = file.replace(/(?<=\.\w+)\.(example|sample|dist|template)$/, '');
   if (/^(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|.*\.lock|composer\.json|tsconfig.*\.json|manito\.json)$/.test(name)) return false;
   if (/\.(min|d|spec|test|stories)\.[cm]?[jt]sx?$|\.(gen|generated)\.[jt]s$/.test(name)) return false;
   if (/^\.(travis|gitlab-ci)\.ya?ml$|^(renovate|\.?eslintrc.*|\.?prettierrc.*|biome|turbo|vercel|netlify|app|eas|components|lerna|nx)\.json$/.test(name)) return false;
