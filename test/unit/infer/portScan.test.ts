@@ -69,7 +69,7 @@ test('.env files, Procfile and package.json scripts, YAML settings', () => {
   assert.deepEqual(found('.env.example', 'PORT=3000\nDB_PORT=5432\nREDIS_URL=redis://localhost:6379\n# PORT=1\nSMTP_PORT=587\n'), ['1:6 env-port 3000', '2:9 env-port 5432', '3:29 url 6379']);
   assert.equal(scanText('.env', 'PORT=3000')[0]!.variable, 'PORT');
   assert.deepEqual(found('Procfile', 'web: gunicorn app:app -b 0.0.0.0:5000\nworker: node worker.js'), ['1:34 cli-flag 5000']);
-  assert.deepEqual(found('package.json', '{ "scripts": { "dev": "next dev -p 3000", "web": "vite --port=5173" } }'), ['1:36 cli-flag 3000', '1:61 cli-flag 5173']);
+  assert.deepEqual(found('package.json', '{ "scripts": { "dev": "next dev -p 3000", "web": "vite --port=5173" } }'), ['1:36 cli-flag 3000', '1:63 cli-flag 5173']);
   assert.deepEqual(found('config/default.yml', 'server:\n  host: 0.0.0.0\n  port: 3000\n'), ['3:9 option-port 3000']);
   assert.deepEqual(found('k8s/service.yaml', 'apiVersion: v1\nkind: Service\nspec:\n  port: 5432\n'), []);
 });
