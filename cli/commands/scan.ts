@@ -8,7 +8,7 @@ import { inferFromFiles } from '../../server/infer/inferStack';
 import { scanFiles } from '../../server/infer/portScan';
 import { readProjectFiles } from '../../server/infer/projectFiles';
 import type { CliCommand } from '../command';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../output';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../output';
 import { fixPorts } from '../scan/fixFiles';
 import { printInferred } from '../scan/stackReport';
 
@@ -36,7 +36,10 @@ export const scan: CliCommand = {
   options: { json: { type: 'boolean' }, write: { type: 'boolean' }, force: { type: 'boolean' }, fix: { type: 'boolean' }, yes: { type: 'boolean' } },
   maxPositionals: 1,
   async run(ctx) {
-    if (ctx.values.fix && ctx.values.json) throw new UsageError('--fix shows a diff and asks; it does not combine with --json');
+    if (ctx.values.fix && ctx.values.json) {
+      ctx.err(`manito scan: --fix shows a diff and asks; it does not combine with --json`);
+      return EXIT_USAGE;
+    }
     const root = path.resolve(ctx.positionals[0] ?? '.');
     if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
       ctx.err(`${ctx.errStyle.red('✖')} ${root} is not a folder.`);

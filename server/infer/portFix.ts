@@ -71,6 +71,7 @@ function editFor(f: Finding, lineText: string, service: string, client: { name: 
   const digits = { line: f.line, startColumn: f.portColumn, endColumn: f.portColumn + String(f.port).length };
   const variable = servicePortVariable(service);
   if (isCompose(f.path)) {
+    if (lineText.slice(0, f.portColumn - 1).endsWith(':-')) return 'already reads the environment';
     if (f.kind !== 'compose-port') return 'a URL in compose environment: point it at the service with ${ports.<name>} in manito.json instead';
     return { path: f.path, ...digits, newText: `\${${variable}:-${f.port}}`, finding: f };
   }

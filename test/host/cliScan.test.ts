@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { validateStack } from '../../server/config/validateStack';
-import { ROOT } from './support/hostProcess';
+import { spawn } from 'node:child_process';
+import { freePorts, ROOT } from './support/hostProcess';
 import { runCli } from './cliSupport';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'scan-project');
@@ -137,4 +138,45 @@ test('--write creates a manito.json the host accepts; an existing one is kept un
   const missing = await runCli(['scan', '/nonexistent/folder'], { env });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such folder: \/nonexistent\/folder/);
+});
+
+test('--fix shows the diff and writes nothing without a terminal to ask; --yes writes it, and the fixed server listens where Manito says', async () => {
+  const dir = fixtureCopy();
+  try {
+    const before = fs.readFileSync(path.join(dir, 'server', 'index.js'), 'utf8');
+    const shown = await runCli(['scan', dir, '--fix'], { env });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^--- a\/server\/index\.js$/m);
+    assert.match(shown.stdout, /^-server\.listen\(3000, \(\) => \{$/m);
+    assert.match(shown.stdout, /^\+server\.listen\(Number\(process\.env\.MANITO_SERVER_PORT \?\? 3000\), \(\) => \{$/m);
+    assert.match(shown.stdout, /^\+ {6}- "\$\{MANITO_DB_PORT:-5432\}:5432"$/m);
+    assert.match(shown.stdout, /Not written: no terminal to ask \(run with --yes to apply \d+ edits in \d+ files\)\./);
+    assert.equal(fs.readFileSync(path.join(dir, 'server', 'index.js'), 'utf8'), before);
+
+    const applied = await runCli(['scan', dir, '--fix', '--yes'], { env });
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /✅ Rewrote \d+ edits in \d+ files\./);
+    const fixed = fs.readFileSync(path.join(dir, 'server', 'index.js'), 'utf8');
+    assert.match(fixed, /server\.listen\(Number\(process\.env\.MANITO_SERVER_PORT \?\? 3000\)/);
+    // Run as Manito would: the server takes the port in MANITO_SERVER_PORT.
+    const [port] = await freePorts(1);
+    const child = spawn(process.execPath, ['-e', fixed], { cwd: '/', env: { ...env, MANITO_SERVER_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (c: Buffer) => { if (c.toString().includes(`API on http://localhost:${port}`)) resolve(); });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), 'ok');
+    } finally {
+      child.kill();
+    }
+    // Nothing left to fix in it; --fix and --json do not combine.
+    const again = await runCli(['scan', dir, '--fix', '--yes'], { env });
+    assert.doesNotMatch(again.stdout, /^--- a\//m);
+    assert.match(again.stdout, /^Nothing to rewrite\.$/m);
+    const both = await runCli(['scan', dir, '--fix', '--json'], { env });
+    assert.equal(both.code, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
