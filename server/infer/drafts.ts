@@ -42,7 +42,7 @@ export function claim(draft: Draft, port: number, why: string, rank: number): vo
   if (!draft.port || rank < draft.port.rank) draft.port = { port, why, rank };
 }
 
-function newDraft(name: string, dir: string, framework: FrameworkSpec, from: string, more: Partial<Draft> = {}): Draft {
+export function newDraft(name: string, dir: string, framework: FrameworkSpec, from: string, more: Partial<Draft> = {}): Draft {
   const d: Draft = { name, dir, home: dir, role: framework.role, framework, kind: framework.kind, from: [from], env: new Map(), dependsOn: new Map(), ...more };
   if (framework.portEnv) d.portEnv = framework.portEnv;
   return d;

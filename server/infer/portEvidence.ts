@@ -3,9 +3,9 @@
 // `port: 6379`, `DB_PORT=5432`) points at the service that owns it. A port nobody owns becomes a
 // service of its own: a backing service when it is a well-known one, else a plain one. Pure.
 import * as path from 'node:path';
-import { FRAMEWORKS, type FrameworkSpec } from './frameworkPorts';
+import { FRAMEWORKS } from './frameworkPorts';
 import { isDevComposeFile, type ComposeService } from './composeServices';
-import { claim, joinCompose, type Draft } from './drafts';
+import { claim, joinCompose, newDraft, type Draft } from './drafts';
 import type { Finding } from './portScan';
 import { isPython } from './scanRules';
 
@@ -34,29 +34,20 @@ export function ownerOf(drafts: Draft[], file: string, prefer: 'frontend' | 'bac
 /** True when the finding is where its own service listens, false when it reaches another one. */
 function isOwn(f: Finding, lineText: string): boolean {
   switch (f.kind) {
-    case 'listen': case 'vite-port': case 'const-port': case 'compose-port':
-      return !OTHER_SERVICE_VAR.test(f.match);
-    case 'env-default':
-      return !OTHER_SERVICE_VAR.test(f.match);
-    case 'env-port':
-      return !OTHER_SERVICE_VAR.test(f.variable ?? f.match);
+    case 'url':
+      return false;
     case 'cli-flag':
       return true;
     case 'option-port':
       return /\.run\(|\brunserver\b|\bserve\(|\blisten\(/.test(lineText) && !OTHER_SERVICE_VAR.test(lineText);
+    case 'env-port':
+      return !OTHER_SERVICE_VAR.test(f.variable ?? f.match);
     default:
-      return false;
+      return !OTHER_SERVICE_VAR.test(f.match);
   }
 }
 
 const RANK: Partial<Record<Finding['kind'], number>> = { 'cli-flag': 0, 'vite-port': 1, listen: 2, 'const-port': 2, 'env-default': 2, 'option-port': 2, 'env-port': 3, 'compose-port': 4 };
-
-function plainDraft(name: string, dir: string, framework: FrameworkSpec, from: string, command?: string): Draft {
-  const d: Draft = { name, dir, home: dir, role: framework.role, framework, kind: framework.kind, from: [from], env: new Map(), dependsOn: new Map() };
-  if (command) d.command = command;
-  if (framework.portEnv) d.portEnv = framework.portEnv;
-  return d;
-}
 
 /** Claims own ports, adds services for ports nobody owns, and returns what points where. */
 export function attachFindings(drafts: Draft[], findings: Finding[], files: ReadonlyMap<string, string>, compose: ComposeService[] = []): Reference[] {
@@ -80,7 +71,7 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
       const framework = vite ? FRAMEWORKS.vite! : isPython(f.path) ? FRAMEWORKS.flask! : FRAMEWORKS.node!;
       const rel = dir ? path.posix.relative(dir, f.path) : f.path;
       const command = vite ? 'npx vite --port ${port} --strictPort' : isPython(f.path) ? `python ${rel}` : `node ${rel}`;
-      d = plainDraft(dir ? path.posix.basename(dir) : vite ? 'client' : 'server', dir, framework, `${f.path} (${vite ? 'Vite config' : 'listens'})`, command);
+      d = newDraft(dir ? path.posix.basename(dir) : vite ? 'client' : 'server', dir, framework, `${f.path} (${vite ? 'Vite config' : 'listens'})`, { command });
       if (!vite) d.entry = f.path;
       const built = compose.find((c) => c.buildContext === dir && !drafts.some((x) => x.compose === c.name));
       if (built) joinCompose(d, built);
@@ -95,7 +86,7 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
     let d = drafts.find((x) => x.compose === f.service);
     const built = compose.find((c) => c.name === f.service);
     if (!d && isDevComposeFile(f.path) && (built || !compose.length)) {
-      d = plainDraft(f.service ?? 'service', '', { ...FRAMEWORKS.node!, id: 'image', kind: 'tcp', role: 'backing', label: 'compose' }, `${f.path} services.${f.service}${built?.buildContext !== undefined ? ` (build ${built.buildContext || '.'})` : ''}`);
+      d = newDraft(f.service ?? 'service', '', { ...FRAMEWORKS.node!, id: 'image', kind: 'tcp', role: 'backing', label: 'compose' }, `${f.path} services.${f.service}${built?.buildContext !== undefined ? ` (build ${built.buildContext || '.'})` : ''}`);
       d.compose = f.service!;
       drafts.push(d);
     }
@@ -115,7 +106,7 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
     if (!target && !id) continue;
     if (!target) {
       const spec = FRAMEWORKS[id!]!;
-      target = plainDraft(id!, '', spec, `${f.path}:${f.line} ${f.match} (the ${spec.label} port)`, spec.command);
+      target = newDraft(id!, '', spec, `${f.path}:${f.line} ${f.match} (the ${spec.label} port)`, spec.command ? { command: spec.command } : {});
       claim(target, f.port, `${f.path}:${f.line} ${f.match}`, 5);
       drafts.push(target);
       own(target, f.port, 5);
