@@ -114,10 +114,16 @@ function entryOf(script: string, dir: string): string | undefined {
   return last ? path.posix.join(dir || '.', last) : undefined;
 }
 
+/** The usual-layout folder a root script's entry lives in (`server` for `server/index.js`), or `''`. */
+function entryFolder(entry: string): string {
+  const top = entry.includes('/') ? entry.split('/')[0]! : '';
+  return USUAL_LAYOUTS.includes(top) ? top : '';
+}
+
 function nameFor(dir: string, role: Role, entry: string | undefined, pkgName: unknown): string {
   if (dir) return path.posix.basename(dir);
-  const top = entry?.includes('/') ? entry.split('/')[0]! : undefined;
-  if (top && USUAL_LAYOUTS.includes(top)) return top;
+  const top = entry ? entryFolder(entry) : '';
+  if (top) return top;
   if (typeof pkgName === 'string' && pkgName) return pkgName.replace(/^@[^/]+\//, '');
   return role === 'frontend' ? 'client' : 'server';
 }
@@ -139,16 +145,19 @@ export function packageApps(files: ReadonlyMap<string, string>, extraDirs: reado
     const file = dir ? `${dir}/package.json` : 'package.json';
     const pkg = parseJson(files.get(file));
     if (!pkg || !pkg.scripts || typeof pkg.scripts !== 'object') continue;
-    const taken = new Set<Role>();
+    // One app per role, or per folder for root scripts that start `server/...` and `client/...`.
+    const taken = new Set<string>();
     const names = SCRIPT_ORDER.filter((s) => typeof pkg.scripts![s] === 'string');
     for (const scriptName of names) {
       const body = pkg.scripts[scriptName] as string;
       if (RUNS_OTHERS.test(body)) continue;
       const framework = frameworkOf(body, pkg, files, dir);
-      if (!framework || taken.has(framework.role)) continue;
+      if (!framework) continue;
       const entry = ['node', 'express', 'fastify', 'koa', 'hono'].includes(framework.id) ? entryOf(body, dir) : undefined;
+      const slot = `${framework.role} ${entry && !dir ? entryFolder(entry) : ''}`;
+      if (taken.has(slot)) continue;
       if (entry && /(^|\/)(dist|build|out)\//.test(entry) && names.some((n) => n !== scriptName && !/(^|\/)(dist|build|out)\//.test(pkg.scripts![n] as string))) continue;
-      taken.add(framework.role);
+      taken.add(slot);
       const simple = !/&&|\|\||[;|]/.test(body) && !/\b(npm|pnpm|yarn|bun)\b/.test(body);
       const command = hasPortFlag(body) && simple ? commandWithPort(`npx ${body}`, framework) : commandWithPort(runScript(manager, scriptName), framework);
       const scriptPort = /(?:--port|-p)(?:=|\s+)(\d{4,5})\b/.exec(body)?.[1];
@@ -160,7 +169,7 @@ export function packageApps(files: ReadonlyMap<string, string>, extraDirs: reado
     }
   }
   // Two apps started from the root package: named for their role, not twice for the package.
-  const atRoot = apps.filter((a) => a.dir === '' && !(a.entry?.includes('/') && USUAL_LAYOUTS.includes(a.entry.split('/')[0]!)));
+  const atRoot = apps.filter((a) => a.dir === '' && !(a.entry && entryFolder(a.entry)));
   if (apps.filter((a) => a.dir === '').length > 1) for (const a of atRoot) a.name = a.role === 'frontend' ? 'client' : 'server';
   return apps;
 }

@@ -17,9 +17,10 @@ export interface Reference {
 }
 
 const WELL_KNOWN: Record<number, string> = { 6379: 'redis', 5432: 'postgres', 3306: 'mysql', 27017: 'mongodb', 9090: 'prometheus', 11211: 'memcached', 5672: 'rabbitmq', 9200: 'elasticsearch' };
-/** A variable named for a backing service: its port is that service's, not the app's own. */
-const OTHER_SERVICE_VAR = /(DB|SQL|PG|POSTGRES|MYSQL|MARIA|MONGO|REDIS|CACHE|SMTP|MAIL|RABBIT|AMQP|ELASTIC|ES|KAFKA|MINIO|S3)\w*PORT|PORT_(DB|REDIS)/i;
+/** A variable named for a backing service, or Manito's own name for another service's port: that service's port, not the app's. */
+const OTHER_SERVICE_VAR = /(DB|SQL|PG|POSTGRES|MYSQL|MARIA|MONGO|REDIS|CACHE|SMTP|MAIL|RABBIT|AMQP|ELASTIC|ES|KAFKA|MINIO|S3)\w*PORT|PORT_(DB|REDIS)|MANITO_\w+_PORT/i;
 
+const TEST_PATH = /(^|\/)(test|tests|__tests__|spec|e2e|cypress|playwright|fixtures)\//;
 const inside = (file: string, dir: string) => dir === '' || file.startsWith(`${dir}/`);
 
 /** The service whose files hold `file`: the deepest home; within it the one whose entry it is, then the preferred role. */
@@ -102,8 +103,9 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
   for (const f of refs) {
     let target = owned.get(f.port)?.draft;
     const id = WELL_KNOWN[f.port];
-    // A URL to a port nothing here listens on is another machine's or another project's: left as a finding only.
-    if (!target && !id) continue;
+    // A URL to a port nothing here listens on is another machine's or another project's, and a
+    // test's own servers are not the stack's: left as findings only.
+    if (!target && (!id || TEST_PATH.test(f.path))) continue;
     if (!target) {
       const spec = FRAMEWORKS[id!]!;
       target = newDraft(id!, '', spec, `${f.path}:${f.line} ${f.match} (the ${spec.label} port)`, spec.command ? { command: spec.command } : {});
