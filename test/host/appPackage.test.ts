@@ -94,7 +94,8 @@ test('the installed package is a copy, not a link into this repository, and impo
 });
 
 test('a real Vite with the installed plugin serves on the port the Manito host gives the client', async () => {
-  const clientPort = (await (await fetch(`${host!.url}/api/ports`)).json() as { data: Record<string, number> }).data.client!;
+  const given = (await (await fetch(`${host!.url}/api/ports`)).json() as { data: Record<string, number> }).data;
+  const clientPort = given.client!;
   fs.writeFileSync(path.join(project, 'index.html'), '<!doctype html><title>fresh</title><p>fresh app</p>');
   fs.writeFileSync(path.join(project, 'vite.config.mjs'),
     "import { manitoVite } from 'manito-app';\nexport default { logLevel: 'info', plugins: [manitoVite({ service: 'client', server: 'api', defaults: { client: 3000, api: 8000 } })] };\n");
@@ -112,5 +113,6 @@ test('a real Vite with the installed plugin serves on the port the Manito host g
   assert.match(out, new RegExp(`Local:\\s+http://localhost:${clientPort}/`));
   assert.match(await (await fetch(`http://localhost:${clientPort}/`)).text(), /fresh app/);
   const ports = await (await fetch(`http://localhost:${clientPort}/__manito/ports`)).json() as { data: Record<string, unknown> };
-  assert.equal(ports.data.client, clientPort);
+  // Browser code reads the host's ports through the dev server (the host may since have noticed Vite on the client's port).
+  assert.equal(ports.data.api, given.api);
 });
