@@ -1,6 +1,7 @@
 // The table of what a hard-coded port looks like, per kind of file: each rule is one regular
 // expression applied line by line, whose `port` group is the literal. Pure; portScan.ts runs it.
 import * as path from 'node:path';
+import { servicePortVariable } from '../../protocol/config';
 
 export type FindingKind =
   | 'listen' | 'url' | 'vite-port' | 'compose-port' | 'env-port' | 'cli-flag'
@@ -34,14 +35,9 @@ const isCode = (file: string) => isScript(file) || isPython(file);
 const isJson = (file: string) => /\.jsonc?$/.test(file) && base(file) !== 'package.json';
 const isCommandLine = (file: string) => base(file) === 'package.json' || /\.sh$/.test(file) || /^Procfile(\.\w+)?$/.test(base(file));
 
-/** `MANITO_<SERVICE>_PORT` for a compose service, as the message suggests it. */
-export function composeVariable(service: string): string {
-  return `MANITO_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
-}
-
 function composeMessage(port: number, _match: string, c: LineContext): string {
   const svc = c.composeService ?? 'service';
-  return `docker-compose ports ${port} (${svc}): use "\${${composeVariable(svc)}:-${port}}:<container port>"`;
+  return `docker-compose ports ${port} (${svc}): use "\${${servicePortVariable(svc)}:-${port}}:<container port>"`;
 }
 
 const P = '(?<port>\\d{4,5})';
