@@ -2,6 +2,7 @@
 // `--production` minifies and drops sourcemaps. Types are checked separately by `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
+import { appBundles } from './packages/app/build.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,9 +26,8 @@ const entries = [
   { ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/host.js', mainFields: ['module', 'main'] },
   // The command line; runs with plain `node`.
   { ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, mainFields: ['module', 'main'] },
-  // App-side helpers for the user's own code (ports client, Vite plugin).
-  { ...nodeCommon, entryPoints: ['cli/app/index.ts'], outfile: 'dist/app.js', external: ['vite'] },
-  { ...common, platform: 'neutral', format: 'esm', target: 'es2022', entryPoints: ['cli/app/index.ts'], outfile: 'dist/app.mjs', external: ['vite', 'node:*'], mainFields: ['module', 'main'] },
+  // App-side helpers for the user's own code (ports client, Vite plugin), as the manito-app package builds them.
+  ...appBundles('dist', 'app', { production }),
   // The dashboard, in the webview iframe and in a browser tab served by the host.
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/dashboard.js' },
 ];

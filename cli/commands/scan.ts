@@ -1,42 +1,75 @@
 // `manito scan [dir]`: hard-coded ports that bypass the allocator, as clickable `path:line:col`,
-// and a proposed manito.json (`--write` creates it).
+// the stack inferred from the folder (`--write` saves it as manito.json), and `--fix`, which
+// rewrites the hard-coded ports to read the environment.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME } from '../../protocol/config';
+import { CONFIG_FILE_NAME, type StackConfig } from '../../protocol/config';
+import { inferFromFiles } from '../../server/infer/inferStack';
+import { scanFiles } from '../../server/infer/portScan';
+import { readProjectFiles } from '../../server/infer/projectFiles';
 import type { CliCommand } from '../command';
-import { EXIT_FAILED, EXIT_OK } from '../output';
-import { proposeStack, scanDirectory } from '../scan/portScanner';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../output';
+import { fixPorts } from '../scan/fixFiles';
+import { printInferred } from '../scan/stackReport';
 
 export const scan: CliCommand = {
   name: 'scan',
-  summary: 'Find hard-coded ports in source and config, and propose services for a manito.json',
-  usage: 'scan [dir] [--json] [--write [--force]]',
+  summary: 'Find hard-coded ports, infer the stack from the folder, and write it as manito.json or fix the code',
+  usage: 'scan [dir] [--json] [--write [--force]] [--fix [--yes]]',
   help: [
-    'Looks for listen(3000), localhost:5173, vite server.port, docker-compose ports:, .env PORT= and',
-    '--port flags in [dir] (default: the current folder), skipping node_modules, .git and build output.',
-    'Each finding is printed as path:line:col (clickable in editors and terminals) with what was found.',
+    'Looks for ports written into [dir] (default: the current folder): listen(3000), process.env.PORT || 8000,',
+    'client options (port: 6379), localhost URLs, vite server.port, docker-compose ports: and environment:,',
+    '.env files, Procfile and --port flags; skips node_modules, .git and build output. Each finding is',
+    'printed as path:line:col (clickable in editors and terminals). Then the stack inferred from the',
+    'folder: its package.json scripts (workspaces too), Python apps, docker-compose services and Procfile,',
+    'each service with its port, command and where it was inferred from.',
     'Exit 0 whether or not something was found; 1 when --write would overwrite a manito.json, or',
     'has no service to write.',
     '',
     'Options:',
-    '  --json    print {dir, findings, proposal} as JSON',
-    '  --write   create manito.json in [dir] from the proposal',
+    '  --json    print {dir, findings, inferred, proposal, written} as JSON',
+    '  --write   create manito.json in [dir] from the inferred stack',
     '  --force   with --write: overwrite an existing manito.json',
+    '  --fix     rewrite hard-coded ports to read the environment; shows the diff and asks first',
+    '  --yes     with --fix: write without asking (without a terminal and --yes nothing is written)',
   ].join('\n'),
-  options: { json: { type: 'boolean' }, write: { type: 'boolean' }, force: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, write: { type: 'boolean' }, force: { type: 'boolean' }, fix: { type: 'boolean' }, yes: { type: 'boolean' } },
   maxPositionals: 1,
   async run(ctx) {
+    if (ctx.values.fix && ctx.values.json) {
+      ctx.err(`manito scan: --fix shows a diff and asks; it does not combine with --json`);
+      return EXIT_USAGE;
+    }
     const root = path.resolve(ctx.positionals[0] ?? '.');
     if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
       ctx.err(`${ctx.errStyle.red('✖')} ${root} is not a folder.`);
       return EXIT_FAILED;
     }
-    const findings = scanDirectory(root);
-    const proposal = proposeStack(findings);
+    const { files, truncated } = readProjectFiles(root);
+    const findings = scanFiles(files);
+    const inferred = inferFromFiles(files, { findings, truncated });
+    const proposal: StackConfig | null = inferred.found ? inferred.stack : null;
     const target = path.join(root, CONFIG_FILE_NAME);
+    const s = ctx.style;
+    if (!ctx.values.json) {
+      // Paths relative to where the user stands, so the terminal can open them.
+      const shown = (rel: string) => path.relative(process.cwd(), path.join(root, rel)) || rel;
+      for (const f of findings) ctx.out(`${s.cyan(`${shown(f.path)}:${f.line}:${f.column}`)}  ${f.message}`);
+      if (findings.length) ctx.out('');
+      printInferred(inferred, ctx.out, s);
+    }
+    if (ctx.values.fix && proposal) {
+      ctx.out('');
+      const needs = await fixPorts(ctx, root, files, findings, proposal);
+      // The variables fixed client code reads go into the manito.json --write creates.
+      for (const need of needs) {
+        const svc = proposal.services[need.service];
+        if (svc) svc.env = { ...(svc.env ?? {}), [need.variable]: need.value };
+      }
+    }
     let written: string | null = null;
     if (ctx.values.write) {
-      if (Object.keys(proposal.services).length === 0) {
+      if (!proposal) {
         ctx.err(`${ctx.errStyle.red('✖')} No service found in ${root}; not writing a ${CONFIG_FILE_NAME} without one.`);
         return EXIT_FAILED;
       }
@@ -48,20 +81,12 @@ export const scan: CliCommand = {
       written = target;
     }
     if (ctx.values.json) {
-      ctx.out(JSON.stringify({ dir: root, findings, proposal, written }, null, 2));
+      ctx.out(JSON.stringify({ dir: root, findings, inferred, proposal, written }, null, 2));
       return EXIT_OK;
     }
-    // Paths relative to where the user stands, so the terminal can open them.
-    const shown = (rel: string) => path.relative(process.cwd(), path.join(root, rel)) || rel;
-    const s = ctx.style;
-    for (const f of findings) ctx.out(`${s.cyan(`${shown(f.path)}:${f.line}:${f.column}`)}  ${f.message}`);
-    const names = Object.keys(proposal.services);
-    if (names.length) {
-      ctx.out('');
-      ctx.out(s.bold(`Proposed ${CONFIG_FILE_NAME} services: ${names.map((n) => `${n} (${proposal.services[n]!.preferred![0]})`).join(', ')}`));
-      if (written) ctx.out(`✅ Wrote ${written}`);
-      else ctx.out(s.dim(`Run \`manito scan ${ctx.positionals[0] ?? '.'} --write\` to create it, or --json to see it.`));
-    }
+    ctx.out('');
+    if (written) ctx.out(`✅ Wrote ${written}`);
+    else if (proposal) ctx.out(s.dim(`Run \`manito scan ${ctx.positionals[0] ?? '.'} --write\` to save it as ${CONFIG_FILE_NAME}, or --json to see it.`));
     // One closing line: the count, or that there is nothing to count.
     if (findings.length === 0) ctx.out(`No hard-coded ports found in ${root}.`);
     else ctx.out(s.dim(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${root}`));

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { validateStack } from '../../server/config/validateStack';
-import { ROOT } from './support/hostProcess';
+import { spawn } from 'node:child_process';
+import { freePorts, ROOT } from './support/hostProcess';
 import { runCli } from './cliSupport';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'scan-project');
@@ -51,7 +52,15 @@ test('finds every hard-coded port as path:line:col with what was found; skips no
   assert.match(text, /^web\/api\.ts:1:32 {2}127\.0\.0\.1:3000: hard-coded URL/m);
   assert.match(text, /^package\.json:5:18 {2}--port 5173/m);
   assert.ok(!/node_modules|dist\/|\.git\/|README|9999|8888|7777/.test(r.stdout));
-  assert.match(r.stdout, /Proposed manito\.json services: client \(5173\), server \(3000\), db \(5432\), cache \(6379\)/);
+  // The inferred stack: each service with its port, kind, command and where it was inferred from.
+  assert.match(r.stdout, /^Inferred stack \(4 services\):$/m);
+  assert.match(r.stdout, /^ {2}client {2}5173 {3}vite {8}npx vite --port \$\{port\} --strictPort$/m);
+  assert.match(r.stdout, /^ {10}from package\.json scripts\.dev \(Vite\)$/m);
+  assert.match(r.stdout, /^ {10}after server {2}\(web\/api\.ts:1 127\.0\.0\.1:3000 points at server\)$/m);
+  assert.match(r.stdout, /^ {2}server {2}3000 {3}http {8}npm start$/m);
+  assert.match(r.stdout, /^ {10}port server\/index\.js:8 listen\(3000$/m);
+  assert.match(r.stdout, /^ {2}db {6}5432 {3}postgres {4}postgres -p \$\{port\}$/m);
+  assert.match(r.stdout, /^ {2}cache {3}6379 {3}redis {7}redis-server --port \$\{port\} --bind 127\.0\.0\.1 --save ''$/m);
   // From elsewhere, paths stay clickable relative to where the user stands.
   const fromRoot = await runCli(['scan', 'test/fixtures/scan-project'], { env, cwd: ROOT });
   assert.match(fromRoot.stdout, /^test\/fixtures\/scan-project\/server\/index\.js:8:8 {2}/m);
@@ -63,7 +72,13 @@ test('a folder with nothing to find says so in one line, and the count only when
   fs.writeFileSync(path.join(empty, 'index.js'), 'console.log("no port here");\n');
   const r = await runCli(['scan', empty], { env });
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, `No hard-coded ports found in ${empty}.\n`);
+  assert.equal(r.stdout, [
+    'Nothing to infer a stack from: no package.json script, Python app, docker-compose service, Procfile or hard-coded port says what runs here.',
+    'Without a manito.json the host serves its default stack.',
+    '',
+    `No hard-coded ports found in ${empty}.`,
+    '',
+  ].join('\n'));
   const found = await runCli(['scan', FIXTURE], { env });
   assert.match(found.stdout, new RegExp(`^${EXPECTED.length} findings in ${FIXTURE}$`, 'm'));
   assert.ok(!found.stdout.includes('No hard-coded ports'));
@@ -81,12 +96,17 @@ test('--json gives the same findings as data, and the proposal', async () => {
   assert.equal(body.dir, FIXTURE);
   assert.deepEqual(body.findings.map((f: { path: string; line: number; column: number }) => `${f.path}:${f.line}:${f.column}`), EXPECTED);
   assert.deepEqual(body.findings.find((f: { kind: string }) => f.kind === 'listen'), {
-    path: 'server/index.js', line: 8, column: 8, kind: 'listen', port: 3000, match: 'listen(3000',
-    message: 'listen(3000): hard-coded listen port; use process.env.PORT',
+    path: 'server/index.js', line: 8, column: 8, portColumn: 15, kind: 'listen', port: 3000, match: 'listen(3000',
+    message: 'listen(3000): hard-coded listen port; read process.env.PORT',
   });
-  assert.deepEqual(body.proposal.services.server, { preferred: [3000, 3001, 3002], kind: 'http', command: 'node index.js', cwd: 'server', conflicts: ['client'] });
-  assert.equal(body.proposal.services.client.cwd, 'web');
+  assert.deepEqual(body.proposal.services.server, {
+    preferred: [3000, 3001, 3002], kind: 'http', description: 'package.json scripts.start (Node.js)', command: 'npm start', health: { type: 'http' },
+  });
+  assert.equal(body.proposal.services.client.cwd, undefined);
+  assert.equal(body.proposal.services.client.command, 'npx vite --port ${port} --strictPort');
   assert.deepEqual(body.proposal.services.client.dependsOn, ['server']);
+  assert.deepEqual(body.proposal.services.client.env, { SERVER_URL: 'http://localhost:${ports.server}' });
+  assert.deepEqual(body.inferred.provenance.server, { from: ['package.json scripts.start (Node.js)'], port: 'server/index.js:8 listen(3000', env: {}, dependsOn: {} });
   assert.equal(body.proposal.services.db.kind, 'postgres');
   assert.equal(body.proposal.services.cache.kind, 'redis');
   assert.equal(body.written, null);
@@ -118,4 +138,45 @@ test('--write creates a manito.json the host accepts; an existing one is kept un
   const missing = await runCli(['scan', '/nonexistent/folder'], { env });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such folder: \/nonexistent\/folder/);
+});
+
+test('--fix shows the diff and writes nothing without a terminal to ask; --yes writes it, and the fixed server listens where Manito says', async () => {
+  const dir = fixtureCopy();
+  try {
+    const before = fs.readFileSync(path.join(dir, 'server', 'index.js'), 'utf8');
+    const shown = await runCli(['scan', dir, '--fix'], { env });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^--- a\/server\/index\.js$/m);
+    assert.match(shown.stdout, /^-server\.listen\(3000, \(\) => \{$/m);
+    assert.match(shown.stdout, /^\+server\.listen\(Number\(process\.env\.MANITO_SERVER_PORT \?\? 3000\), \(\) => \{$/m);
+    assert.match(shown.stdout, /^\+ {6}- "\$\{MANITO_DB_PORT:-5432\}:5432"$/m);
+    assert.match(shown.stdout, /Not written: no terminal to ask \(run with --yes to apply \d+ edits in \d+ files\)\./);
+    assert.equal(fs.readFileSync(path.join(dir, 'server', 'index.js'), 'utf8'), before);
+
+    const applied = await runCli(['scan', dir, '--fix', '--yes'], { env });
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /✅ Rewrote \d+ edits in \d+ files\./);
+    const fixed = fs.readFileSync(path.join(dir, 'server', 'index.js'), 'utf8');
+    assert.match(fixed, /server\.listen\(Number\(process\.env\.MANITO_SERVER_PORT \?\? 3000\)/);
+    // Run as Manito would: the server takes the port in MANITO_SERVER_PORT.
+    const [port] = await freePorts(1);
+    const child = spawn(process.execPath, ['-e', fixed], { cwd: '/', env: { ...env, MANITO_SERVER_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (c: Buffer) => { if (c.toString().includes(`API on http://localhost:${port}`)) resolve(); });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), 'ok');
+    } finally {
+      child.kill();
+    }
+    // Nothing left to fix in it; --fix and --json do not combine.
+    const again = await runCli(['scan', dir, '--fix', '--yes'], { env });
+    assert.doesNotMatch(again.stdout, /^--- a\//m);
+    assert.match(again.stdout, /^Nothing to rewrite\.$/m);
+    const both = await runCli(['scan', dir, '--fix', '--json'], { env });
+    assert.equal(both.code, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

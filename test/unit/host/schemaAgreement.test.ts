@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { proposeStack, scanDirectory } from '../../../cli/scan/portScanner';
 import { DEFAULT_STACK, SERVICE_KINDS, STRATEGIES } from '../../../protocol/config';
 import { PORTS_DATA_KEYS } from '../../../protocol/http';
 import { HEALTH_KEYS, HOST_KEYS, ROOT_KEYS, SERVICE_KEYS, validateStack } from '../../../server/config/validateStack';
+import { inferFromFiles, inferStack } from '../../../server/infer/inferStack';
+import type { Finding } from '../../../server/infer/portScan';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -191,7 +192,7 @@ function readmeStacks(): Array<[string, unknown]> {
 const VALID_CORPUS: Array<[string, () => unknown]> = [
   ['DEFAULT_STACK (protocol/config.ts), also what Create Config writes', () => DEFAULT_STACK],
   ['examples/fullstack/manito.json', () => readJsonc(fs.readFileSync(path.join(ROOT, 'examples', 'fullstack', 'manito.json'), 'utf8'), 'examples/fullstack/manito.json')],
-  ['manito scan proposal for test/fixtures/scan-project', () => proposeStack(scanDirectory(path.join(ROOT, 'test', 'fixtures', 'scan-project')))],
+  ['manito scan proposal for test/fixtures/scan-project', () => { const r = inferStack(path.join(ROOT, 'test', 'fixtures', 'scan-project')); assert.ok(r.found); return r.stack; }],
   // The stacks the host and editor tiers write, with their free ports made literal.
   ['test/host/api.test.ts', () => ({
     environment: 'development',
@@ -458,8 +459,10 @@ for (const b of VALIDATOR_ONLY) {
 }
 
 test('a scan proposal stays valid when docker-compose services clash with reserved or repeated names', () => {
-  const finding = (svc: string, port: number) => ({ path: 'docker-compose.yml', line: 1, column: 1, kind: 'compose-port' as const, port, match: `${port}`, message: `published port ${port} (${svc})` });
-  const stack = proposeStack([finding('environment', 7001), finding('urls', 7002), finding('My API', 7003), finding('my api', 7004), finding('constructor', 7005)]);
+  const finding = (svc: string, port: number): Finding => ({ path: 'docker-compose.yml', line: 1, column: 1, portColumn: 1, kind: 'compose-port', port, match: `${port}`, message: `published port ${port} (${svc})`, service: svc });
+  const inferred = inferFromFiles(new Map(), { findings: [finding('environment', 7001), finding('urls', 7002), finding('My API', 7003), finding('my api', 7004), finding('constructor', 7005)] });
+  assert.ok(inferred.found);
+  const stack = inferred.stack;
   assert.deepEqual(validateStack(stack), []);
   assert.deepEqual(Object.keys(stack.services), ['environment-service', 'urls-service', 'my-api', 'my-api-2', 'constructor']);
 });

@@ -1,0 +1,83 @@
+// `manito scan --fix`: shows the edits that make hard-coded ports read the environment as a unified
+// diff, asks before writing (--yes skips the question; without a terminal to ask, nothing is written).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
+import type { StackConfig } from '../../protocol/config';
+import { applyEdits, planFixes, type EnvNeed, type FixContext, type PortEdit } from '../../server/infer/portFix';
+import type { Finding } from '../../server/infer/portScan';
+import { unifiedDiff } from '../../server/infer/unifiedDiff';
+import type { CommandContext } from '../command';
+
+/** Which service owns a port, and whose files a path is, read from a stack. */
+export function fixContextOf(stack: StackConfig): FixContext {
+  const entries = Object.entries(stack.services);
+  return {
+    serviceForPort: (port) => entries.find(([, s]) => s.preferred?.[0] === port)?.[0] ?? entries.find(([, s]) => s.preferred?.includes(port))?.[0],
+    serviceForFile: (file) => {
+      const inside = entries.filter(([, s]) => !s.cwd || file.startsWith(`${s.cwd}/`));
+      const depth = (cwd?: string) => (cwd ? cwd.split('/').length : 0);
+      inside.sort(([, a], [, b]) => depth(b.cwd) - depth(a.cwd) || Number(a.kind === 'vite') - Number(b.kind === 'vite'));
+      const hit = inside[0];
+      return hit ? { name: hit[0], vite: hit[1].kind === 'vite' } : undefined;
+    },
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Prints the diff and writes it when allowed. Returns the env entries the fixed code needs. */
+export async function fixPorts(ctx: CommandContext, root: string, files: ReadonlyMap<string, string>, findings: Finding[], stack: StackConfig): Promise<EnvNeed[]> {
+  const plan = planFixes(findings, files, fixContextOf(stack));
+  const byFile = new Map<string, PortEdit[]>();
+  for (const e of plan.edits) byFile.set(e.path, [...(byFile.get(e.path) ?? []), e]);
+  for (const file of Object.keys(plan.prepend)) if (!byFile.has(file)) byFile.set(file, []);
+  const s = ctx.style;
+  const results = new Map<string, string>();
+  for (const [file, edits] of byFile) {
+    const before = files.get(file)!;
+    const prepend = plan.prepend[file] ?? [];
+    const after = applyEdits(before, edits, prepend);
+    results.set(file, after);
+    for (const line of unifiedDiff(file, before, after, prepend.length).split('\n')) {
+      ctx.out(line.startsWith('+') && !line.startsWith('+++') ? s.green(line) : line.startsWith('-') && !line.startsWith('---') ? s.red(line) : line.startsWith('@@') ? s.cyan(line) : line);
+    }
+  }
+  for (const need of plan.env) ctx.out(s.dim(`${need.service} needs env ${need.variable}=${need.value} in manito.json (Vite passes only VITE_* variables to the browser)`));
+  if (plan.skipped.length) ctx.out(s.dim(`${plan.skipped.length} finding${plan.skipped.length === 1 ? '' : 's'} left as they are (already read the environment, settings, or no service owns the port).`));
+  if (plan.edits.length === 0) {
+    ctx.out('Nothing to rewrite.');
+    return plan.env;
+  }
+  const summary = `${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'} in ${byFile.size} file${byFile.size === 1 ? '' : 's'}`;
+  let go = ctx.values.yes === true;
+  if (!go && process.stdin.isTTY && process.stdout.isTTY) go = await confirm(`Apply ${summary}? [y/N] `);
+  else if (!go) {
+    ctx.out(`Not written: no terminal to ask (run with --yes to apply ${summary}).`);
+    return plan.env;
+  }
+  if (!go) {
+    ctx.out('Not written.');
+    return plan.env;
+  }
+  for (const [file, after] of results) {
+    const full = path.join(root, file);
+    // Written only over the text the edits were computed from.
+    if (fs.readFileSync(full, 'utf8') !== files.get(file)) {
+      ctx.err(`${ctx.errStyle.red('✖')} ${file} changed since it was read; left as it is.`);
+      continue;
+    }
+    const temp = `${full}.manito-${process.pid}`;
+    fs.writeFileSync(temp, after, { mode: fs.statSync(full).mode });
+    fs.renameSync(temp, full);
+  }
+  ctx.out(`✅ Rewrote ${summary}.`);
+  return plan.env;
+}
