@@ -157,11 +157,9 @@ async function main(): Promise<void> {
   const barePort = await freePort();
   const bare = spawn(process.execPath, ['-e', `require('http').createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json; charset=utf-8','content-length':Buffer.byteLength(process.env.BODY)});r.end(process.env.BODY)}).listen(${barePort},'127.0.0.1')`],
     { env: { ...process.env, BODY: body }, stdio: 'ignore' });
-  await new Promise<void>(async (resolve) => {
-    for (;;) {
-      try { await get(new http.Agent(), barePort, '/'); return resolve(); } catch { await new Promise((r) => setTimeout(r, 10)); }
-    }
-  });
+  for (;;) {
+    try { await get(new http.Agent(), barePort, '/'); break; } catch { await new Promise((r) => setTimeout(r, 10)); }
+  }
   const N = 5_000;
   const C = 16;
   await load(hostPort, '/api/ports', 2000, C);

@@ -10,6 +10,7 @@ export function loadHostModule(): HostModule {
   const built = path.join(__dirname, 'host.js');
   // Non-literal paths: esbuild leaves these requires to run time.
   const target = path.basename(__filename) === 'cli.js' && fs.existsSync(built) ? built : path.join(__dirname, '..', 'server', 'host', 'runHost');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time path esbuild must not bundle
   const mod = require(target) as Partial<HostModule>;
   if (typeof mod.runHost !== 'function') throw new Error(`${target} does not export runHost`);
   return mod as HostModule;

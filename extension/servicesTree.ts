@@ -86,7 +86,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
    * ResolvedTooltips says it will not close a tooltip being read.
    */
   private refreshIfChanged(snapshot: StackSnapshot): void {
-    const rows = snapshot.services.map(({ lastCheck, latencyMs, history, ...row }) => row);
+    const rows = snapshot.services.map(({ lastCheck: _c, latencyMs: _l, history: _h, ...row }) => row);
     const key = JSON.stringify([snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
     if (key === this.shown) {
       this.tooltips.changed((service) => {

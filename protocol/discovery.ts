@@ -1,8 +1,5 @@
-// Where hosts leave their discovery files and the shared lease registry: one folder per user,
-// overridable with MANITO_STATE_DIR (tests give every run its own).
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { resolveStateDir } from './stateDir';
+// The discovery record a host leaves in the user's state folder so the CLI and app helpers can
+// find it; the folder itself is resolved in server/discovery/statePaths.ts.
 
 export interface DiscoveryRecord {
   version: 1;
@@ -12,17 +9,4 @@ export interface DiscoveryRecord {
   workspace: string;
   token: string;
   startedAt: string;
-}
-
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolveStateDir({ env, platform: process.platform, home: os.homedir, join: path.join, resolve: path.resolve });
-}
-
-/** One `<pid>.json` per running host. */
-export function hostsDir(env?: NodeJS.ProcessEnv): string {
-  return path.join(stateDir(env), 'hosts');
-}
-
-export function leasesFile(env?: NodeJS.ProcessEnv): string {
-  return path.join(stateDir(env), 'leases.json');
 }

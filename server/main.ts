@@ -21,8 +21,8 @@ function installCrashHandlers(connection: Connection | undefined): void {
       try {
         connection.console.error(text);
         if (fatal) {
-          connection.sendNotification(HostStatus.type, { health: 'error', message: `The Manito host crashed: ${error instanceof Error ? error.message : String(error)}` });
-          connection.window.showErrorMessage(`The Manito host crashed: ${error instanceof Error ? error.message : String(error)}. See the Manito output.`);
+          void connection.sendNotification(HostStatus.type, { health: 'error', message: `The Manito host crashed: ${error instanceof Error ? error.message : String(error)}` });
+          void connection.window.showErrorMessage(`The Manito host crashed: ${error instanceof Error ? error.message : String(error)}. See the Manito output.`);
         }
       } catch {
         // The connection may be what failed.

@@ -6,7 +6,7 @@ import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
 import { EXIT_FAILED, EXIT_OK, table } from '../output';
-import { stateDir } from '../../protocol/discovery';
+import { stateDir } from '../../server/discovery/statePaths';
 
 export const status: CliCommand = {
   name: 'status',

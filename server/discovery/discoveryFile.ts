@@ -3,7 +3,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hostsDir, type DiscoveryRecord } from '../../protocol/discovery';
+import { type DiscoveryRecord } from '../../protocol/discovery';
+import { hostsDir } from './statePaths';
 
 export function newHostToken(): string {
   return crypto.randomBytes(24).toString('base64url');

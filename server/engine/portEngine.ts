@@ -3,7 +3,7 @@
 // their notes), then is announced as events. Calls are serialized, so callers never see a half state.
 import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig, Strategy } from '../../protocol/config';
-import { leasesFile } from '../../protocol/discovery';
+import { leasesFile } from '../discovery/statePaths';
 import { assertValidStack } from '../config/validateStack';
 import type { Assignment, EngineEvent, PortEngineApi, PortProbe } from './engineApi';
 import { LeaseRegistry, newOwnerId, OWN_START_TIME, type Lease } from './leaseRegistry';

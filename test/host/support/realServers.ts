@@ -69,7 +69,7 @@ export async function startRedis(port: number): Promise<RealServer> {
 }
 
 /** initdb and postgres refuse to run as root: when we are root they run as the `postgres` user. */
-function pgUser(): { uid: number; gid: number } | {} {
+function pgUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
   const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
@@ -81,7 +81,7 @@ export async function startPostgres(port: number): Promise<RealServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-pg-'));
   fs.chmodSync(dir, 0o755);
   const user = pgUser();
-  if ('uid' in user) fs.chownSync(dir, user.uid, user.gid);
+  if (user.uid !== undefined && user.gid !== undefined) fs.chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');
   const init = spawnSync(path.join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { encoding: 'utf8', cwd: dir, ...user });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);

@@ -1,6 +1,7 @@
 // Reading compose files: the standard names, broken YAML (line and column), and every bound
 // (size, flow nesting, depth, alias expansion) answered with a problem in well under a second.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,7 +93,7 @@ test('reading from disk: a missing file, a FIFO and an oversized file are proble
   assert.match(problems(readComposeFile(big))[0]!.message, /larger than/);
   if (process.platform !== 'win32') {
     const fifo = path.join(dir, 'fifo.yaml');
-    require('node:child_process').execFileSync('mkfifo', [fifo]);
+    execFileSync('mkfifo', [fifo]);
     assert.match(problems(readComposeFile(fifo))[0]!.message, /not a regular file/);
   }
   const good = path.join(dir, 'compose.yaml');
