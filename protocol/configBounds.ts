@@ -7,6 +7,10 @@ export const CONFIG_BOUNDS = {
   maxFileBytes: 1_000_000,
   /** Nesting of objects and arrays; a valid manito.json needs 5. Deeper text is refused before parsing. */
   maxDepth: 64,
+  /** Values (numbers, strings, objects, ...) in the whole file: a parse tree is kept only for this many. */
+  maxValues: 50_000,
+  /** Entries of any one object or array: no list of a valid stack is longer than its services. */
+  maxEntries: 500,
   /** Services in one stack. */
   maxServices: 500,
   /** Links of an inheritFrom chain, and services on the longest dependsOn chain, counting the first. */

@@ -1,5 +1,5 @@
 // Turns the text of manito.json into a value, within bounds: a file too large is refused unread,
-// nesting too deep is found by a flat token scan before the (recursive) parser ever sees it, and
+// nesting too deep, lists too long and files with too many values are found by a flat token scan before the (recursive) parser ever sees it, and
 // syntax errors are counted, not all listed. Whatever the text, the answer comes in one pass.
 import { createScanner, getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
@@ -11,6 +11,12 @@ const OPEN_BRACE = 1;
 const CLOSE_BRACE = 2;
 const OPEN_BRACKET = 3;
 const CLOSE_BRACKET = 4;
+const COMMA = 5;
+const NULL = 7;
+const TRUE = 8;
+const FALSE = 9;
+const STRING = 10;
+const NUMBER = 11;
 const EOF = 17;
 
 export type ParsedText =
@@ -33,28 +39,39 @@ export function tooLarge(bytes: number): ConfigProblem {
   return oneProblem(`${CONFIG_FILE_NAME} is ${bytes} bytes; at most ${CONFIG_BOUNDS.maxFileBytes} are read`);
 }
 
-/** Offset of the first bracket that opens a level deeper than maxDepth, or -1. Iterative: any depth. */
-export function tooDeepAt(text: string, maxDepth = CONFIG_BOUNDS.maxDepth): number {
+const VALUE_TOKENS = new Set([OPEN_BRACE, OPEN_BRACKET, NULL, TRUE, FALSE, STRING, NUMBER]);
+
+/**
+ * The first place where the text's shape passes a bound (nesting, entries of one object or array,
+ * values in all), found by a flat token scan that keeps no tree: any depth, any size, one pass.
+ */
+export function shapeProblem(text: string, B: { maxDepth: number; maxEntries: number; maxValues: number } = CONFIG_BOUNDS): { offset: number; message: string } | undefined {
   const scanner = createScanner(text, true);
-  let depth = 0;
+  const entries: number[] = []; // commas seen in each open container
+  let values = 0;
   for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    if (VALUE_TOKENS.has(token) && ++values > B.maxValues) {
+      return { offset: scanner.getTokenOffset(), message: `More than ${B.maxValues} values in the file; a manito.json needs far fewer` };
+    }
     if (token === OPEN_BRACE || token === OPEN_BRACKET) {
-      if (++depth > maxDepth) return scanner.getTokenOffset();
+      entries.push(0);
+      if (entries.length > B.maxDepth) return { offset: scanner.getTokenOffset(), message: `Nesting deeper than ${B.maxDepth} levels (a manito.json needs 5)` };
     } else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) {
-      depth = Math.max(0, depth - 1);
+      entries.pop();
+    } else if (token === COMMA && entries.length > 0) {
+      const n = ++entries[entries.length - 1]!;
+      if (n > B.maxEntries) return { offset: scanner.getTokenOffset(), message: `More than ${B.maxEntries} entries in one object or list` };
     }
   }
-  return -1;
+  return undefined;
 }
 
 export function parseBounded(text: string): ParsedText {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > CONFIG_BOUNDS.maxFileBytes) return { ok: false, problems: [tooLarge(bytes)] };
-  const deep = tooDeepAt(text);
   const lines = new LineIndex(text);
-  if (deep >= 0) {
-    return { ok: false, problems: [oneProblem(`Nesting deeper than ${CONFIG_BOUNDS.maxDepth} levels (a manito.json needs 5)`, lines, deep)] };
-  }
+  const shape = shapeProblem(text);
+  if (shape) return { ok: false, problems: [oneProblem(shape.message, lines, shape.offset)] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {

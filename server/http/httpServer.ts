@@ -56,6 +56,7 @@ function sendError(res: http.ServerResponse, status: number, error: string): voi
     res.destroy();
     return;
   }
+  if (status === 413) res.setHeader('connection', 'close');
   sendJson(res, status, { success: false, error } satisfies ErrorResponse);
 }
 
@@ -68,8 +69,11 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Answer first, then close: destroying the socket now would cut the 413 off. The rest of the
+        // body is read and dropped until the answer is out (requestTimeout bounds a sender that never stops).
+        req.removeAllListeners('data');
+        req.resume();
         reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -93,7 +97,9 @@ export class ApiServer {
   private portsCache: { version: number; body: Buffer; headers: http.OutgoingHttpHeaders } | undefined;
 
   constructor(private readonly options: ApiServerOptions) {
-    this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    // requireHostHeader off: a request without Host reaches the guard and gets the JSON refusal every
+    // other refusal gets, not Node's plain 400.
+    this.server = http.createServer({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
       this.handle(req, res).catch((error) => {
         if (error instanceof HttpError) return sendError(res, error.status, error.message);
         options.onError(`HTTP ${req.method} ${req.url} failed`, error);
