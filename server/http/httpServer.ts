@@ -17,6 +17,8 @@ import { readStaticFile } from './staticFiles';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_HEADER_BYTES = 8 * 1024;
+/** What an oversized body may still send, dropped, while its 413 goes out. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
 export interface ApiActions {
   service(name: string, action: ServiceAction): Promise<ActionResult>;
@@ -56,7 +58,6 @@ function sendError(res: http.ServerResponse, status: number, error: string): voi
     res.destroy();
     return;
   }
-  if (status === 413) res.setHeader('connection', 'close');
   sendJson(res, status, { success: false, error } satisfies ErrorResponse);
 }
 
@@ -69,10 +70,14 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        // Answer first, then close: destroying the socket now would cut the 413 off. The rest of the
-        // body is read and dropped until the answer is out (requestTimeout bounds a sender that never stops).
+        // Answer first and keep reading what the client still sends, dropped: closing now would cut
+        // the 413 off (the client is still writing). A sender that never stops is cut at a bound.
         req.removeAllListeners('data');
-        req.resume();
+        let dropped = 0;
+        req.on('data', (more: Buffer) => {
+          dropped += more.length;
+          if (dropped > MAX_DRAIN_BYTES) req.socket.destroy();
+        });
         reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
         return;
       }
