@@ -40,10 +40,19 @@ export interface ReadResult {
  */
 export function parseConfigText(text: string, validate: StackValidator = validateStack, workspace?: string): ReadResult {
   try {
+    const options = workspace === undefined ? {} : { workspace };
+    // Fast path, for the common file that is plain JSON and valid: V8's parser (iterative, so any
+    // depth) and no parse tree. Comments, trailing commas and every problem take the bounded path,
+    // which places problems by line and column.
+    if (Buffer.byteLength(text, 'utf8') <= CONFIG_BOUNDS.maxFileBytes) {
+      let value: unknown;
+      try { value = JSON.parse(text); } catch { value = undefined; }
+      if (value !== undefined && validate(value, options).length === 0) return { exists: true, problems: [], stack: value as StackConfig };
+    }
     const parsed = parseBounded(text);
     if (!parsed.ok) return { exists: true, problems: parsed.problems };
     const { root, value, lines } = parsed;
-    const errors = validate(value, workspace === undefined ? {} : { workspace });
+    const errors = validate(value, options);
     if (errors.length > 0) {
       const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments));
       return { exists: true, problems: capProblems(shown, errors.length) };
