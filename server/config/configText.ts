@@ -47,20 +47,27 @@ const VALUE_TOKENS = new Set([OPEN_BRACE, OPEN_BRACKET, NULL, TRUE, FALSE, STRIN
  */
 export function shapeProblem(text: string, B: { maxDepth: number; maxEntries: number; maxValues: number } = CONFIG_BOUNDS): { offset: number; message: string } | undefined {
   const scanner = createScanner(text, true);
-  const entries: number[] = []; // commas seen in each open container
+  // Each open container: its entries so far, and for an object whether a key comes next.
+  const open: Array<{ object: boolean; entries: number; keyNext: boolean }> = [];
   let values = 0;
+  const tooMany = () => ({ offset: scanner.getTokenOffset(), message: `More than ${B.maxEntries} entries in one object or list` });
   for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
-    if (VALUE_TOKENS.has(token) && ++values > B.maxValues) {
-      return { offset: scanner.getTokenOffset(), message: `More than ${B.maxValues} values in the file; a manito.json needs far fewer` };
+    const top = open[open.length - 1];
+    if (top?.object && token === COMMA) top.keyNext = true;
+    if (top?.object && top.keyNext && token === STRING) {
+      top.keyNext = false;
+      if (++top.entries > B.maxEntries) return tooMany();
+      continue; // a key, not a value
     }
+    if (!VALUE_TOKENS.has(token)) {
+      if (token === CLOSE_BRACE || token === CLOSE_BRACKET) open.pop();
+      continue;
+    }
+    if (++values > B.maxValues) return { offset: scanner.getTokenOffset(), message: `More than ${B.maxValues} values in the file; a manito.json needs far fewer` };
+    if (top && !top.object && ++top.entries > B.maxEntries) return tooMany();
     if (token === OPEN_BRACE || token === OPEN_BRACKET) {
-      entries.push(0);
-      if (entries.length > B.maxDepth) return { offset: scanner.getTokenOffset(), message: `Nesting deeper than ${B.maxDepth} levels (a manito.json needs 5)` };
-    } else if (token === CLOSE_BRACE || token === CLOSE_BRACKET) {
-      entries.pop();
-    } else if (token === COMMA && entries.length > 0) {
-      const n = ++entries[entries.length - 1]!;
-      if (n > B.maxEntries) return { offset: scanner.getTokenOffset(), message: `More than ${B.maxEntries} entries in one object or list` };
+      open.push({ object: token === OPEN_BRACE, entries: 0, keyNext: true });
+      if (open.length > B.maxDepth) return { offset: scanner.getTokenOffset(), message: `Nesting deeper than ${B.maxDepth} levels (a manito.json needs 5)` };
     }
   }
   return undefined;

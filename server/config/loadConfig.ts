@@ -101,6 +101,7 @@ export class ConfigWatcher {
   private timer: NodeJS.Timeout | undefined;
   /** What the last reload saw: the text, a refusal (too large, unreadable) or null when absent. */
   private lastText: string | null | undefined;
+  private onError: ((error: Error) => void) | undefined;
   private readonly listeners = new Set<(state: ConfigState, previous: ConfigState) => void>();
 
   constructor(private readonly options: ConfigWatcherOptions) {
@@ -119,6 +120,7 @@ export class ConfigWatcher {
   /** Watches the folder, not the file: editors save by rename, and the file may not exist yet. */
   watch(onError: (error: Error) => void): void {
     if (this.watcher) return;
+    this.onError = onError;
     try {
       this.watcher = fs.watch(this.options.workspace, { persistent: false }, (_event, name) => {
         if (name === null || name.toString() === CONFIG_FILE_NAME) this.schedule();
@@ -159,7 +161,14 @@ export class ConfigWatcher {
       // Broken file: keep serving what was served, report the problems.
       this.current = { stack: previous.stack, source: previous.source, path: this.file, exists: true, problems: result.problems };
     }
-    for (const listener of this.listeners) listener(this.current, previous);
+    // A listener that throws must not take the watcher (and the timer that called it) down.
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current, previous);
+      } catch (error) {
+        this.onError?.(error as Error);
+      }
+    }
     return true;
   }
 

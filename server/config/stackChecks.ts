@@ -134,9 +134,8 @@ function checkVariables(services: Map<string, ServiceConfig>, add: Add): void {
 function checkCwd(services: Map<string, ServiceConfig>, workspace: string | undefined, add: Add): void {
   for (const [name, s] of services) {
     if (s.cwd === undefined || s.cwdOutsideWorkspace === true) continue;
-    const inside = path.isAbsolute(s.cwd)
-      ? workspace !== undefined && !path.relative(workspace, s.cwd).startsWith('..') && !path.isAbsolute(path.relative(workspace, s.cwd))
-      : !path.normalize(s.cwd).split(/[\\/]/)[0]!.startsWith('..');
+    // Without a workspace an absolute path cannot be shown to lie inside it, so it counts as outside.
+    const inside = path.isAbsolute(s.cwd) && workspace === undefined ? false : isInside(workspace ?? path.resolve('/workspace'), s.cwd);
     if (!inside) add(['services', name, 'cwd'], `${name}: cwd "${s.cwd}" is outside the workspace; set "cwdOutsideWorkspace": true to allow it`);
   }
 }
@@ -149,6 +148,12 @@ function checkHostPorts(stack: StackConfig, services: Map<string, ServiceConfig>
       if (hostPorts.has(port)) add(['services', name, 'preferred', i], `${name}: port ${port} is the Manito host's own (${range}${stack.host?.ports?.length ? ' and host.ports' : ''}); pick another`);
     });
   }
+}
+
+/** `..hidden` is a folder name; only a `..` segment climbs. */
+function isInside(workspace: string, cwd: string): boolean {
+  const relative = path.relative(workspace, path.resolve(workspace, cwd));
+  return !path.isAbsolute(relative) && relative.split(path.sep)[0] !== '..';
 }
 
 const PLACEHOLDER = /\$\{ports\.([^}]*)\}/g;
