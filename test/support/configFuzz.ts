@@ -36,19 +36,19 @@ export const BASE_STACK = {
   },
 };
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const SWAPS: Json[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, 3_000_000_000, 65536, '', 'x', '../../..', '${ports.nope}', [], [{}], [null], {}, { __proto__: 1 } as unknown as Json, [1, 1]];
+export const SWAPS: Json[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, 3_000_000_000, 65536, '', 'x', '../../..', '${ports.nope}', [], [{}], [null], {}, { __proto__: 1 } as unknown as Json, [1, 1]];
 
 /** Every path to a value of `value`, as segments. */
-function paths(value: Json, at: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+export function paths(value: Json, at: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
   out.push(at);
   if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
   return out;
 }
 
-function setAt(root: Json, at: Array<string | number>, value: Json): Json {
+export function setAt(root: Json, at: Array<string | number>, value: Json): Json {
   if (at.length === 0) return value;
   const copy = structuredClone(root) as Record<string | number, Json>;
   let node = copy as Record<string | number, Json>;

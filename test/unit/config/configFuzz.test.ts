@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { CONFIG_BOUNDS } from '../../../protocol/configBounds';
 import { parseConfigText } from '../../../server/config/loadConfig';
 import { buildModel } from '../../../server/engine/plan/stackModel';
-import { fuzzCase, fuzzSeed, rng } from '../../support/configFuzz';
+import { BASE_STACK, fuzzCase, fuzzSeed, paths, rng, setAt, SWAPS, type Json } from '../../support/configFuzz';
 
 const CASES = 2000;
 /** Not a speed target: a case that takes this long is a hang. */
@@ -41,4 +41,22 @@ test(`${CASES} mutated manito.json texts: no throw, no hang, every problem place
   }
   console.log(`accepted ${accepted} of ${CASES}; ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   assert.ok(kinds.size >= 8, 'every kind of mutation was tried');
+});
+
+test('every field of a full stack swapped for every odd value: no throw, each problem placed at the field or above it', () => {
+  const base = BASE_STACK as unknown as Json;
+  let cases = 0;
+  for (const at of paths(base)) {
+    for (const swap of SWAPS) {
+      const text = JSON.stringify(setAt(base, at, swap), null, 2);
+      const result = parseConfigText(text, undefined, '/workspace');
+      cases++;
+      for (const p of result.problems) {
+        assert.ok(p.line >= 1 && p.column >= 1, `${at.join('.')} = ${JSON.stringify(swap)}: ${JSON.stringify(p)}`);
+        assert.doesNotMatch(p.message, /could not be checked/, `${at.join('.')} = ${JSON.stringify(swap)}: the pipeline threw`);
+      }
+      if (result.stack) buildModel(result.stack);
+    }
+  }
+  assert.ok(cases > 1000, `${cases} swaps`);
 });
