@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { appBundles } from './packages/app/build.mjs';
+import { generate as generateConfigValidator } from './scripts/configSchema.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,6 +39,9 @@ function copyStatic() {
   cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 }
+
+// The schema's bounds and the validator compiled from it, before anything bundles the validator.
+await generateConfigValidator();
 
 const contexts = await Promise.all(entries.map((options) => esbuild.context(options)));
 try {

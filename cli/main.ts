@@ -86,6 +86,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
+// A reader that stops early (`manito status | head -1`) closes the pipe: that is the reader's
+// choice, not a failure, so the CLI ends quietly with 0, as `git log | head` does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    throw error;
+  });
+}
+
 main(process.argv.slice(2)).then((code) => {
   // Let stdout drain before exiting (a pipe may still hold the last lines).
   process.exitCode = code;

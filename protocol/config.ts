@@ -30,6 +30,8 @@ export interface ServiceConfig {
   command?: string;
   /** Working directory, relative to the workspace root. */
   cwd?: string;
+  /** Lets `cwd` leave the workspace (`../shared`, an absolute path elsewhere). Default false. */
+  cwdOutsideWorkspace?: boolean;
   env?: Record<string, string>;
   /** The variable that carries the service's own port. Default `PORT`. */
   portEnv?: string;

@@ -52,6 +52,9 @@ export async function packageVsix(options = {}) {
       });
     }
     symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
+    // The one script the build runs: it writes the schema's bounds and compiles the config validator.
+    mkdirSync(join(stage, 'scripts'));
+    cpSync(join(root, 'scripts', 'configSchema.mjs'), join(stage, 'scripts', 'configSchema.mjs'));
 
     const started = Date.now();
     await run(process.execPath, [join(stage, 'esbuild.mjs'), '--production'], stage);

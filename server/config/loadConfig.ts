@@ -4,16 +4,18 @@
 // their own, and the default's six would hold the common ports of every other window meanwhile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { getNodeValue, parseTree, type ParseError } from 'jsonc-parser';
+import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { CONFIG_FILE_NAME, DEFAULT_STACK, type StackConfig } from '../../protocol/config';
 import type { ConfigSource } from '../../protocol/model';
-import { LineIndex, syntaxProblems, validationProblem, type ConfigProblem } from './configPositions';
+import { validationProblem, type ConfigProblem } from './configPositions';
+import { capProblems, oneProblem, parseBounded, tooLarge } from './configText';
+import { validateStack } from './validateStack';
 
 const NO_SERVICES: StackConfig = { services: {} };
 
 export interface PathError { path: string; segments?: Array<string | number>; message: string }
 /** Checks a parsed manito.json; returns every problem with the JSON path of the offending value. */
-export type StackValidator = (value: unknown) => PathError[];
+export type StackValidator = (value: unknown, options: { workspace?: string }) => PathError[];
 
 export interface ConfigState {
   /** The config the host serves: the file's, the last good one while the file is broken, the default, or none. */
@@ -32,32 +34,62 @@ export interface ReadResult {
   problems: ConfigProblem[];
 }
 
-/** Parses and validates one manito.json text. `stack` is set only when there are no problems. */
-export function parseConfigText(text: string, validate: StackValidator): ReadResult {
-  const syntaxErrors: ParseError[] = [];
-  const root = parseTree(text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
-  if (syntaxErrors.length > 0) return { exists: true, problems: syntaxProblems(text, syntaxErrors) };
-  if (!root) return { exists: true, problems: syntaxProblems(text, [{ error: 4, offset: 0, length: 0 }]) };
-  const value: unknown = getNodeValue(root);
-  const lines = new LineIndex(text);
-  const problems = validate(value).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments));
-  return problems.length > 0 ? { exists: true, problems } : { exists: true, problems, stack: value as StackConfig };
+/**
+ * Parses and validates one manito.json text. `stack` is set only when there are no problems.
+ * Total: whatever the text, problems with positions come back, never an exception.
+ */
+export function parseConfigText(text: string, validate: StackValidator = validateStack, workspace?: string): ReadResult {
+  try {
+    const options = workspace === undefined ? {} : { workspace };
+    // Fast path, for the common file that is plain JSON and valid: V8's parser (iterative, so any
+    // depth) and no parse tree. Comments, trailing commas and every problem take the bounded path,
+    // which places problems by line and column.
+    if (Buffer.byteLength(text, 'utf8') <= CONFIG_BOUNDS.maxFileBytes) {
+      let value: unknown;
+      try { value = JSON.parse(text); } catch { value = undefined; }
+      if (value !== undefined && validate(value, options).length === 0) return { exists: true, problems: [], stack: value as StackConfig };
+    }
+    const parsed = parseBounded(text);
+    if (!parsed.ok) return { exists: true, problems: parsed.problems };
+    const { root, value, lines } = parsed;
+    const errors = validate(value, options);
+    if (errors.length > 0) {
+      const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments));
+      return { exists: true, problems: capProblems(shown, errors.length) };
+    }
+    // Plain objects from here on: the parser's are null-prototype, which code downstream need not expect.
+    return { exists: true, problems: [], stack: JSON.parse(JSON.stringify(value)) as StackConfig };
+  } catch (error) {
+    return { exists: true, problems: [oneProblem(`${CONFIG_FILE_NAME} could not be checked: ${(error as Error)?.message ?? String(error)}`)] };
+  }
 }
 
-export function readConfigFile(file: string, validate: StackValidator): ReadResult {
-  let text: string;
+/** Reads at most the bound: a larger file is refused by its size, unread. Undefined when it does not exist. */
+export function readBounded(file: string): { text: string } | { problem: ConfigProblem } | undefined {
+  let fd: number | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size > CONFIG_BOUNDS.maxFileBytes) return { problem: tooLarge(size) };
+    return { text: fs.readFileSync(fd, 'utf8') };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, problems: [] };
-    return { exists: true, problems: [{ message: `Cannot read ${CONFIG_FILE_NAME}: ${(error as Error).message}`, line: 1, column: 1, endLine: 1, endColumn: 1 }] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { problem: oneProblem(`Cannot read ${CONFIG_FILE_NAME}: ${(error as Error).message}`) };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
-  return parseConfigText(text, validate);
+}
+
+export function readConfigFile(file: string, validate: StackValidator = validateStack, workspace?: string): ReadResult {
+  const read = readBounded(file);
+  if (!read) return { exists: false, problems: [] };
+  if ('problem' in read) return { exists: true, problems: [read.problem] };
+  return parseConfigText(read.text, validate, workspace);
 }
 
 export interface ConfigWatcherOptions {
   workspace: string;
-  validate: StackValidator;
+  validate?: StackValidator;
   debounceMs?: number;
 }
 
@@ -67,7 +99,9 @@ export class ConfigWatcher {
   private current: ConfigState;
   private watcher: fs.FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** What the last reload saw: the text, a refusal (too large, unreadable) or null when absent. */
   private lastText: string | null | undefined;
+  private onError: ((error: Error) => void) | undefined;
   private readonly listeners = new Set<(state: ConfigState, previous: ConfigState) => void>();
 
   constructor(private readonly options: ConfigWatcherOptions) {
@@ -86,6 +120,7 @@ export class ConfigWatcher {
   /** Watches the folder, not the file: editors save by rename, and the file may not exist yet. */
   watch(onError: (error: Error) => void): void {
     if (this.watcher) return;
+    this.onError = onError;
     try {
       this.watcher = fs.watch(this.options.workspace, { persistent: false }, (_event, name) => {
         if (name === null || name.toString() === CONFIG_FILE_NAME) this.schedule();
@@ -105,18 +140,16 @@ export class ConfigWatcher {
     this.timer.unref();
   }
 
-  /** Re-reads the file now; returns whether anything changed. */
+  /** Re-reads the file now; returns whether anything changed. Never throws: a bad file is a problem to report. */
   reload(): boolean {
-    let text: string | null;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch {
-      text = null;
-    }
-    if (text === this.lastText) return false;
-    this.lastText = text;
+    const read = readBounded(this.file);
+    const seen = read === undefined ? null : 'text' in read ? read.text : `\0${read.problem.message}`;
+    if (seen === this.lastText) return false;
+    this.lastText = seen;
     const previous = this.current;
-    const result = text === null ? readConfigFile(this.file, this.options.validate) : parseConfigText(text, this.options.validate);
+    const result: ReadResult = read === undefined ? { exists: false, problems: [] }
+      : 'problem' in read ? { exists: true, problems: [read.problem] }
+      : parseConfigText(read.text, this.options.validate, this.options.workspace);
     if (!result.exists) {
       this.current = { stack: DEFAULT_STACK, source: 'default', path: this.file, exists: false, problems: [] };
     } else if (result.stack) {
@@ -128,7 +161,14 @@ export class ConfigWatcher {
       // Broken file: keep serving what was served, report the problems.
       this.current = { stack: previous.stack, source: previous.source, path: this.file, exists: true, problems: result.problems };
     }
-    for (const listener of this.listeners) listener(this.current, previous);
+    // A listener that throws must not take the watcher (and the timer that called it) down.
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current, previous);
+      } catch (error) {
+        this.onError?.(error as Error);
+      }
+    }
     return true;
   }
 

@@ -17,6 +17,8 @@ import { readStaticFile } from './staticFiles';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_HEADER_BYTES = 8 * 1024;
+/** What an oversized body may still send, dropped, while its 413 goes out. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
 export interface ApiActions {
   service(name: string, action: ServiceAction): Promise<ActionResult>;
@@ -68,8 +70,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Answer first and keep reading what the client still sends, dropped: closing now would cut
+        // the 413 off (the client is still writing). A sender that never stops is cut at a bound.
+        req.removeAllListeners('data');
+        let dropped = 0;
+        req.on('data', (more: Buffer) => {
+          dropped += more.length;
+          if (dropped > MAX_DRAIN_BYTES) req.socket.destroy();
+        });
         reject(new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -93,7 +102,9 @@ export class ApiServer {
   private portsCache: { version: number; body: Buffer; headers: http.OutgoingHttpHeaders } | undefined;
 
   constructor(private readonly options: ApiServerOptions) {
-    this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    // requireHostHeader off: a request without Host reaches the guard and gets the JSON refusal every
+    // other refusal gets, not Node's plain 400.
+    this.server = http.createServer({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
       this.handle(req, res).catch((error) => {
         if (error instanceof HttpError) return sendError(res, error.status, error.message);
         options.onError(`HTTP ${req.method} ${req.url} failed`, error);

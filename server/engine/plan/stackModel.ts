@@ -34,10 +34,21 @@ const NOTHING_TO_AVOID: ReadonlySet<number> = new Set();
 export function buildModel(stack: StackConfig): StackModel {
   const services = new Map<string, PlanService>();
   const entries = Object.entries(stack.services);
-  const rootOf = (name: string): string => {
+  // Root and depth of every service, each chain walked once (memoized): linear in the services.
+  const chainOf = new Map<string, { root: string; depth: number }>();
+  const rootOf = (name: string): { root: string; depth: number } => {
+    const trail: string[] = [];
     let at = name;
-    for (let hops = 0; stack.services[at]?.inheritFrom && hops <= entries.length; hops++) at = stack.services[at].inheritFrom!;
-    return at;
+    let known = chainOf.get(at);
+    while (!known) {
+      const parent = stack.services[at]?.inheritFrom;
+      if (!parent || trail.length > entries.length || !Object.hasOwn(stack.services, parent)) { known = { root: at, depth: 0 }; chainOf.set(at, known); break; }
+      trail.push(at);
+      at = parent;
+      known = chainOf.get(at);
+    }
+    for (let i = trail.length - 1; i >= 0; i--) chainOf.set(trail[i]!, { root: known.root, depth: known.depth + (trail.length - i) });
+    return chainOf.get(name)!;
   };
   // Either side of a conflict names the other: who names whom, gathered in one pass rather than one per service.
   const namedBy = new Map<string, string[]>();
@@ -59,24 +70,14 @@ export function buildModel(stack: StackConfig): StackModel {
     }
     const svc: PlanService = { name, preferred: config.preferred ? config.preferred.slice() : [], strict: config.strict === true, avoid, avoidFrom: mine ? [...mine] : [] };
     if (config.inheritFrom) {
-      svc.root = rootOf(name);
+      svc.root = rootOf(name).root;
       svc.parent = config.inheritFrom;
     }
     services.set(name, svc);
   }
   const roots = entries.filter(([, c]) => !c.inheritFrom).map(([n]) => n);
-  const inheritors: string[] = [];
-  const placed = new Set(roots);
-  // Parents before children: repeat until every chain is in (validation ruled out cycles).
-  while (inheritors.length + roots.length < entries.length) {
-    const before = inheritors.length;
-    for (const [name, c] of entries) {
-      if (c.inheritFrom && !placed.has(name) && placed.has(c.inheritFrom)) {
-        inheritors.push(name);
-        placed.add(name);
-      }
-    }
-    if (inheritors.length === before) break;
-  }
+  // Parents before children: by depth in the chain, declared order within one depth (validation ruled out cycles).
+  const inheritors = entries.filter(([, c]) => c.inheritFrom).map(([n]) => n);
+  inheritors.sort((a, b) => rootOf(a).depth - rootOf(b).depth);
   return { strategy: stack.strategy ?? 'minimal', services, roots, inheritors };
 }

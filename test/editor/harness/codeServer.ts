@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerCache, codeServerEntry, codeServerVersion } from './paths';
 import { killMarked, killTree } from './processTree';
+import { DEFAULT_HOST_PORTS } from '../../../protocol/config';
 
 // Every process of one server carries this variable, so strays can be found after the tree is gone.
 const MARKER = 'MANITO_HARNESS_CODE_SERVER';
@@ -75,7 +76,15 @@ export function assertCodeServerInstalled(): void {
   }
 }
 
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  // The host's own range is refused as a service port (issue 13): never hand one out.
+  for (;;) {
+    const port = await anyFreePort();
+    if (!DEFAULT_HOST_PORTS.includes(port)) return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

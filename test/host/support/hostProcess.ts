@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
-import type { StackConfig } from '../../../protocol/config';
+import { DEFAULT_HOST_PORTS, type StackConfig } from '../../../protocol/config';
 import type { DiscoveryRecord } from '../../../protocol/discovery';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -14,6 +14,14 @@ export const HOST_JS = path.join(ROOT, 'dist', 'host.js');
 
 /** A port the OS calls free right now (ephemeral range, far from every dev server's defaults). */
 export async function freePort(): Promise<number> {
+  // The host's own range is refused as a service port (issue 13): never hand one out.
+  for (;;) {
+    const port = await anyFreePort();
+    if (!DEFAULT_HOST_PORTS.includes(port)) return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

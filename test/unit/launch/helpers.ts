@@ -1,8 +1,17 @@
 // Small helpers for the launch tests: free ports from the OS, HTTP probes, waiting for a condition.
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { DEFAULT_HOST_PORTS } from '../../../protocol/config';
 
 export async function freePort(): Promise<number> {
+  // The host's own range is refused as a service port (issue 13): never hand one out.
+  for (;;) {
+    const port = await anyFreePort();
+    if (!DEFAULT_HOST_PORTS.includes(port)) return port;
+  }
+}
+
+async function anyFreePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
