@@ -5,11 +5,11 @@ import type { StackConfig } from '../../protocol/config';
 import { brokenConfigNote, overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
-import { detectedLine, detectRunning, kindOf, type Detection } from '../detect/detectRunning';
-import { KIND_LABEL } from '../detect/fingerprints';
+import { detectRunning, kindOf, serviceRoots, type Detection, type Refusal } from '../detect/detectRunning';
+import { claimPort, type ClaimResult } from '../detect/portClaim';
 import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
 import type { HealthMonitor } from '../health/healthMonitor';
-import { sharedSocketOwners } from '../proc/socketOwners';
+import type { ProcessRecords } from '../proc/processRecords';
 import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
@@ -27,6 +27,8 @@ export interface StackCoreOptions {
   log: HostLog;
   hostInfo: () => HostInfo;
   detect?: typeof detectRunning;
+  /** What Manito started in this workspace (proof for adoption, rule (a)). */
+  records?: ProcessRecords;
   /** Ports listening on the machine now (default: /proc). */
   listening?: () => Set<number>;
   healIntervalMs?: number;
@@ -78,7 +80,8 @@ export class StackCore {
     // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
     const listening = (this.options.listening ?? listeningPorts)();
     for (const name of Object.keys(stack.services)) {
-      if (!own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.adoptIfListening(name, listening);
+      const port = this.engine.get(name)?.port;
+      if (port !== undefined && listening.has(port) && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.claimPort(name, 'beforeLaunch');
     }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
@@ -175,18 +178,31 @@ export class StackCore {
     return this.detected.has(service) && !this.runner?.runnerOf(service);
   }
 
+  isExternal(service: string): boolean {
+    return this.isDetected(service) && this.detected.get(service)!.how === 'external';
+  }
+
+  detection(service: string): Detection | undefined {
+    return this.detected.get(service);
+  }
+
   /**
-   * Before a launch: a listener already on the service's assigned port is most likely the service
-   * itself, left running in a terminal this host does not know (the window was reloaded). Adopt
-   * it, naming the process, rather than start a second copy that would fail with EADDRINUSE.
+   * Right before a launch (and after a launch, to verify): a listener on the service's port is
+   * adopted only by proof; a foreign one moves the service (event names the holder). 'adopted'
+   * means it runs already and must not be started; 'free' that the (maybe new) port is clear.
    */
-  async adoptIfListening(service: string, listening?: Set<number>): Promise<boolean> {
-    const port = this.engine.get(service)?.port;
-    if (port === undefined || !(listening ?? (this.options.listening ?? listeningPorts)()).has(port)) return false;
-    const holder = sharedSocketOwners().holderOf(port);
-    const kind = kindOf(this.stack, service);
-    await this.adopt([{ service, kind, port, fingerprint: `${KIND_LABEL[kind]} listener`, holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
-    return this.detected.has(service);
+  async claimPort(service: string, when: 'beforeLaunch' | 'afterLaunch', started: readonly import('../proc/processIdentity').ProcessRecord[] = []): Promise<ClaimResult> {
+    const result = await claimPort({
+      service, when, engine: this.engine, kind: kindOf(this.stack, service),
+      roots: serviceRoots(this.stack, service, this.options.workspace),
+      started: [...started, ...(this.options.records?.liveOf(service) ?? [])],
+      onForeign: (event) => {
+        this.options.log.warn(event.message);
+        this.events.push(event);
+      },
+    });
+    if (result.type === 'adopted') await this.adopt([result.detection]);
+    return result;
   }
 
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
@@ -216,19 +232,29 @@ export class StackCore {
     const exclude = new Set<number>([this.options.hostInfo().port]);
     for (const [name, a] of this.engine?.all() ?? []) if (!services.includes(name)) exclude.add(a.port);
     try {
-      return await (this.options.detect ?? detectRunning)(stack, { only: services, exclude });
+      return await (this.options.detect ?? detectRunning)(stack, {
+        workspace: this.options.workspace, only: services, exclude, records: this.options.records?.live() ?? [],
+        refused: (r) => this.refused(r),
+      });
     } catch (error) {
       this.options.log.error('Detection of running services failed', error);
       return [];
     }
   }
 
+  private refused(r: Refusal): void {
+    const message = `${r.port} is held by ${r.holder.pid ? `pid ${r.holder.pid}${r.holder.command ? ` (${r.holder.command.slice(0, 60)})` : ''}` : 'a process we cannot see'}, which is not ${r.service}: ${r.why}; not adopted`;
+    this.options.log.warn(message);
+    this.events.push({ type: 'foreign', service: r.service, port: r.port, holder: r.holder, when: 'beforeLaunch', message });
+  }
+
   private async adopt(detections: Detection[]): Promise<void> {
     for (const d of detections) {
-      this.options.log.info(d.logLine);
+      this.options.log.info(d.how === 'manito' ? `${d.logLine} (started by Manito, pid ${d.record?.pid ?? d.holder?.pid})` : `${d.logLine} (external: not started by Manito)`);
       const who = d.holder?.pid ? ` (pid ${d.holder.pid}${d.holder.command ? `, ${d.holder.command.slice(0, 60)}` : ''})` : '';
+      const what = d.how === 'manito' ? 'still running from an earlier Manito start; taken back' : 'adopted as external instead of starting another';
       try {
-        await this.engine.adopt(d.service, d.port, `${d.service} was already running on ${d.port}${who}; adopted instead of starting another`);
+        await this.engine.adopt(d.service, d.port, `${d.service} was already running on ${d.port}${who}; ${what}`);
       } catch (error) {
         this.options.log.error(`Could not adopt ${d.service} on ${d.port}`, error);
         continue;
@@ -238,6 +264,7 @@ export class StackCore {
       this.events.push({
         type: 'detected', service: d.service, port: d.port, fingerprint: d.fingerprint,
         ...(d.holder?.pid ? { pid: d.holder.pid } : {}), ...(d.holder?.command ? { command: d.holder.command } : {}),
+        ...(d.how === 'external' ? { external: true } : {}),
       });
     }
   }

@@ -1,6 +1,7 @@
 // What runs a service: a headless child process (`manito up`) or an editor terminal (the
 // extension). StackRunner only sees this interface.
 import type { LaunchSpec } from './launchEnv';
+import type { ProcessRecord } from '../proc/processIdentity';
 
 export interface ExitInfo {
   /** Null when killed by a signal or unknown (a terminal closed by the user). */
@@ -13,6 +14,8 @@ export interface LaunchedService {
   /** The shell's pid; null when the editor could not tell it. */
   readonly pid: number | null;
   readonly runner: 'process' | 'terminal';
+  /** pid, start time and process group of what we started, when /proc tells: proof it is ours. */
+  readonly record?: ProcessRecord | null;
   /** True once the service has exited (on its own or through stop()). */
   readonly exited: boolean;
   /** Kill the whole process tree; resolves when nothing of it remains. Idempotent. */

@@ -5,6 +5,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { ExitSignal, type ExitInfo, type LaunchedService, type Launcher } from './launcher';
 import type { LaunchSpec } from './launchEnv';
 import { killTree } from './processTree';
+import { recordOf, type ProcessRecord } from '../proc/processIdentity';
+import type { Reaper } from '../proc/reaper';
 
 export interface ProcessLauncherOptions {
   /** Where prefixed lines go (each call is one line, newline included). Default process.stdout. */
@@ -15,6 +17,13 @@ export interface ProcessLauncherOptions {
   baseEnv?: NodeJS.ProcessEnv;
   /** SIGTERM to SIGKILL. Default 3000 ms. */
   graceMs?: number;
+  /**
+   * Raw output, unprefixed, for a terminal that shows one service (the editor's pseudo-terminals).
+   * When set, lines are not written to `write` and each service's stdin stays open for input().
+   */
+  raw?: (service: string, text: string) => void;
+  /** Told every process group we start, so it ends them if this process dies (server/proc/reaper.ts). */
+  reaper?: Reaper;
 }
 
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93];
@@ -33,9 +42,17 @@ export class ProcessLauncher implements Launcher {
   private readonly color: boolean;
   private readonly names: string[] = [];
 
-  constructor(private readonly options: ProcessLauncherOptions = {}) {
+  private readonly options: ProcessLauncherOptions;
+
+  constructor(options: ProcessLauncherOptions = {}) {
+    this.options = { ...options };
     this.write = options.write ?? ((line) => { process.stdout.write(line); });
     this.color = options.color ?? colourEnabled();
+  }
+
+  /** From now on every service's process group is told to the reaper (runHost attaches the host's). */
+  attachReaper(reaper: Reaper): void {
+    this.options.reaper = reaper;
   }
 
   /** Names known up front (every service, and e.g. `manito` for the host's own lines) align from the first line. */
@@ -53,21 +70,42 @@ export class ProcessLauncher implements Launcher {
     return `\x1b[${colour}m${label}\x1b[0m`;
   }
 
+  private readonly stdins = new Map<string, NodeJS.WritableStream>();
+
+  /** Typed into a service's terminal (raw mode only). */
+  input(service: string, data: string): void {
+    this.stdins.get(service)?.write(data);
+  }
+
   async launch(spec: LaunchSpec): Promise<LaunchedService> {
     this.prefix(spec.name);
+    const raw = this.options.raw;
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
       env: { ...(this.options.baseEnv ?? process.env), ...spec.env },
+      // Its own process group: stop() and the reaper end the whole group, and a Ctrl-C meant for us is not its.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [raw ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
     });
     const pid = child.pid!;
+    const record: ProcessRecord | null = recordOf(pid);
+    if (record) this.options.reaper?.watch(record);
     const exit = new ExitSignal();
+    if (child.stdin) {
+      child.stdin.on('error', () => { /* the service closed its stdin or exited */ });
+      this.stdins.set(spec.service, child.stdin);
+    }
     const pump = (stream: NodeJS.ReadableStream) => {
+      if (raw) {
+        const decoder = new StringDecoder('utf8');
+        stream.on('data', (chunk: Buffer) => raw(spec.service, decoder.write(chunk)));
+        stream.on('end', () => { const rest = decoder.end(); if (rest) raw(spec.service, rest); });
+        return;
+      }
       const decoder = new StringDecoder('utf8');
       let pending = '';
       const flush = (text: string) => {
@@ -95,12 +133,15 @@ export class ProcessLauncher implements Launcher {
       if (!stopping) {
         try { process.kill(-pid, 'SIGTERM'); } catch { /* the group is already empty */ }
       }
+      if (this.stdins.get(spec.service) === child.stdin) this.stdins.delete(spec.service);
+      if (record) this.options.reaper?.forget(record.pgid);
       exit.fire({ code, signal: sig });
     });
     const graceMs = this.options.graceMs ?? 3000;
     return {
       service: spec.service,
       pid,
+      record,
       runner: 'process',
       get exited() { return exit.fired; },
       onExit: (listener: (info: ExitInfo) => void) => exit.on(listener),

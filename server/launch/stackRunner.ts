@@ -1,20 +1,7 @@
 // Starts and stops the stack's services through a Launcher, in dependsOn order, each after its
 // dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher).
 //
-// Usage (host):
-//   const runner = new StackRunner({
-//     workspace, launcher: new TerminalLauncher(connection),   // or new ProcessLauncher() headless
-//     engine,                                                // PortEngineApi: get/all/setRunning/errorOf
-//     config: () => currentStack,                            // the last good StackConfig
-//     trusted: () => workspaceTrusted,
-//     waitHealthy: (service, timeoutMs) => healthMonitor.waitHealthy(service, timeoutMs),
-//     isDetected: (service) => snapshotOf(service).runner === 'detected',
-//   });
-//   runner.on((event) => core.runnerEvent(event));           // 'started' / 'stopped' (EventBody), 'stopping'
-//   StartStack -> runner.startStack(); StopStack -> runner.stopStack();
-//   Start/Stop/RestartService -> runner.startService(name) / stopService(name) / restartService(name);
-//   TerminalExited -> terminalLauncher.terminalExited(params); runner.runnerOf(name) / pidOf(name) for the snapshot;
-//   on shutdown: await runner.dispose().
+// Wiring: server/host/runHost.ts.
 import type { ActionResult } from '../../protocol/lsp';
 import type { StackConfig } from '../../protocol/config';
 import type { EventBody } from '../../protocol/model';
@@ -23,6 +10,10 @@ import { dependencyOrder } from './dependencyOrder';
 import { IdleTracker } from './idleTracker';
 import type { ExitInfo, LaunchedService, Launcher } from './launcher';
 import { buildLaunchSpec } from './launchEnv';
+import { deferred, fail, summary } from './runnerResults';
+import { watchListener } from './listenerWatch';
+import type { ClaimResult } from '../detect/portClaim';
+import type { ProcessRecord } from '../proc/processIdentity';
 
 /** `stopping`: a stop was asked for; the health monitor stops expecting answers (not fed to subscribers). */
 export type RunnerEvent = Extract<EventBody, { type: 'started' } | { type: 'stopped' }> | { type: 'stopping'; service: string };
@@ -39,10 +30,15 @@ export interface StackRunnerOptions {
   /** A service found already running (not launched by us) is not started twice. */
   isDetected?: (service: string) => boolean;
   /**
-   * Asked right before a launch: is something already listening on the service's port (its own
-   * process from before a window reload, say)? True means it was adopted and must not be started.
+   * Asked right before a launch (which may adopt a proven listener or move the service off a
+   * foreign one), and after it, with the launched process's record, to verify the listener is the
+   * service's own (server/detect/portClaim.ts).
    */
-  adoptIfListening?: (service: string) => Promise<boolean>;
+  claimPort?: (service: string, when: 'beforeLaunch' | 'afterLaunch', started?: readonly ProcessRecord[]) => Promise<ClaimResult>;
+  /** Records what was started, and forgets it when it ends (server/proc/processRecords.ts). */
+  onLaunched?: (service: string, launched: LaunchedService, command: string) => void;
+  /** Between listener checks after a launch. Default 150 ms. */
+  verifyIntervalMs?: number;
   /** How long a dependency may take to become healthy. Default 60 s. */
   healthTimeoutMs?: number;
   log?: (line: string) => void;
@@ -62,6 +58,10 @@ export class StackRunner {
   private readonly operations = new IdleTracker();
   /** Services being stopped on purpose: a probe failing meanwhile is the stop, not a fault. */
   private readonly stopping = new Set<string>();
+  /** Per service: resolves true once its listener is proven its own (false if it never was). */
+  private readonly verified = new Map<string, Promise<boolean>>();
+  /** Launches ended on purpose (a stop): their exit is not a lost race to recover from. */
+  private readonly stoppedOnPurpose = new WeakSet<LaunchedService>();
 
   constructor(private readonly options: StackRunnerOptions) {}
 
@@ -137,6 +137,11 @@ export class StackRunner {
     return this.operations.track(() => this.stopAll());
   }
 
+  /** The user keeps the services running after the host ends (`manito up --detach`): forget them unstopped. */
+  detach(): void {
+    this.launched.clear();
+  }
+
   /**
    * For host shutdown: stops what runs as a child process of the host, and any start in progress.
    * Terminals belong to the editor and outlive the host; the next host re-adopts them.
@@ -204,7 +209,11 @@ export class StackRunner {
         const timeoutMs = this.options.healthTimeoutMs ?? 60_000;
         this.options.log?.(`Waiting for ${dep} to be healthy before starting ${name}`);
         const cancelled = this.cancelled.promise;
-        const healthy = await Promise.race([this.options.waitHealthy(dep, timeoutMs), cancelled.then(() => false)]);
+        // Healthy is not enough: the answer must come from the dependency's own process.
+        const healthy = await Promise.race([
+          this.options.waitHealthy(dep, timeoutMs).then(async (ok) => ok && (await (this.verified.get(dep) ?? true))),
+          cancelled.then(() => false),
+        ]);
         if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
         if (!healthy) {
           return fail(summary(started, skipped, `${name} not started: its dependency ${dep} did not become healthy within ${Math.round(timeoutMs / 1000)} s.`));
@@ -212,10 +221,12 @@ export class StackRunner {
       }
       const allocationError = engine.errorOf?.(name);
       if (allocationError) return fail(summary(started, skipped, `${name} not started: ${allocationError}`));
-      if (await this.options.adoptIfListening?.(name)) {
+      const claim = await this.options.claimPort?.(name, 'beforeLaunch');
+      if (claim?.type === 'adopted') {
         skipped.push(`${name} (already listening on its port)`);
         continue;
       }
+      if (claim?.type === 'failed') return fail(summary(started, skipped, `${name} not started: ${claim.message}`));
       try {
         await this.launch(name, stack);
       } catch (error) {
@@ -232,7 +243,7 @@ export class StackRunner {
     return { ok: true, message: summary(started, skipped, started.length === 0 ? 'Nothing to start.' : '') };
   }
 
-  private async launch(name: string, stack: StackConfig): Promise<void> {
+  private async launch(name: string, stack: StackConfig, restarts = 0): Promise<void> {
     const inFlight = this.starting.get(name);
     if (inFlight) return inFlight;
     const run = (async () => {
@@ -250,6 +261,8 @@ export class StackRunner {
       });
       this.options.log?.(`Started ${name} (${launched.runner}${launched.pid !== null ? `, pid ${launched.pid}` : ''}): ${spec.command}`);
       this.adopt(name, launched);
+      this.options.onLaunched?.(name, launched, spec.command);
+      this.verified.set(name, this.verify(name, launched, restarts));
     })();
     this.starting.set(name, run);
     try {
@@ -259,8 +272,43 @@ export class StackRunner {
     }
   }
 
+  /**
+   * Resolves true once the listener on the service's port is its own process's. If a foreign
+   * process won the port, the service was moved (portClaim): stop this launch, start it there.
+   */
+  private async verify(name: string, launched: LaunchedService, restarts: number): Promise<boolean> {
+    const claimPort = this.options.claimPort;
+    if (!claimPort) return true;
+    const generation = this.generation;
+    const result = await watchListener({
+      claim: () => claimPort(name, 'afterLaunch', launched.record ? [launched.record] : []),
+      ended: () => launched.exited || this.stoppedOnPurpose.has(launched) || generation !== this.generation,
+      whenEnded: new Promise((resolve) => launched.onExit(resolve)),
+      intervalMs: this.options.verifyIntervalMs ?? 150,
+      timeoutMs: this.options.healthTimeoutMs ?? 60_000,
+    }).catch((error: unknown) => ({ type: 'failed' as const, message: (error as Error).message }));
+    if (result.type === 'ours') return true;
+    if (result.type === 'failed') this.options.log?.(`${name}: ${result.message}`);
+    if (result.type !== 'moved' || this.stoppedOnPurpose.has(launched) || generation !== this.generation) return false;
+    if (restarts >= 3) {
+      this.options.log?.(`${name}: lost its port to another process ${restarts + 1} times; giving up`);
+      await this.stopLaunched(name, launched);
+      return false;
+    }
+    await this.stopLaunched(name, launched);
+    if (generation !== this.generation) return false;
+    try {
+      await this.launch(name, this.options.config(), restarts + 1);
+    } catch (error) {
+      this.options.log?.(`${name} failed to restart: ${(error as Error).message}`);
+      return false;
+    }
+    return this.verified.get(name) ?? false;
+  }
+
   /** stop() resolves once the tree is gone; the exit event may trail it, so record the stop here too. */
   private async stopLaunched(name: string, launched: LaunchedService): Promise<void> {
+    this.stoppedOnPurpose.add(launched);
     this.stopping.add(name);
     this.emit({ type: 'stopping', service: name });
     try {
@@ -288,22 +336,4 @@ export class StackRunner {
       }
     }
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
-  return { promise, resolve };
-}
-
-function fail(message: string): ActionResult {
-  return { ok: false, message };
-}
-
-function summary(started: string[], skipped: string[], tail: string): string {
-  const parts: string[] = [];
-  if (started.length) parts.push(`Started ${started.join(', ')}.`);
-  if (skipped.length) parts.push(`Skipped ${skipped.join(', ')}.`);
-  if (tail) parts.push(tail);
-  return parts.join(' ');
 }
