@@ -101,8 +101,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
     return undefined;
   });
-  const launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
-  if (launcher instanceof ProcessLauncher && reaper) launcher.attachReaper(reaper);
+  const launcher: Launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
+  if (reaper) launcher.attachReaper?.(reaper);
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,

@@ -2,6 +2,7 @@
 // extension). StackRunner only sees this interface.
 import type { LaunchSpec } from './launchEnv';
 import type { ProcessRecord } from '../proc/processIdentity';
+import type { Reaper } from '../proc/reaper';
 
 export interface ExitInfo {
   /** Null when killed by a signal or unknown (a terminal closed by the user). */
@@ -27,6 +28,8 @@ export interface LaunchedService {
 export interface Launcher {
   readonly runner: 'process' | 'terminal';
   launch(spec: LaunchSpec): Promise<LaunchedService>;
+  /** Launchers that spawn processes tell the reaper each group (the CLI's launcher is another bundle's class: no instanceof). */
+  attachReaper?(reaper: Reaper): void;
 }
 
 /** Shared bookkeeping of exit listeners for launcher implementations. */
