@@ -7,8 +7,8 @@ import type { ServiceKind, StackConfig } from '../../protocol/config';
 import type { PortHolder } from '../../protocol/model';
 import type { ServiceProcess } from '../proc/processRecords';
 import { KIND_LABEL, kindProbe, type FingerprintResult } from './fingerprints';
-import { holderOfVerdict, proveListener } from './listenerProof';
-import type { AdoptionVerdict } from '../proc/processIdentity';
+import { holderOfVerdict, inTreeOf, proveListener } from './listenerProof';
+import type { AdoptionVerdict, ProcessRecord } from '../proc/processIdentity';
 import { listeningPorts } from '../proc/tcpTable';
 
 /** Kinds whose fingerprint is specific enough to adopt a listener Manito did not start. */
@@ -23,7 +23,7 @@ export interface Detection {
   /** 'manito': a process Manito started for it (proven by its record); 'external': found running, adopted under rule (b). */
   how: 'manito' | 'external';
   /** The Manito record that proves it, for how === 'manito'. */
-  record?: ServiceProcess;
+  record?: ProcessRecord;
   /** The seed's log line: "✅ Detected Vite client server on port 5173". */
   logLine: string;
 }
@@ -57,7 +57,8 @@ export function serviceRoots(stack: StackConfig, service: string, workspace: str
 }
 
 export async function detectRunning(stack: StackConfig, options: DetectOptions): Promise<Detection[]> {
-  const timeoutMs = options.timeoutMs ?? 500;
+  // A cold dev server (Vite transforms its client on the first request) may take a while to answer.
+  const timeoutMs = options.timeoutMs ?? 1500;
   const listening = options.listening ? options.listening() : listeningPorts();
   const probe = options.probe ?? kindProbe;
   const taken = new Set(options.exclude ?? []);
@@ -89,7 +90,7 @@ export async function detectRunning(stack: StackConfig, options: DetectOptions):
       }
       if (verdict.how === 'external' && !ADOPTABLE_KINDS.has(kind)) continue;
       taken.add(port);
-      const record = verdict.how === 'manito' ? started.find((r) => r.pgid === verdict.facts.pgid) ?? started[0] : undefined;
+      const record = verdict.how === 'manito' ? provingRecord(started, verdict.facts.pid) : undefined;
       detections.push({
         service, kind, port, how: verdict.how,
         fingerprint: fingerprint || `${KIND_LABEL[kind]} started by Manito`,
@@ -101,6 +102,11 @@ export async function detectRunning(stack: StackConfig, options: DetectOptions):
     }
   }
   return detections;
+}
+
+/** The record whose process (or tree) holds the listener `pid`. */
+export function provingRecord(started: readonly ProcessRecord[], pid: number): ProcessRecord | undefined {
+  return started.find((r) => r.pid === pid) ?? started.find((r) => inTreeOf(pid, r));
 }
 
 /** The seed's line, "✅ Detected Vite client server on port 5173", without "Redis redis server". */

@@ -7,7 +7,7 @@ import type { ServiceKind } from '../../protocol/config';
 import type { EventBody } from '../../protocol/model';
 import type { PortEngineApi } from '../engine/engineApi';
 import type { ProcessRecord } from '../proc/processIdentity';
-import { ADOPTABLE_KINDS, detectedLine, type Detection } from './detectRunning';
+import { ADOPTABLE_KINDS, detectedLine, provingRecord, type Detection } from './detectRunning';
 import { KIND_LABEL, kindProbe } from './fingerprints';
 import { describeHolder, holderOfVerdict, proveListener } from './listenerProof';
 
@@ -45,7 +45,7 @@ export async function claimPort(options: ClaimOptions): Promise<ClaimResult> {
     const verdict = await proveListener({
       port, started: options.started, roots: options.roots,
       fingerprint: async () => {
-        const result = await kindProbe(kind, port, options.probeTimeoutMs ?? 500);
+        const result = await kindProbe(kind, port, options.probeTimeoutMs ?? 1500);
         fingerprint = result.detail;
         return result.ok;
       },
@@ -53,7 +53,8 @@ export async function claimPort(options: ClaimOptions): Promise<ClaimResult> {
     if (!verdict) return { type: 'free', port };
     if (verdict.adopt && verdict.how === 'manito') {
       if (when === 'afterLaunch') return { type: 'ours', port };
-      return { type: 'adopted', detection: detection(service, kind, port, 'manito', fingerprint, verdict) };
+      const record = provingRecord(options.started, verdict.facts.pid);
+      return { type: 'adopted', detection: { ...detection(service, kind, port, 'manito', fingerprint, verdict), ...(record ? { record } : {}) } };
     }
     // Before a launch a proven same-user listener of a specific kind is the service, found running;
     // after a launch only the service's own tree counts.

@@ -204,7 +204,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
         log.error('Stopping services failed', error);
       }
       // Nothing is left for the reaper to end now; closing its pipe lets it exit.
-      reaper?.close();
+      await reaper?.close();
       detachClient();
       config.dispose();
       health.dispose();

@@ -62,16 +62,23 @@ export class Reaper {
   }
 
   /** The user keeps the services running after we go (`manito up --detach`): the reaper exits without killing. */
-  release(): void {
+  release(): Promise<void> {
     this.send({ op: 'release' });
-    this.close();
+    return this.close();
   }
 
-  /** Normal end: whatever is still registered is ended by the reaper now. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.child.stdin!.end();
+  /** Normal end: whatever is still registered is ended by the reaper now. Resolves when it has exited (bounded). */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.child.stdin!.end();
+    }
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      timer.unref();
+      this.child.once('exit', () => { clearTimeout(timer); resolve(); });
+    });
   }
 
   private send(message: ReaperMessage): void {
