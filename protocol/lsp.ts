@@ -14,8 +14,17 @@ export interface HostInitOptions {
   terminals?: { service: string; pid: number | null }[];
 }
 
-export interface ServiceParams { service: string }
-export interface ActionResult { ok: boolean; message: string }
+export interface ServiceParams {
+  service: string;
+  /** Stop: the user confirmed stopping an external process (found running, not started by Manito). */
+  force?: boolean;
+}
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+  /** Stop refused until the user confirms: the external process it would kill. */
+  confirm?: { pid: number; command: string };
+}
 
 export interface LaunchTerminalParams {
   service: string;

@@ -48,7 +48,7 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
   connection.onRequest(StartStack.type, action((h) => h.runner.startStack()));
   connection.onRequest(StopStack.type, action((h) => h.runner.stopStack()));
   connection.onRequest(StartService.type, (p) => action((h) => h.runner.startService(p.service))());
-  connection.onRequest(StopService.type, (p) => action((h) => h.runner.stopService(p.service))());
+  connection.onRequest(StopService.type, (p) => action((h) => h.runner.stopService(p.service, { force: p.force === true }))());
   connection.onRequest(RestartService.type, (p) => action((h) => h.runner.restartService(p.service))());
 
   connection.onShutdown(async () => {

@@ -22,7 +22,7 @@ import { StackRunner } from '../launch/stackRunner';
 import { TerminalLauncher } from '../launch/terminalLauncher';
 import { ProcessRecords } from '../proc/processRecords';
 import { Reaper } from '../proc/reaper';
-import { recordedProcess } from '../launch/recordedProcess';
+import { recordedProcess, stopExternal } from '../launch/recordedProcess';
 import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
@@ -110,6 +110,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
     claimPort: (service, when, started) => core.claimPort(service, when, started),
+    external: (service) => {
+      const holder = core.isExternal(service) ? core.detection(service)?.holder : undefined;
+      return holder?.pid ? { pid: holder.pid, startTime: holder.startTime, command: holder.command ?? '' } : undefined;
+    },
+    stopExternal: (pid, startTime) => stopExternal(pid, startTime),
     onLaunched: (service, launched, command) => {
       const record = launched.record;
       if (!record) return;

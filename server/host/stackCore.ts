@@ -2,14 +2,17 @@
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import type { StackConfig } from '../../protocol/config';
-import { brokenConfigNote, overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
+import { brokenConfigNote, overallHealth, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
 import { detectRunning, kindOf, serviceRoots, type Detection, type Refusal } from '../detect/detectRunning';
 import { claimPort, type ClaimResult } from '../detect/portClaim';
-import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
+import { describeHolder } from '../detect/listenerProof';
+import type { EngineEvent, PortEngineApi } from '../engine/engineApi';
+import { engineEventBody } from './engineEvents';
 import type { HealthMonitor } from '../health/healthMonitor';
 import type { ProcessRecords } from '../proc/processRecords';
+import type { ProcessRecord } from '../proc/processIdentity';
 import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
@@ -178,28 +181,20 @@ export class StackCore {
     return this.detected.has(service) && !this.runner?.runnerOf(service);
   }
 
+  /** Adopted under rule (b): found running, not started by Manito; Stop asks first. */
   isExternal(service: string): boolean {
     return this.isDetected(service) && this.detected.get(service)!.how === 'external';
   }
 
-  detection(service: string): Detection | undefined {
-    return this.detected.get(service);
-  }
+  detection(service: string): Detection | undefined { return this.detected.get(service); }
 
-  /**
-   * Right before a launch (and after a launch, to verify): a listener on the service's port is
-   * adopted only by proof; a foreign one moves the service (event names the holder). 'adopted'
-   * means it runs already and must not be started; 'free' that the (maybe new) port is clear.
-   */
-  async claimPort(service: string, when: 'beforeLaunch' | 'afterLaunch', started: readonly import('../proc/processIdentity').ProcessRecord[] = []): Promise<ClaimResult> {
+  /** Before a launch (adopt by proof, or move off a foreign holder) and after it (verify): detect/portClaim.ts. */
+  async claimPort(service: string, when: 'beforeLaunch' | 'afterLaunch', started: readonly ProcessRecord[] = []): Promise<ClaimResult> {
     const result = await claimPort({
       service, when, engine: this.engine, kind: kindOf(this.stack, service),
       roots: serviceRoots(this.stack, service, this.options.workspace),
       started: [...started, ...(this.options.records?.liveOf(service) ?? [])],
-      onForeign: (event) => {
-        this.options.log.warn(event.message);
-        this.events.push(event);
-      },
+      onForeign: (event) => { this.options.log.warn(event.message); this.events.push(event); },
     });
     if (result.type === 'adopted') await this.adopt([result.detection]);
     return result;
@@ -243,7 +238,7 @@ export class StackCore {
   }
 
   private refused(r: Refusal): void {
-    const message = `${r.port} is held by ${r.holder.pid ? `pid ${r.holder.pid}${r.holder.command ? ` (${r.holder.command.slice(0, 60)})` : ''}` : 'a process we cannot see'}, which is not ${r.service}: ${r.why}; not adopted`;
+    const message = `${r.port} is held by ${describeHolder(r.holder)}, which is not ${r.service}: ${r.why}; not adopted`;
     this.options.log.warn(message);
     this.events.push({ type: 'foreign', service: r.service, port: r.port, holder: r.holder, when: 'beforeLaunch', message });
   }
@@ -299,15 +294,4 @@ export class StackCore {
     if (body) this.events.push(body);
     if (this.started && (e.type === 'assigned' || e.type === 'moved' || e.type === 'released')) this.syncHealth();
   }
-}
-
-function engineEventBody(e: EngineEvent): EventBody | undefined {
-  const withHolder = (a: Assignment) => (a.holder ? { holder: a.holder } : {});
-  switch (e.type) {
-    case 'assigned': return { type: 'assigned', service: e.assignment.service, port: e.assignment.port, reason: e.assignment.reason, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
-    case 'moved': return { type: 'moved', service: e.assignment.service, from: e.from, to: e.assignment.port, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
-    case 'released': return { type: 'released', service: e.service, port: e.port };
-    case 'allocationFailed': return { type: 'allocationFailed', service: e.service, message: e.message };
-  }
-  return undefined;
 }

@@ -1,51 +1,16 @@
 // Starts and stops the stack's services through a Launcher, in dependsOn order, each after its
-// dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher).
-//
-// Wiring: server/host/runHost.ts.
+// dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher);
+// wired in server/host/runHost.ts.
 import type { ActionResult } from '../../protocol/lsp';
 import type { StackConfig } from '../../protocol/config';
-import type { EventBody } from '../../protocol/model';
-import type { PortEngineApi } from '../engine/engineApi';
 import { dependencyOrder } from './dependencyOrder';
 import { IdleTracker } from './idleTracker';
-import type { ExitInfo, LaunchedService, Launcher } from './launcher';
+import type { ExitInfo, LaunchedService } from './launcher';
 import { buildLaunchSpec } from './launchEnv';
 import { deferred, fail, summary } from './runnerResults';
-import { watchListener } from './listenerWatch';
-import type { ClaimResult } from '../detect/portClaim';
-import type { ProcessRecord } from '../proc/processIdentity';
-
-/** `stopping`: a stop was asked for; the health monitor stops expecting answers (not fed to subscribers). */
-export type RunnerEvent = Extract<EventBody, { type: 'started' } | { type: 'stopped' }> | { type: 'stopping'; service: string };
-
-export interface StackRunnerOptions {
-  workspace: string;
-  launcher: Launcher;
-  engine: Pick<PortEngineApi, 'get' | 'all' | 'setRunning'> & Partial<Pick<PortEngineApi, 'errorOf'>>;
-  /** The stack as it is now (re-read on every action, so a new manito.json applies to the next start). */
-  config: () => StackConfig;
-  trusted: () => boolean;
-  /** Resolves true once the service is healthy, false after `timeoutMs`. */
-  waitHealthy: (service: string, timeoutMs: number) => Promise<boolean>;
-  /** A service found already running (not launched by us) is not started twice. */
-  isDetected?: (service: string) => boolean;
-  /**
-   * Asked right before a launch (which may adopt a proven listener or move the service off a
-   * foreign one), and after it, with the launched process's record, to verify the listener is the
-   * service's own (server/detect/portClaim.ts).
-   */
-  claimPort?: (service: string, when: 'beforeLaunch' | 'afterLaunch', started?: readonly ProcessRecord[]) => Promise<ClaimResult>;
-  /** Records what was started, and forgets it when it ends (server/proc/processRecords.ts). */
-  onLaunched?: (service: string, launched: LaunchedService, command: string) => void;
-  /** Between listener checks after a launch. Default 150 ms. */
-  verifyIntervalMs?: number;
-  /** How long a dependency may take to become healthy. Default 60 s. */
-  healthTimeoutMs?: number;
-  log?: (line: string) => void;
-}
-
-export const UNTRUSTED_MESSAGE =
-  'This workspace is not trusted: Manito allocates and shows ports but runs no command from manito.json. Trust the workspace to start services.';
+import { verifyLaunch } from './listenerWatch';
+import { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
+export { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
 
 export class StackRunner {
   private readonly launched = new Map<string, LaunchedService>();
@@ -78,18 +43,12 @@ export class StackRunner {
     return this.launched.get(service)?.runner ?? null;
   }
 
-  pidOf(service: string): number | null {
-    return this.launched.get(service)?.pid ?? null;
-  }
+  pidOf(service: string): number | null { return this.launched.get(service)?.pid ?? null; }
 
   /** Between a stop being asked for and the service being gone. */
-  isStopping(service: string): boolean {
-    return this.stopping.has(service);
-  }
+  isStopping(service: string): boolean { return this.stopping.has(service); }
 
-  running(): string[] {
-    return [...this.launched.keys()];
-  }
+  running(): string[] { return [...this.launched.keys()]; }
 
   /** Records a service already running under this runner's launcher (a terminal that outlived a host restart). */
   adopt(name: string, launched: LaunchedService): void {
@@ -120,8 +79,9 @@ export class StackRunner {
     return this.operations.track(() => this.start(service));
   }
 
-  stopService(service: string): Promise<ActionResult> {
-    return this.operations.track(() => this.stopOne(service));
+  /** `force`: the user confirmed stopping an external process. */
+  stopService(service: string, options: { force?: boolean } = {}): Promise<ActionResult> {
+    return this.operations.track(() => this.stopOne(service, options.force === true));
   }
 
   restartService(service: string): Promise<ActionResult> {
@@ -151,9 +111,17 @@ export class StackRunner {
     await this.whenIdle();
   }
 
-  private async stopOne(service: string): Promise<ActionResult> {
+  private async stopOne(service: string, force = false): Promise<ActionResult> {
     const launched = this.launched.get(service);
     if (!launched) {
+      const external = this.options.external?.(service);
+      if (external && this.options.stopExternal) {
+        const who = `pid ${external.pid}: ${external.command.slice(0, 120)}`;
+        // Not started by Manito: kill it only when the user said so, naming what will be killed.
+        if (!force) return { ok: false, message: `${service} is external (found running, not started by Manito; ${who}). Stop it anyway?`, confirm: { pid: external.pid, command: external.command } };
+        await this.options.stopExternal(external.pid, external.startTime);
+        return { ok: true, message: `Stopped ${service} (external, ${who}).` };
+      }
       if (this.options.isDetected?.(service)) return fail(`${service} was already running when Manito found it; stop it where it was started.`);
       return { ok: true, message: `${service} is not running.` };
     }
@@ -276,34 +244,23 @@ export class StackRunner {
    * Resolves true once the listener on the service's port is its own process's. If a foreign
    * process won the port, the service was moved (portClaim): stop this launch, start it there.
    */
-  private async verify(name: string, launched: LaunchedService, restarts: number): Promise<boolean> {
+  private verify(name: string, launched: LaunchedService, restarts: number): Promise<boolean> {
     const claimPort = this.options.claimPort;
-    if (!claimPort) return true;
+    if (!claimPort) return Promise.resolve(true);
     const generation = this.generation;
-    const result = await watchListener({
+    const current = () => !this.stoppedOnPurpose.has(launched) && generation === this.generation;
+    return verifyLaunch({
+      name, launched, restarts, current, log: (line) => this.options.log?.(line),
       claim: () => claimPort(name, 'afterLaunch', launched.record ? [launched.record] : []),
-      ended: () => launched.exited || this.stoppedOnPurpose.has(launched) || generation !== this.generation,
-      whenEnded: new Promise((resolve) => launched.onExit(resolve)),
       intervalMs: this.options.verifyIntervalMs ?? 150,
       timeoutMs: this.options.healthTimeoutMs ?? 60_000,
-    }).catch((error: unknown) => ({ type: 'failed' as const, message: (error as Error).message }));
-    if (result.type === 'ours') return true;
-    if (result.type === 'failed') this.options.log?.(`${name}: ${result.message}`);
-    if (result.type !== 'moved' || this.stoppedOnPurpose.has(launched) || generation !== this.generation) return false;
-    if (restarts >= 3) {
-      this.options.log?.(`${name}: lost its port to another process ${restarts + 1} times; giving up`);
-      await this.stopLaunched(name, launched);
-      return false;
-    }
-    await this.stopLaunched(name, launched);
-    if (generation !== this.generation) return false;
-    try {
-      await this.launch(name, this.options.config(), restarts + 1);
-    } catch (error) {
-      this.options.log?.(`${name} failed to restart: ${(error as Error).message}`);
-      return false;
-    }
-    return this.verified.get(name) ?? false;
+      stop: () => this.stopLaunched(name, launched),
+      relaunch: async () => {
+        if (generation !== this.generation) return false;
+        await this.launch(name, this.options.config(), restarts + 1);
+        return this.verified.get(name) ?? false;
+      },
+    });
   }
 
   /** stop() resolves once the tree is gone; the exit event may trail it, so record the stop here too. */
