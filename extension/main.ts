@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../protocol/config';
+import { StopService } from '../protocol/lsp';
 import { type CommandContext, PortCommands, registerCommands } from './commands';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
 import { HostController } from './hostController';
@@ -26,7 +27,10 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
   context.subscriptions.push(log);
   const workspace = pickWorkspace();
 
-  const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params));
+  const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params), (service) => ({
+    input: (data) => void controller?.sendInput({ service, data }),
+    stop: () => void controller?.request(StopService.type, { service }).catch((error: unknown) => log.warn(`could not stop ${service}: ${(error as Error).message}`)),
+  }));
   const host = new HostController({
     workspace: workspace ?? process.cwd(),
     hostModule: context.asAbsolutePath(path.join('dist', 'host.js')),

@@ -20,6 +20,7 @@ import type { Launcher } from '../launch/launcher';
 import { ProcessLauncher } from '../launch/processLauncher';
 import { StackRunner } from '../launch/stackRunner';
 import { TerminalLauncher } from '../launch/terminalLauncher';
+import { EditorLauncher } from '../launch/editorLauncher';
 import { ProcessRecords } from '../proc/processRecords';
 import { Reaper } from '../proc/reaper';
 import { recordedProcess, stopExternal } from '../launch/recordedProcess';
@@ -53,6 +54,8 @@ export interface RunHostOptions {
   webviewDir?: string;
   /** Service terminals the editor kept open from a previous host (HostInitOptions.terminals). */
   terminals?: OpenTerminal[];
+  /** The editor shows pseudo-terminals the host feeds (HostInitOptions.pseudoTerminals): the host spawns every service. */
+  pseudoTerminals?: boolean;
   /** The user's proxy port; default MANITO_PROXY_PORT, else DEFAULT_PROXY_PORT (server/proxy/hostProxy.ts). */
   proxyPort?: number;
   /** Keep services running after this host ends (`manito up --detach`): no reaper, records marked detached. */
@@ -101,7 +104,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
     return undefined;
   });
-  const launcher: Launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
+  const launcher: Launcher = options.launcher ?? (!options.connection ? new ProcessLauncher()
+    : options.pseudoTerminals ? new EditorLauncher(options.connection) : new TerminalLauncher(options.connection));
   if (reaper) launcher.attachReaper?.(reaper);
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
@@ -211,6 +215,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       // Nothing is left for the reaper to end now; closing its pipe lets it exit.
       await reaper?.close();
       detachClient();
+      if (launcher instanceof EditorLauncher) launcher.dispose();
       config.dispose();
       health.dispose();
       await feed!.close();
