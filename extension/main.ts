@@ -12,6 +12,7 @@ import { Log } from './log';
 import { ServicesTreeProvider } from './servicesTree';
 import { PortStatusBar } from './statusBar';
 import { ServiceTerminals } from './terminals';
+import { registerTaskProvider } from './taskProvider';
 
 let controller: HostController | undefined;
 
@@ -53,7 +54,8 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     openDashboard: () => void DashboardPanel.createOrShow(context.extensionUri, dashboard),
   };
   const portCommands = new PortCommands(ctx);
-  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx));
+  const folder = () => (workspace ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(workspace)) : undefined);
+  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx), registerTaskProvider(host, terminals, folder));
 
   const updateContext = (): void => {
     const snapshot = host.snapshot;
