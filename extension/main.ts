@@ -67,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     view.message = host.state === 'failed' && snapshot ? `${host.unavailableReason} Showing the last known ports.` : undefined;
   };
   context.subscriptions.push(host.onDidChangeSnapshot(updateContext), host.onDidChangeState(updateContext));
+  context.subscriptions.push(host.onDidChangeState((state) => { if (state === 'starting' || state === 'failed') terminals.hostLost(); }));
   if (workspace) {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspace, CONFIG_FILE_NAME));
     context.subscriptions.push(watcher, watcher.onDidCreate(updateContext), watcher.onDidDelete(updateContext));

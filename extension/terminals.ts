@@ -70,6 +70,15 @@ export class ServiceTerminals implements TerminalHost, vscode.Disposable {
     this.outputEmitter.fire(params);
   }
 
+  /** The host went away (crashed, killed): its reaper ended every service it ran, so their terminals say so. */
+  hostLost(): void {
+    for (const [service, entry] of this.pseudo) {
+      if (!entry.pty.isRunning) continue;
+      entry.pty.ended(null, 'the end of the Manito host');
+      this.log.info(`${service} ended with the host that ran it`);
+    }
+  }
+
   serviceEnded(params: ServiceEndedParams): void {
     this.pseudo.get(params.service)?.pty.ended(params.exitCode, params.signal);
     this.endedEmitter.fire(params);
