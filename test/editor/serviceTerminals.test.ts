@@ -42,11 +42,16 @@ test('Start Stack: each terminal shows its service\'s own output and exit code; 
     await workbench.waitForStatusBarItem(new RegExp(`api ${apiPort}`));
 
     // A task from tasks.json: "check api" dependsOn the manito task, which ends once api is healthy.
-    await workbench.runCommand('Tasks: Run Task');
+    // "Tasks: Run Task" opens a second quick pick, so it is driven here rather than by runCommand().
     const picker = workbench.page.locator('.quick-input-widget');
-    await picker.locator('.monaco-list-row', { hasText: 'check api' }).first().waitFor({ state: 'visible' });
-    await picker.locator('.quick-input-box input.input').fill('check api');
-    await picker.locator('.quick-input-box input.input').press('Enter');
+    const input = picker.locator('.quick-input-box input.input');
+    await workbench.page.keyboard.press('F1');
+    await input.fill('>Tasks: Run Task');
+    await picker.locator('.monaco-list-row', { hasText: /^Tasks: Run Task/ }).first().waitFor({ state: 'visible' });
+    await input.press('Enter');
+    const checkRow = picker.locator('.monaco-list-row', { hasText: 'check api' }).first();
+    await checkRow.waitFor({ state: 'visible' });
+    await checkRow.click();
     // VS Code may ask how to scan the task's output: continue without scanning.
     const scan = picker.locator('.monaco-list-row', { hasText: /Continue without scanning/ });
     if (await scan.first().isVisible({ timeout: 5000 }).catch(() => false)) await scan.first().click();
