@@ -1,6 +1,8 @@
 // Runs services as headless child processes (`manito up`): `sh -c command` in its own process
 // group, every output line prefixed with the service's name, stop() kills the whole tree.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { ExitSignal, type ExitInfo, type LaunchedService, type Launcher } from './launcher';
 import type { LaunchSpec } from './launchEnv';
@@ -24,6 +26,11 @@ export interface ProcessLauncherOptions {
   raw?: (service: string, text: string) => void;
   /** Told every process group we start, so it ends them if this process dies (server/proc/reaper.ts). */
   reaper?: Reaper;
+  /**
+   * Each service's output appended to this file instead of a pipe to us: for services that outlive
+   * this process (`manito up --detach`), which a closed pipe would kill on their next write.
+   */
+  logFile?: (service: string) => string;
 }
 
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93];
@@ -80,13 +87,16 @@ export class ProcessLauncher implements Launcher {
   async launch(spec: LaunchSpec): Promise<LaunchedService> {
     this.prefix(spec.name);
     const raw = this.options.raw;
+    const logPath = this.options.logFile?.(spec.service);
+    const logFd = logPath ? openLog(logPath) : undefined;
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
       env: { ...(this.options.baseEnv ?? process.env), ...spec.env },
       // Its own process group: stop() and the reaper end the whole group, and a Ctrl-C meant for us is not its.
       detached: true,
-      stdio: [raw ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      stdio: logFd !== undefined ? ['ignore', logFd, logFd] : [raw ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    if (logFd !== undefined) fs.closeSync(logFd); // the child has its own copy
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
@@ -123,8 +133,8 @@ export class ProcessLauncher implements Launcher {
         pending = '';
       });
     };
-    pump(child.stdout!);
-    pump(child.stderr!);
+    if (child.stdout) pump(child.stdout);
+    if (child.stderr) pump(child.stderr);
 
     let stopping: Promise<void> | undefined;
     // 'close' waits for the pipes, which grandchildren may hold open; 'exit' is the shell itself.
@@ -156,4 +166,9 @@ export class ProcessLauncher implements Launcher {
       },
     };
   }
+}
+
+function openLog(file: string): number {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  return fs.openSync(file, 'a', 0o600);
 }
