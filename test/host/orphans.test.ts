@@ -9,7 +9,7 @@ import { TOKEN_HEADER } from '../../protocol/http';
 import { descendants, isAlive } from '../../server/launch/processTree';
 import { freePorts, makeWorkspace, ROOT, startHeadless, until, type Workspace } from './support/hostProcess';
 import { REDIS_SERVER } from './support/realServers';
-import { startCli } from './cliSupport';
+import { runCli, startCli } from './cliSupport';
 
 const NODE_JS = `require('http').createServer((q, s) => s.end('node ' + process.env.PORT))
   .listen(+process.env.PORT, '127.0.0.1', () => console.log('node ready on ' + process.env.PORT));`;
@@ -75,4 +75,23 @@ test('SIGKILL of a headless host that started the stack: no pid of it survives 5
   const pids = await stackPids(host.child.pid!);
   await host.stop('SIGKILL');
   await assertAllGone(pids);
+});
+
+test('only an explicit choice keeps services: `up --detach` leaves them running and recorded; `down` stops them by the records', async () => {
+  const [hostPort, apiPort] = await freePorts(2);
+  ws = makeWorkspace({ host: { ports: [hostPort!] }, services: { api: { preferred: [apiPort!], kind: 'http', command: 'node api.js', health: { type: 'http', path: '/', intervalMs: 100 } } } });
+  fs.writeFileSync(path.join(ws.dir, 'api.js'), NODE_JS);
+  const up = await runCli(['up', ws.dir, '--detach'], { env: ws.env, timeoutMs: 60_000 });
+  assert.equal(up.code, 0, up.stdout + up.stderr);
+  assert.match(up.stdout, /detached: api left running; logs in .*manito down/);
+  const body = await until(() => fetch(`http://127.0.0.1:${apiPort}/`).then((r) => r.text(), () => undefined), 10_000, 'api answering after up exited');
+  assert.equal(body, `node ${apiPort}`);
+  const pid = Number(/Started api \(process, pid (\d+)\)/.exec(up.stdout)![1]);
+  leftovers.push(pid);
+  assert.equal(isAlive(pid), true);
+  const down = await runCli(['down', ws.dir], { env: ws.env });
+  assert.equal(down.code, 0, down.stdout + down.stderr);
+  assert.match(down.stdout, new RegExp(`Stopped api \\(pid ${pid}\\)`));
+  await assertAllGone([pid]);
+  assert.equal(await fetch(`http://127.0.0.1:${apiPort}/`).then(() => true, () => false), false);
 });
