@@ -74,9 +74,10 @@ export class Reaper {
       this.child.stdin!.end();
     }
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    // Held while we wait for it; unref()ed again so it never keeps this process up on its own.
+    this.child.ref();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 5000);
-      timer.unref();
+      const timer = setTimeout(() => { this.child.unref(); resolve(); }, 5000);
       this.child.once('exit', () => { clearTimeout(timer); resolve(); });
     });
   }
