@@ -89,7 +89,7 @@ export class ProcessLauncher implements Launcher {
     const raw = this.options.raw;
     const logPath = this.options.logFile?.(spec.service);
     const logFd = logPath ? openLog(logPath) : undefined;
-    const child = spawn('sh', ['-c', spec.command], {
+    const child = spawn('sh', ['-c', shellLine(spec.command)], {
       cwd: spec.cwd,
       env: { ...(this.options.baseEnv ?? process.env), ...spec.env },
       // Its own process group: stop() and the reaper end the whole group, and a Ctrl-C meant for us is not its.
@@ -171,4 +171,17 @@ export class ProcessLauncher implements Launcher {
 function openLog(file: string): number {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return fs.openSync(file, 'a', 0o600);
+}
+
+/**
+ * A single simple command is exec'd by the shell, so the pid we report (and the terminal shows) is
+ * the service's own, and its exit code is the service's. Lists, pipelines, subshells and leading
+ * variable assignments keep the shell as their parent (exec would cut them short or misread them).
+ */
+export function shellLine(command: string): string {
+  // Operators inside quotes are text (`node -e "f(1); g()"`); command substitution is not.
+  const unquoted = command.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '""');
+  const simple = !/`|\$\(/.test(command) && !/[;&|()\n]/.test(unquoted)
+    && !/^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(command) && !/^\s*exec\b/.test(command);
+  return simple ? `exec ${command}` : command;
 }
