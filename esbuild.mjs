@@ -27,6 +27,8 @@ const entries = [
   { ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/host.js', mainFields: ['module', 'main'] },
   // The command line; runs with plain `node`.
   { ...nodeCommon, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, mainFields: ['module', 'main'] },
+  // The reaper: ends the services of a host or `manito up` that died (server/proc/reaperMain.ts).
+  { ...nodeCommon, entryPoints: ['server/proc/reaperMain.ts'], outfile: 'dist/reaper.js' },
   // App-side helpers for the user's own code (ports client, Vite plugin), as the manito-app package builds them.
   ...appBundles('dist', 'app', { production }),
   // The dashboard, in the webview iframe and in a browser tab served by the host.

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, DEFAULT_STACK } from '../protocol/config';
+import { stopWithConfirmation } from './stopConfirm';
 import { RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
 import type { ServiceView, StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
@@ -57,9 +58,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     title: 'Stop Service',
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to stop', (s) => s.runner === 'terminal' || s.runner === 'process');
+      const service = await pickService(ctx, arg, 'Service to stop', (s) => s.runner === 'terminal' || s.runner === 'process' || s.runner === 'detected');
       if (!service) return;
-      await reportAction(ctx, `Stopping ${service.name}`, () => ctx.controller.request(StopService.type, { service: service.name }));
+      await reportAction(ctx, `Stopping ${service.name}`, () => stopWithConfirmation(service.name, (params) => ctx.controller.request(StopService.type, params)));
     },
   },
   'manito.restartService': {

@@ -16,33 +16,18 @@ import {
 } from 'vscode-languageclient/node';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import {
-  EventOccurred,
-  GetSnapshot,
-  type HostInitOptions,
-  HostStatus,
-  type HostStatusParams,
-  KillTerminal,
-  LaunchTerminal,
-  type LaunchTerminalParams,
-  type LaunchTerminalResult,
-  SnapshotChanged,
-  TerminalExited,
-  type TerminalExitedParams,
-  TrustChanged,
+  EventOccurred, GetSnapshot, type HostInitOptions, HostStatus, type HostStatusParams, KillTerminal, LaunchTerminal,
+  ServiceEnded, ServiceInput, ServiceOutput, ServiceStarted, ServiceTerminal, type ServiceDataParams,
+  SnapshotChanged, TerminalExited, type TerminalExitedParams, TrustChanged,
 } from '../protocol/lsp';
+import type { TerminalHost } from './terminalHost';
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { Log } from './log';
 
 export type HostState = 'stopped' | 'starting' | 'running' | 'failed';
 
-/** What the host asks of the editor: terminals it opens and closes. */
-export interface TerminalHost {
-  launch(params: LaunchTerminalParams): Promise<LaunchTerminalResult>;
-  kill(service: string): Promise<void>;
-  /** Terminals still open, handed to a restarted host so it re-adopts them. */
-  open(): { service: string; pid: number | null }[];
-}
+export type { TerminalHost } from './terminalHost';
 
 export interface HostControllerOptions {
   workspace: string;
@@ -95,17 +80,9 @@ export class HostController implements vscode.Disposable {
     );
   }
 
-  get state(): HostState {
-    return this._state;
-  }
-
-  get snapshot(): StackSnapshot | undefined {
-    return this._snapshot;
-  }
-
-  get status(): HostStatusParams | undefined {
-    return this._status;
-  }
+  get state(): HostState { return this._state; }
+  get snapshot(): StackSnapshot | undefined { return this._snapshot; }
+  get status(): HostStatusParams | undefined { return this._status; }
 
   get isRunning(): boolean {
     return this._state === 'running' && this.client?.isRunning() === true;
@@ -136,6 +113,10 @@ export class HostController implements vscode.Disposable {
       client.onNotification(EventOccurred.type, (event) => this.eventEmitter.fire(event)),
       client.onRequest(LaunchTerminal.type, (params) => this.options.terminals.launch(params)),
       client.onRequest(KillTerminal.type, ({ service }) => this.options.terminals.kill(service)),
+      client.onRequest(ServiceTerminal.type, (params) => this.options.terminals.serviceTerminal(params)),
+      client.onNotification(ServiceStarted.type, ({ service, pid }) => this.options.terminals.serviceStarted(service, pid)),
+      client.onNotification(ServiceOutput.type, (params) => this.options.terminals.serviceOutput(params)),
+      client.onNotification(ServiceEnded.type, (params) => this.options.terminals.serviceEnded(params)),
     );
     try {
       await client.start();
@@ -204,6 +185,11 @@ export class HostController implements vscode.Disposable {
     await this.notify(TerminalExited.type, params);
   }
 
+  /** Typed in a service's pseudo-terminal: for its stdin. */
+  async sendInput(params: ServiceDataParams): Promise<void> {
+    await this.notify(ServiceInput.type, params);
+  }
+
   async refreshSnapshot(): Promise<StackSnapshot | undefined> {
     try {
       this.acceptSnapshot(await this.request(GetSnapshot.type));
@@ -244,6 +230,7 @@ export class HostController implements vscode.Disposable {
           trusted: vscode.workspace.isTrusted,
           ...(ports.length ? { hostPorts: ports } : {}),
           terminals: this.options.terminals.open(),
+          pseudoTerminals: true,
         };
       },
       initializationFailedHandler: (error) => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../protocol/config';
+import { StopService } from '../protocol/lsp';
 import { type CommandContext, PortCommands, registerCommands } from './commands';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
 import { HostController } from './hostController';
@@ -11,6 +12,7 @@ import { Log } from './log';
 import { ServicesTreeProvider } from './servicesTree';
 import { PortStatusBar } from './statusBar';
 import { ServiceTerminals } from './terminals';
+import { registerTaskProvider } from './taskProvider';
 
 let controller: HostController | undefined;
 
@@ -26,7 +28,10 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
   context.subscriptions.push(log);
   const workspace = pickWorkspace();
 
-  const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params));
+  const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params), (service) => ({
+    input: (data) => void controller?.sendInput({ service, data }),
+    stop: () => void controller?.request(StopService.type, { service }).catch((error: unknown) => log.warn(`could not stop ${service}: ${(error as Error).message}`)),
+  }));
   const host = new HostController({
     workspace: workspace ?? process.cwd(),
     hostModule: context.asAbsolutePath(path.join('dist', 'host.js')),
@@ -49,7 +54,8 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     openDashboard: () => void DashboardPanel.createOrShow(context.extensionUri, dashboard),
   };
   const portCommands = new PortCommands(ctx);
-  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx));
+  const folder = () => (workspace ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(workspace)) : undefined);
+  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx), registerTaskProvider(host, terminals, folder));
 
   const updateContext = (): void => {
     const snapshot = host.snapshot;
@@ -61,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     view.message = host.state === 'failed' && snapshot ? `${host.unavailableReason} Showing the last known ports.` : undefined;
   };
   context.subscriptions.push(host.onDidChangeSnapshot(updateContext), host.onDidChangeState(updateContext));
+  context.subscriptions.push(host.onDidChangeState((state) => { if (state === 'starting' || state === 'failed') terminals.hostLost(); }));
   if (workspace) {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspace, CONFIG_FILE_NAME));
     context.subscriptions.push(watcher, watcher.onDidCreate(updateContext), watcher.onDidDelete(updateContext));

@@ -12,10 +12,25 @@ export interface HostInitOptions {
   hostPorts?: number[];
   /** Service terminals still open in the editor (after a host restart): re-adopt, do not relaunch. */
   terminals?: { service: string; pid: number | null }[];
+  /**
+   * The host spawns every service itself and the editor shows each in a pseudo-terminal fed by
+   * ServiceOutput (the terminal's process is the service; its exit code shows). Without it the
+   * host asks for integrated shell terminals (LaunchTerminal), as editors of 0.1 did.
+   */
+  pseudoTerminals?: boolean;
 }
 
-export interface ServiceParams { service: string }
-export interface ActionResult { ok: boolean; message: string }
+export interface ServiceParams {
+  service: string;
+  /** Stop: the user confirmed stopping an external process (found running, not started by Manito). */
+  force?: boolean;
+}
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+  /** Stop refused until the user confirms: the external process it would kill. */
+  confirm?: { pid: number; command: string };
+}
 
 export interface LaunchTerminalParams {
   service: string;
@@ -27,6 +42,15 @@ export interface LaunchTerminalParams {
 }
 export interface LaunchTerminalResult { pid: number | null }
 export interface TerminalExitedParams { service: string; exitCode?: number }
+export interface ServiceTerminalParams {
+  service: string;
+  /** The terminal's name: the service's name. */
+  name: string;
+  command: string;
+  cwd: string;
+}
+export interface ServiceDataParams { service: string; data: string }
+export interface ServiceEndedParams { service: string; pid: number; exitCode: number | null; signal: string | null }
 export interface HostStatusParams { health: OverallHealth; message: string }
 
 export namespace GetSnapshot {
@@ -72,6 +96,26 @@ export namespace KillTerminal {
 export namespace TerminalExited {
   // extension -> host: the user closed a service's terminal, or its process exited.
   export const type = new NotificationType<TerminalExitedParams>('manito/terminalExited');
+}
+export namespace ServiceTerminal {
+  // host -> extension: show (or reuse) the service's pseudo-terminal; the host is about to spawn it.
+  export const type = new RequestType<ServiceTerminalParams, void, void>('manito/serviceTerminal');
+}
+export namespace ServiceStarted {
+  // host -> extension: the service's process runs (its pid), output follows.
+  export const type = new NotificationType<{ service: string; pid: number }>('manito/serviceStarted');
+}
+export namespace ServiceOutput {
+  // host -> extension: what the service wrote (stdout and stderr, as they came).
+  export const type = new NotificationType<ServiceDataParams>('manito/serviceOutput');
+}
+export namespace ServiceInput {
+  // extension -> host: what the user typed in the service's terminal, for its stdin.
+  export const type = new NotificationType<ServiceDataParams>('manito/serviceInput');
+}
+export namespace ServiceEnded {
+  // host -> extension: the service's process exited, with its code (null when a signal ended it).
+  export const type = new NotificationType<ServiceEndedParams>('manito/serviceEnded');
 }
 export namespace TrustChanged {
   // extension -> host: the workspace became trusted.

@@ -100,7 +100,9 @@ export type EventBody =
   | { type: 'moved'; service: string; from: number; to: number; explanation: string; holder?: PortHolder }
   | { type: 'released'; service: string; port: number }
   | { type: 'allocationFailed'; service: string; message: string }
-  | { type: 'detected'; service: string; port: number; fingerprint: string; pid?: number; command?: string }
+  | { type: 'detected'; service: string; port: number; fingerprint: string; pid?: number; command?: string; external?: boolean }
+  /** A process that is not the service (by proof) held its port, before its launch or after it (it won the race). */
+  | { type: 'foreign'; service: string; port: number; holder: PortHolder; when: 'beforeLaunch' | 'afterLaunch'; message: string }
   | { type: 'health'; service: string; from: HealthState; to: HealthState; detail?: string }
   | { type: 'started'; service: string; runner: 'terminal' | 'process'; pid?: number }
   | { type: 'stopped'; service: string; exitCode?: number }

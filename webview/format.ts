@@ -108,8 +108,10 @@ export function eventText(event: EventBody): string {
       return `${event.service} got no port: ${event.message}`;
     case 'detected': {
       const who = event.pid ? ` (pid ${event.pid}${event.command ? `, ${event.command}` : ''})` : '';
-      return `Detected ${event.fingerprint} for ${event.service} on port ${event.port}${who}`;
+      return `Detected ${event.fingerprint} for ${event.service} on port ${event.port}${who}${event.external ? ', external: not started by Manito' : ''}`;
     }
+    case 'foreign':
+      return event.message;
     case 'health':
       return `${event.service}: ${event.from} → ${event.to}${event.detail ? ` (${event.detail})` : ''}`;
     case 'started':
@@ -130,6 +132,7 @@ export function eventIcon(event: EventBody): { icon: string; tone: 'ok' | 'warn'
     case 'released': return { icon: 'debug-disconnect', tone: 'info' };
     case 'allocationFailed': return { icon: 'error', tone: 'error' };
     case 'detected': return { icon: 'search', tone: 'info' };
+    case 'foreign': return { icon: 'shield', tone: 'warn' };
     case 'health':
       return event.to === 'healthy' ? { icon: 'pass-filled', tone: 'ok' }
         : event.to === 'unhealthy' ? { icon: 'error', tone: 'error' }

@@ -4,6 +4,8 @@ import type { ActionResult } from '../../protocol/lsp';
 import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
 import type { CliCommand } from '../command';
 import { postStackAction } from '../http';
+import { killTree } from '../../server/launch/processTree';
+import { ProcessRecords } from '../../server/proc/processRecords';
 import { EXIT_FAILED, EXIT_OK } from '../output';
 
 export const down: CliCommand = {
@@ -13,7 +15,9 @@ export const down: CliCommand = {
   help: [
     'Finds the host serving [dir] (default: the current folder) through its discovery file and',
     'sends it the token-protected POST /api/stack/stop. A `manito up` then exits, leaving no process',
-    'and no lease behind. Exit 0 when stopped, 1 when no host serves the folder or it refused.',
+    'and no lease behind. With no host, stops what `manito up --detach` left running there, by the',
+    'records Manito keeps of what it started (pid, start time and process group: a process that merely',
+    'reuses a pid is never touched). Exit 0 when stopped, 1 when nothing serves the folder or it refused.',
     '',
     'Options:',
     '  --json   print {ok, message} as JSON',
@@ -29,7 +33,12 @@ export const down: CliCommand = {
       else ctx.err(`${ctx.errStyle.red('✖')} ${result.message}`);
       return result.ok ? EXIT_OK : EXIT_FAILED;
     };
-    if (!record) return report({ ok: false, message: `No running Manito host serves ${workspace}.` });
+    if (!record) {
+      const left = new ProcessRecords(workspace, ctx.env).live();
+      if (left.length === 0) return report({ ok: false, message: `No running Manito host serves ${workspace}, and nothing Manito started runs there.` });
+      for (const p of left) await killTree(p.pid, { group: p.pgid });
+      return report({ ok: true, message: `Stopped ${left.map((p) => `${p.service} (pid ${p.pid})`).join(', ')}, left running by \`manito up --detach\`.` });
+    }
     return report(await postStackAction(record, 'stop', 30_000));
   },
 };

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { brokenConfigNote } from '../../protocol/model';
 import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
 import { ProcessLauncher } from '../../server/launch/processLauncher';
+import { processRecordsFile } from '../../server/proc/processRecords';
+import { stateDir } from '../../protocol/discovery';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
 import { postStackAction } from '../http';
@@ -14,7 +16,7 @@ import { HOST_PORT_HELP, HOST_PORT_OPTION, hostPortsFrom } from './hostPortOptio
 export const up: CliCommand = {
   name: 'up',
   summary: 'Start every service of the stack here, headless, with prefixed output; Ctrl-C stops it all',
-  usage: 'up [dir] [--port <n>]',
+  usage: 'up [dir] [--port <n>] [--detach]',
   help: [
     'Runs a Manito host for [dir] (default: the current folder) in this process, allocates the',
     'ports and starts every service that has a `command`, in dependsOn order, each once its',
@@ -22,14 +24,18 @@ export const up: CliCommand = {
     'every service, and ${port} / ${ports.<name>} substituted, exactly as the editor\'s terminals.',
     'Output lines are prefixed with the service name (coloured on a terminal, unless NO_COLOR).',
     '',
-    'Ctrl-C, SIGTERM or `manito down [dir]` stops every service (the whole process tree), releases',
-    'the leases and exits 0. If a host already serves [dir] (the editor, `manito host`), `up` asks',
-    'it to start the stack instead and exits. Exit 1 when the stack cannot start.',
+    'Ctrl-C, SIGTERM, SIGHUP or `manito down [dir]` stops every service (the whole process tree),',
+    'releases the leases and exits 0. If `up` itself is killed (even with SIGKILL), a small reaper',
+    'it started ends every service within seconds: nothing is left running unless you ask for it.',
+    'If a host already serves [dir] (the editor, `manito host`), `up` asks it to start the stack',
+    'instead and exits. Exit 1 when the stack cannot start.',
     '',
     'Options:',
     HOST_PORT_HELP,
+    '  --detach     start the stack, then exit and leave it running; output goes to log files',
+    '               (printed); `manito down [dir]` stops it later, and any later host can too',
   ].join('\n'),
-  options: HOST_PORT_OPTION,
+  options: { ...HOST_PORT_OPTION, detach: { type: 'boolean' } },
   maxPositionals: 1,
   async run(ctx) {
     const workspace = path.resolve(ctx.positionals[0] ?? '.');
@@ -43,10 +49,15 @@ export const up: CliCommand = {
     }
 
     const { runHost } = loadHostModule();
-    const launcher = new ProcessLauncher({ write: (line) => process.stdout.write(line), color: useColour(process.stdout, ctx.env) });
+    const detach = ctx.values.detach === true;
+    const logDir = path.join(stateDir(ctx.env), 'logs', path.basename(processRecordsFile(workspace, ctx.env), '.json'));
+    const launcher = new ProcessLauncher({
+      write: (line) => process.stdout.write(line), color: useColour(process.stdout, ctx.env),
+      ...(detach ? { logFile: (service: string) => path.join(logDir, `${service}.log`) } : {}),
+    });
     const tag = () => launcher.prefix('manito');
     const host = await runHost({
-      workspace, env: ctx.env, trusted: true, launcher, handleSignals: false,
+      workspace, env: ctx.env, trusted: true, launcher, handleSignals: false, detach,
       hostPorts: hostPortsFrom(ctx.values.port),
       logSink: (level, line) => (level === 'info' ? ctx.out : ctx.err)(`${tag()} ${line}`),
     });
@@ -96,6 +107,13 @@ export const up: CliCommand = {
     ctx.out(`${tag()} host on ${host.url}; starting the stack`);
     const result = await host.runner.startStack();
     startDone = true;
+    if (detach && result.ok) {
+      const running = host.runner.running();
+      await host.stop(); // detached: forgets the services, stops none
+      ctx.out(`${tag()} ✅ ${result.message}`);
+      ctx.out(`${tag()} detached: ${running.length ? running.join(', ') : 'nothing'} left running; logs in ${logDir}; \`manito down ${workspace}\` stops them`);
+      return EXIT_OK;
+    }
     if (!result.ok) {
       ctx.err(`${ctx.errStyle.red('✖')} ${result.message}`);
       shutdown('the stack could not start', EXIT_FAILED);

@@ -14,7 +14,7 @@ function parseInitOptions(value: unknown, fallbackWorkspace: string | undefined)
   const terminals = Array.isArray(o.terminals)
     ? o.terminals.filter((t) => typeof t?.service === 'string' && (t.pid === null || (Number.isInteger(t.pid) && t.pid > 0)))
     : [];
-  return { workspace, trusted: o.trusted === true, ...(hostPorts?.length ? { hostPorts } : {}), terminals };
+  return { workspace, trusted: o.trusted === true, ...(hostPorts?.length ? { hostPorts } : {}), terminals, ...(o.pseudoTerminals === true ? { pseudoTerminals: true } : {}) };
 }
 
 export function serveLsp(connection: Connection, start: (options: RunHostOptions) => Promise<RunningHost>): { host: () => Promise<RunningHost> | undefined } {
@@ -32,7 +32,7 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
     const rootPath = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     const fallback = rootPath?.startsWith('file:') ? new URL(rootPath).pathname : params.rootPath ?? undefined;
     const init = parseInitOptions(params.initializationOptions, fallback);
-    hostPromise = start({ workspace: init.workspace, connection, trusted: init.trusted, hostPorts: init.hostPorts, terminals: init.terminals });
+    hostPromise = start({ workspace: init.workspace, connection, trusted: init.trusted, hostPorts: init.hostPorts, terminals: init.terminals, pseudoTerminals: init.pseudoTerminals });
     // The request handlers report a failed start; this only keeps it from being an unhandled rejection.
     hostPromise.catch((error) => connection.console.error(`Manito host failed to start: ${(error as Error).stack ?? error}`));
     return { capabilities: {}, serverInfo: { name: 'Manito', version: HOST_VERSION } };
@@ -48,7 +48,7 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
   connection.onRequest(StartStack.type, action((h) => h.runner.startStack()));
   connection.onRequest(StopStack.type, action((h) => h.runner.stopStack()));
   connection.onRequest(StartService.type, (p) => action((h) => h.runner.startService(p.service))());
-  connection.onRequest(StopService.type, (p) => action((h) => h.runner.stopService(p.service))());
+  connection.onRequest(StopService.type, (p) => action((h) => h.runner.stopService(p.service, { force: p.force === true }))());
   connection.onRequest(RestartService.type, (p) => action((h) => h.runner.restartService(p.service))());
 
   connection.onShutdown(async () => {

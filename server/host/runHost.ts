@@ -20,6 +20,10 @@ import type { Launcher } from '../launch/launcher';
 import { ProcessLauncher } from '../launch/processLauncher';
 import { StackRunner } from '../launch/stackRunner';
 import { TerminalLauncher } from '../launch/terminalLauncher';
+import { EditorLauncher } from '../launch/editorLauncher';
+import { ProcessRecords } from '../proc/processRecords';
+import { Reaper } from '../proc/reaper';
+import { recordedProcess, stopExternal } from '../launch/recordedProcess';
 import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
@@ -50,8 +54,12 @@ export interface RunHostOptions {
   webviewDir?: string;
   /** Service terminals the editor kept open from a previous host (HostInitOptions.terminals). */
   terminals?: OpenTerminal[];
+  /** The editor shows pseudo-terminals the host feeds (HostInitOptions.pseudoTerminals): the host spawns every service. */
+  pseudoTerminals?: boolean;
   /** The user's proxy port; default MANITO_PROXY_PORT, else DEFAULT_PROXY_PORT (server/proxy/hostProxy.ts). */
   proxyPort?: number;
+  /** Keep services running after this host ends (`manito up --detach`): no reaper, records marked detached. */
+  detach?: boolean;
 }
 
 export interface RunningHost {
@@ -77,6 +85,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   let trusted = options.trusted ?? !options.connection;
 
   const config = new ConfigWatcher({ workspace, validate: validateStack });
+  const records = new ProcessRecords(workspace, env);
   const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
   const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
   // Assigned once the HTTP server is up; hostInfo() is asked before that too.
@@ -89,18 +98,38 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     startedAt: new Date(startedAt).toISOString(), uptimeSec: Math.round((Date.now() - startedAt) / 100) / 10,
     connections: feed?.connections ?? 0, trusted,
   });
-  const core = new StackCore({ workspace, config, health, log, hostInfo, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
+  const core = new StackCore({ workspace, config, health, log, hostInfo, records, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
   core.onEvent((event) => metrics.observe(event));
   feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
 
-  const launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
+  // Whatever this host starts ends with it, however it ends (issue 12 rule 3), unless the user chose to detach.
+  const reaper = options.detach ? undefined : await Reaper.start(env).catch((error: unknown) => {
+    log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
+    return undefined;
+  });
+  const launcher: Launcher = options.launcher ?? (!options.connection ? new ProcessLauncher()
+    : options.pseudoTerminals ? new EditorLauncher(options.connection) : new TerminalLauncher(options.connection));
+  if (reaper) launcher.attachReaper?.(reaper);
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,
     trusted: () => trusted,
     waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
-    adoptIfListening: (service) => core.adoptIfListening(service),
+    claimPort: (service, when, started) => core.claimPort(service, when, started),
+    external: (service) => {
+      const holder = core.isExternal(service) ? core.detection(service)?.holder : undefined;
+      return holder?.pid ? { pid: holder.pid, startTime: holder.startTime, command: holder.command ?? '' } : undefined;
+    },
+    stopExternal: (pid, startTime) => stopExternal(pid, startTime),
+    onLaunched: (service, launched, command) => {
+      const record = launched.record;
+      if (!record) return;
+      const forget = () => records.remove(record.pid).catch((error) => log.error(`Could not forget ${service}'s process`, error));
+      records.add({ ...record, service, command, ...(options.detach ? { detached: true } : {}) })
+        .then(() => { if (launched.exited) void forget(); }, (error) => log.error(`Could not record ${service}'s process`, error));
+      launched.onExit(() => void forget());
+    },
     log: (line) => log.info(line),
   });
   core.setRunner(runner);
@@ -141,6 +170,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   // Terminals that outlived the previous host run our services: not looked for as found-running.
   const terminals = launcher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
   await core.start({ own: terminals.map((t) => t.service) });
+  // What an earlier host (or `manito up --detach`) started here, proven by its record: ours to stop.
+  for (const name of Object.keys(core.stack.services)) {
+    const found = core.detection(name);
+    if (found?.how === 'manito' && found.record && !runner.isRunning(name)) runner.adopt(name, recordedProcess(name, found.record, { reaper }));
+  }
   if (launcher instanceof TerminalLauncher) {
     await adoptTerminals(terminals, {
       launcher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
@@ -176,11 +210,15 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       process.off('SIGTERM', onSignal);
       removeDiscovery();
       try {
+        if (options.detach) runner.detach();
         await runner.dispose();
       } catch (error) {
         log.error('Stopping services failed', error);
       }
+      // Nothing is left for the reaper to end now; closing its pipe lets it exit.
+      await reaper?.close();
       detachClient();
+      if (launcher instanceof EditorLauncher) launcher.dispose();
       config.dispose();
       health.dispose();
       await feed!.close();

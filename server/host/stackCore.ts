@@ -2,14 +2,17 @@
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import type { StackConfig } from '../../protocol/config';
-import { brokenConfigNote, overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
+import { brokenConfigNote, overallHealth, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
-import { detectedLine, detectRunning, kindOf, type Detection } from '../detect/detectRunning';
-import { KIND_LABEL } from '../detect/fingerprints';
-import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
+import { detectRunning, kindOf, serviceRoots, type Detection, type Refusal } from '../detect/detectRunning';
+import { claimPort, type ClaimResult } from '../detect/portClaim';
+import { describeHolder } from '../detect/listenerProof';
+import type { EngineEvent, PortEngineApi } from '../engine/engineApi';
+import { engineEventBody } from './engineEvents';
 import type { HealthMonitor } from '../health/healthMonitor';
-import { sharedSocketOwners } from '../proc/socketOwners';
+import type { ProcessRecords } from '../proc/processRecords';
+import type { ProcessRecord } from '../proc/processIdentity';
 import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
@@ -27,6 +30,8 @@ export interface StackCoreOptions {
   log: HostLog;
   hostInfo: () => HostInfo;
   detect?: typeof detectRunning;
+  /** What Manito started in this workspace (proof for adoption, rule (a)). */
+  records?: ProcessRecords;
   /** Ports listening on the machine now (default: /proc). */
   listening?: () => Set<number>;
   healIntervalMs?: number;
@@ -78,7 +83,8 @@ export class StackCore {
     // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
     const listening = (this.options.listening ?? listeningPorts)();
     for (const name of Object.keys(stack.services)) {
-      if (!own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.adoptIfListening(name, listening);
+      const port = this.engine.get(name)?.port;
+      if (port !== undefined && listening.has(port) && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.claimPort(name, 'beforeLaunch');
     }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
@@ -175,18 +181,23 @@ export class StackCore {
     return this.detected.has(service) && !this.runner?.runnerOf(service);
   }
 
-  /**
-   * Before a launch: a listener already on the service's assigned port is most likely the service
-   * itself, left running in a terminal this host does not know (the window was reloaded). Adopt
-   * it, naming the process, rather than start a second copy that would fail with EADDRINUSE.
-   */
-  async adoptIfListening(service: string, listening?: Set<number>): Promise<boolean> {
-    const port = this.engine.get(service)?.port;
-    if (port === undefined || !(listening ?? (this.options.listening ?? listeningPorts)()).has(port)) return false;
-    const holder = sharedSocketOwners().holderOf(port);
-    const kind = kindOf(this.stack, service);
-    await this.adopt([{ service, kind, port, fingerprint: `${KIND_LABEL[kind]} listener`, holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
-    return this.detected.has(service);
+  /** Adopted under rule (b): found running, not started by Manito; Stop asks first. */
+  isExternal(service: string): boolean {
+    return this.isDetected(service) && this.detected.get(service)!.how === 'external';
+  }
+
+  detection(service: string): Detection | undefined { return this.detected.get(service); }
+
+  /** Before a launch (adopt by proof, or move off a foreign holder) and after it (verify): detect/portClaim.ts. */
+  async claimPort(service: string, when: 'beforeLaunch' | 'afterLaunch', started: readonly ProcessRecord[] = []): Promise<ClaimResult> {
+    const result = await claimPort({
+      service, when, engine: this.engine, kind: kindOf(this.stack, service),
+      roots: serviceRoots(this.stack, service, this.options.workspace),
+      started: [...started, ...(this.options.records?.liveOf(service) ?? [])],
+      onForeign: (event) => { this.options.log.warn(event.message); this.events.push(event); },
+    });
+    if (result.type === 'adopted') await this.adopt([result.detection]);
+    return result;
   }
 
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
@@ -216,19 +227,29 @@ export class StackCore {
     const exclude = new Set<number>([this.options.hostInfo().port]);
     for (const [name, a] of this.engine?.all() ?? []) if (!services.includes(name)) exclude.add(a.port);
     try {
-      return await (this.options.detect ?? detectRunning)(stack, { only: services, exclude });
+      return await (this.options.detect ?? detectRunning)(stack, {
+        workspace: this.options.workspace, only: services, exclude, records: this.options.records?.live() ?? [],
+        refused: (r) => this.refused(r),
+      });
     } catch (error) {
       this.options.log.error('Detection of running services failed', error);
       return [];
     }
   }
 
+  private refused(r: Refusal): void {
+    const message = `${r.port} is held by ${describeHolder(r.holder)}, which is not ${r.service}: ${r.why}; not adopted`;
+    this.options.log.warn(message);
+    this.events.push({ type: 'foreign', service: r.service, port: r.port, holder: r.holder, when: 'beforeLaunch', message });
+  }
+
   private async adopt(detections: Detection[]): Promise<void> {
     for (const d of detections) {
-      this.options.log.info(d.logLine);
+      this.options.log.info(d.how === 'manito' ? `${d.logLine} (started by Manito, pid ${d.record?.pid ?? d.holder?.pid})` : `${d.logLine} (external: not started by Manito)`);
       const who = d.holder?.pid ? ` (pid ${d.holder.pid}${d.holder.command ? `, ${d.holder.command.slice(0, 60)}` : ''})` : '';
+      const what = d.how === 'manito' ? 'still running from an earlier Manito start; taken back' : 'adopted as external instead of starting another';
       try {
-        await this.engine.adopt(d.service, d.port, `${d.service} was already running on ${d.port}${who}; adopted instead of starting another`);
+        await this.engine.adopt(d.service, d.port, `${d.service} was already running on ${d.port}${who}; ${what}`);
       } catch (error) {
         this.options.log.error(`Could not adopt ${d.service} on ${d.port}`, error);
         continue;
@@ -238,6 +259,7 @@ export class StackCore {
       this.events.push({
         type: 'detected', service: d.service, port: d.port, fingerprint: d.fingerprint,
         ...(d.holder?.pid ? { pid: d.holder.pid } : {}), ...(d.holder?.command ? { command: d.holder.command } : {}),
+        ...(d.how === 'external' ? { external: true } : {}),
       });
     }
   }
@@ -272,15 +294,4 @@ export class StackCore {
     if (body) this.events.push(body);
     if (this.started && (e.type === 'assigned' || e.type === 'moved' || e.type === 'released')) this.syncHealth();
   }
-}
-
-function engineEventBody(e: EngineEvent): EventBody | undefined {
-  const withHolder = (a: Assignment) => (a.holder ? { holder: a.holder } : {});
-  switch (e.type) {
-    case 'assigned': return { type: 'assigned', service: e.assignment.service, port: e.assignment.port, reason: e.assignment.reason, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
-    case 'moved': return { type: 'moved', service: e.assignment.service, from: e.from, to: e.assignment.port, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
-    case 'released': return { type: 'released', service: e.service, port: e.port };
-    case 'allocationFailed': return { type: 'allocationFailed', service: e.service, message: e.message };
-  }
-  return undefined;
 }

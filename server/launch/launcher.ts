@@ -1,6 +1,8 @@
 // What runs a service: a headless child process (`manito up`) or an editor terminal (the
 // extension). StackRunner only sees this interface.
 import type { LaunchSpec } from './launchEnv';
+import type { ProcessRecord } from '../proc/processIdentity';
+import type { Reaper } from '../proc/reaper';
 
 export interface ExitInfo {
   /** Null when killed by a signal or unknown (a terminal closed by the user). */
@@ -13,6 +15,8 @@ export interface LaunchedService {
   /** The shell's pid; null when the editor could not tell it. */
   readonly pid: number | null;
   readonly runner: 'process' | 'terminal';
+  /** pid, start time and process group of what we started, when /proc tells: proof it is ours. */
+  readonly record?: ProcessRecord | null;
   /** True once the service has exited (on its own or through stop()). */
   readonly exited: boolean;
   /** Kill the whole process tree; resolves when nothing of it remains. Idempotent. */
@@ -24,6 +28,8 @@ export interface LaunchedService {
 export interface Launcher {
   readonly runner: 'process' | 'terminal';
   launch(spec: LaunchSpec): Promise<LaunchedService>;
+  /** Launchers that spawn processes tell the reaper each group (the CLI's launcher is another bundle's class: no instanceof). */
+  attachReaper?(reaper: Reaper): void;
 }
 
 /** Shared bookkeeping of exit listeners for launcher implementations. */

@@ -1,10 +1,14 @@
 // Runs services as headless child processes (`manito up`): `sh -c command` in its own process
 // group, every output line prefixed with the service's name, stop() kills the whole tree.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { ExitSignal, type ExitInfo, type LaunchedService, type Launcher } from './launcher';
 import type { LaunchSpec } from './launchEnv';
 import { killTree } from './processTree';
+import { recordOf, type ProcessRecord } from '../proc/processIdentity';
+import type { Reaper } from '../proc/reaper';
 
 export interface ProcessLauncherOptions {
   /** Where prefixed lines go (each call is one line, newline included). Default process.stdout. */
@@ -15,6 +19,18 @@ export interface ProcessLauncherOptions {
   baseEnv?: NodeJS.ProcessEnv;
   /** SIGTERM to SIGKILL. Default 3000 ms. */
   graceMs?: number;
+  /**
+   * Raw output, unprefixed, for a terminal that shows one service (the editor's pseudo-terminals).
+   * When set, lines are not written to `write` and each service's stdin stays open for input().
+   */
+  raw?: (service: string, text: string) => void;
+  /** Told every process group we start, so it ends them if this process dies (server/proc/reaper.ts). */
+  reaper?: Reaper;
+  /**
+   * Each service's output appended to this file instead of a pipe to us: for services that outlive
+   * this process (`manito up --detach`), which a closed pipe would kill on their next write.
+   */
+  logFile?: (service: string) => string;
 }
 
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93];
@@ -33,9 +49,17 @@ export class ProcessLauncher implements Launcher {
   private readonly color: boolean;
   private readonly names: string[] = [];
 
-  constructor(private readonly options: ProcessLauncherOptions = {}) {
+  private readonly options: ProcessLauncherOptions;
+
+  constructor(options: ProcessLauncherOptions = {}) {
+    this.options = { ...options };
     this.write = options.write ?? ((line) => { process.stdout.write(line); });
     this.color = options.color ?? colourEnabled();
+  }
+
+  /** From now on every service's process group is told to the reaper (runHost attaches the host's). */
+  attachReaper(reaper: Reaper): void {
+    this.options.reaper = reaper;
   }
 
   /** Names known up front (every service, and e.g. `manito` for the host's own lines) align from the first line. */
@@ -53,21 +77,45 @@ export class ProcessLauncher implements Launcher {
     return `\x1b[${colour}m${label}\x1b[0m`;
   }
 
+  private readonly stdins = new Map<string, NodeJS.WritableStream>();
+
+  /** Typed into a service's terminal (raw mode only). */
+  input(service: string, data: string): void {
+    this.stdins.get(service)?.write(data);
+  }
+
   async launch(spec: LaunchSpec): Promise<LaunchedService> {
     this.prefix(spec.name);
-    const child = spawn('sh', ['-c', spec.command], {
+    const raw = this.options.raw;
+    const logPath = this.options.logFile?.(spec.service);
+    const logFd = logPath ? openLog(logPath) : undefined;
+    const child = spawn('sh', ['-c', shellLine(spec.command)], {
       cwd: spec.cwd,
       env: { ...(this.options.baseEnv ?? process.env), ...spec.env },
+      // Its own process group: stop() and the reaper end the whole group, and a Ctrl-C meant for us is not its.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: logFd !== undefined ? ['ignore', logFd, logFd] : [raw ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    if (logFd !== undefined) fs.closeSync(logFd); // the child has its own copy
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
     });
     const pid = child.pid!;
+    const record: ProcessRecord | null = recordOf(pid);
+    if (record) this.options.reaper?.watch(record);
     const exit = new ExitSignal();
+    if (child.stdin) {
+      child.stdin.on('error', () => { /* the service closed its stdin or exited */ });
+      this.stdins.set(spec.service, child.stdin);
+    }
     const pump = (stream: NodeJS.ReadableStream) => {
+      if (raw) {
+        const decoder = new StringDecoder('utf8');
+        stream.on('data', (chunk: Buffer) => raw(spec.service, decoder.write(chunk)));
+        stream.on('end', () => { const rest = decoder.end(); if (rest) raw(spec.service, rest); });
+        return;
+      }
       const decoder = new StringDecoder('utf8');
       let pending = '';
       const flush = (text: string) => {
@@ -85,8 +133,8 @@ export class ProcessLauncher implements Launcher {
         pending = '';
       });
     };
-    pump(child.stdout!);
-    pump(child.stderr!);
+    if (child.stdout) pump(child.stdout);
+    if (child.stderr) pump(child.stderr);
 
     let stopping: Promise<void> | undefined;
     // 'close' waits for the pipes, which grandchildren may hold open; 'exit' is the shell itself.
@@ -95,12 +143,15 @@ export class ProcessLauncher implements Launcher {
       if (!stopping) {
         try { process.kill(-pid, 'SIGTERM'); } catch { /* the group is already empty */ }
       }
+      if (this.stdins.get(spec.service) === child.stdin) this.stdins.delete(spec.service);
+      if (record) this.options.reaper?.forget(record.pgid);
       exit.fire({ code, signal: sig });
     });
     const graceMs = this.options.graceMs ?? 3000;
     return {
       service: spec.service,
       pid,
+      record,
       runner: 'process',
       get exited() { return exit.fired; },
       onExit: (listener: (info: ExitInfo) => void) => exit.on(listener),
@@ -115,4 +166,22 @@ export class ProcessLauncher implements Launcher {
       },
     };
   }
+}
+
+function openLog(file: string): number {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  return fs.openSync(file, 'a', 0o600);
+}
+
+/**
+ * A single simple command is exec'd by the shell, so the pid we report (and the terminal shows) is
+ * the service's own, and its exit code is the service's. Lists, pipelines, subshells and leading
+ * variable assignments keep the shell as their parent (exec would cut them short or misread them).
+ */
+export function shellLine(command: string): string {
+  // Operators inside quotes are text (`node -e "f(1); g()"`); command substitution is not.
+  const unquoted = command.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '""');
+  const simple = !/`|\$\(/.test(command) && !/[;&|()\n]/.test(unquoted)
+    && !/^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(command) && !/^\s*exec\b/.test(command);
+  return simple ? `exec ${command}` : command;
 }

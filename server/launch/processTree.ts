@@ -143,7 +143,8 @@ export async function killTree(pid: number, options: KillTreeOptions = {}): Prom
   // Descendants born during the grace time count too.
   for (const p of [pid, ...pids]) for (const d of descendants(p)) if (!pids.includes(d)) pids.push(d);
   send('SIGKILL');
-  await waitGone(pids, 2000);
+  // SIGKILL cannot be refused; on a loaded machine a many-threaded process still takes a while to go.
+  await waitGone(pids, 5000);
 }
 
 /** Polls until none of `pids` is alive; false on timeout. */

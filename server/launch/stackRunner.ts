@@ -1,55 +1,16 @@
 // Starts and stops the stack's services through a Launcher, in dependsOn order, each after its
-// dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher).
-//
-// Usage (host):
-//   const runner = new StackRunner({
-//     workspace, launcher: new TerminalLauncher(connection),   // or new ProcessLauncher() headless
-//     engine,                                                // PortEngineApi: get/all/setRunning/errorOf
-//     config: () => currentStack,                            // the last good StackConfig
-//     trusted: () => workspaceTrusted,
-//     waitHealthy: (service, timeoutMs) => healthMonitor.waitHealthy(service, timeoutMs),
-//     isDetected: (service) => snapshotOf(service).runner === 'detected',
-//   });
-//   runner.on((event) => core.runnerEvent(event));           // 'started' / 'stopped' (EventBody), 'stopping'
-//   StartStack -> runner.startStack(); StopStack -> runner.stopStack();
-//   Start/Stop/RestartService -> runner.startService(name) / stopService(name) / restartService(name);
-//   TerminalExited -> terminalLauncher.terminalExited(params); runner.runnerOf(name) / pidOf(name) for the snapshot;
-//   on shutdown: await runner.dispose().
+// dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher);
+// wired in server/host/runHost.ts.
 import type { ActionResult } from '../../protocol/lsp';
 import type { StackConfig } from '../../protocol/config';
-import type { EventBody } from '../../protocol/model';
-import type { PortEngineApi } from '../engine/engineApi';
 import { dependencyOrder } from './dependencyOrder';
 import { IdleTracker } from './idleTracker';
-import type { ExitInfo, LaunchedService, Launcher } from './launcher';
+import type { ExitInfo, LaunchedService } from './launcher';
 import { buildLaunchSpec } from './launchEnv';
-
-/** `stopping`: a stop was asked for; the health monitor stops expecting answers (not fed to subscribers). */
-export type RunnerEvent = Extract<EventBody, { type: 'started' } | { type: 'stopped' }> | { type: 'stopping'; service: string };
-
-export interface StackRunnerOptions {
-  workspace: string;
-  launcher: Launcher;
-  engine: Pick<PortEngineApi, 'get' | 'all' | 'setRunning'> & Partial<Pick<PortEngineApi, 'errorOf'>>;
-  /** The stack as it is now (re-read on every action, so a new manito.json applies to the next start). */
-  config: () => StackConfig;
-  trusted: () => boolean;
-  /** Resolves true once the service is healthy, false after `timeoutMs`. */
-  waitHealthy: (service: string, timeoutMs: number) => Promise<boolean>;
-  /** A service found already running (not launched by us) is not started twice. */
-  isDetected?: (service: string) => boolean;
-  /**
-   * Asked right before a launch: is something already listening on the service's port (its own
-   * process from before a window reload, say)? True means it was adopted and must not be started.
-   */
-  adoptIfListening?: (service: string) => Promise<boolean>;
-  /** How long a dependency may take to become healthy. Default 60 s. */
-  healthTimeoutMs?: number;
-  log?: (line: string) => void;
-}
-
-export const UNTRUSTED_MESSAGE =
-  'This workspace is not trusted: Manito allocates and shows ports but runs no command from manito.json. Trust the workspace to start services.';
+import { deferred, fail, summary } from './runnerResults';
+import { verifyLaunch } from './listenerWatch';
+import { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
+export { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
 
 export class StackRunner {
   private readonly launched = new Map<string, LaunchedService>();
@@ -62,6 +23,10 @@ export class StackRunner {
   private readonly operations = new IdleTracker();
   /** Services being stopped on purpose: a probe failing meanwhile is the stop, not a fault. */
   private readonly stopping = new Set<string>();
+  /** Per service: resolves true once its listener is proven its own (false if it never was). */
+  private readonly verified = new Map<string, Promise<boolean>>();
+  /** Launches ended on purpose (a stop): their exit is not a lost race to recover from. */
+  private readonly stoppedOnPurpose = new WeakSet<LaunchedService>();
 
   constructor(private readonly options: StackRunnerOptions) {}
 
@@ -78,18 +43,12 @@ export class StackRunner {
     return this.launched.get(service)?.runner ?? null;
   }
 
-  pidOf(service: string): number | null {
-    return this.launched.get(service)?.pid ?? null;
-  }
+  pidOf(service: string): number | null { return this.launched.get(service)?.pid ?? null; }
 
   /** Between a stop being asked for and the service being gone. */
-  isStopping(service: string): boolean {
-    return this.stopping.has(service);
-  }
+  isStopping(service: string): boolean { return this.stopping.has(service); }
 
-  running(): string[] {
-    return [...this.launched.keys()];
-  }
+  running(): string[] { return [...this.launched.keys()]; }
 
   /** Records a service already running under this runner's launcher (a terminal that outlived a host restart). */
   adopt(name: string, launched: LaunchedService): void {
@@ -120,8 +79,9 @@ export class StackRunner {
     return this.operations.track(() => this.start(service));
   }
 
-  stopService(service: string): Promise<ActionResult> {
-    return this.operations.track(() => this.stopOne(service));
+  /** `force`: the user confirmed stopping an external process. */
+  stopService(service: string, options: { force?: boolean } = {}): Promise<ActionResult> {
+    return this.operations.track(() => this.stopOne(service, options.force === true));
   }
 
   restartService(service: string): Promise<ActionResult> {
@@ -137,6 +97,11 @@ export class StackRunner {
     return this.operations.track(() => this.stopAll());
   }
 
+  /** The user keeps the services running after the host ends (`manito up --detach`): forget them unstopped. */
+  detach(): void {
+    this.launched.clear();
+  }
+
   /**
    * For host shutdown: stops what runs as a child process of the host, and any start in progress.
    * Terminals belong to the editor and outlive the host; the next host re-adopts them.
@@ -146,9 +111,17 @@ export class StackRunner {
     await this.whenIdle();
   }
 
-  private async stopOne(service: string): Promise<ActionResult> {
+  private async stopOne(service: string, force = false): Promise<ActionResult> {
     const launched = this.launched.get(service);
     if (!launched) {
+      const external = this.options.external?.(service);
+      if (external && this.options.stopExternal) {
+        const who = `pid ${external.pid}: ${external.command.slice(0, 120)}`;
+        // Not started by Manito: kill it only when the user said so, naming what will be killed.
+        if (!force) return { ok: false, message: `${service} is external (found running, not started by Manito; ${who}). Stop it anyway?`, confirm: { pid: external.pid, command: external.command } };
+        await this.options.stopExternal(external.pid, external.startTime);
+        return { ok: true, message: `Stopped ${service} (external, ${who}).` };
+      }
       if (this.options.isDetected?.(service)) return fail(`${service} was already running when Manito found it; stop it where it was started.`);
       return { ok: true, message: `${service} is not running.` };
     }
@@ -204,7 +177,11 @@ export class StackRunner {
         const timeoutMs = this.options.healthTimeoutMs ?? 60_000;
         this.options.log?.(`Waiting for ${dep} to be healthy before starting ${name}`);
         const cancelled = this.cancelled.promise;
-        const healthy = await Promise.race([this.options.waitHealthy(dep, timeoutMs), cancelled.then(() => false)]);
+        // Healthy is not enough: the answer must come from the dependency's own process.
+        const healthy = await Promise.race([
+          this.options.waitHealthy(dep, timeoutMs).then(async (ok) => ok && (await (this.verified.get(dep) ?? true))),
+          cancelled.then(() => false),
+        ]);
         if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
         if (!healthy) {
           return fail(summary(started, skipped, `${name} not started: its dependency ${dep} did not become healthy within ${Math.round(timeoutMs / 1000)} s.`));
@@ -212,10 +189,12 @@ export class StackRunner {
       }
       const allocationError = engine.errorOf?.(name);
       if (allocationError) return fail(summary(started, skipped, `${name} not started: ${allocationError}`));
-      if (await this.options.adoptIfListening?.(name)) {
+      const claim = await this.options.claimPort?.(name, 'beforeLaunch');
+      if (claim?.type === 'adopted') {
         skipped.push(`${name} (already listening on its port)`);
         continue;
       }
+      if (claim?.type === 'failed') return fail(summary(started, skipped, `${name} not started: ${claim.message}`));
       try {
         await this.launch(name, stack);
       } catch (error) {
@@ -232,7 +211,7 @@ export class StackRunner {
     return { ok: true, message: summary(started, skipped, started.length === 0 ? 'Nothing to start.' : '') };
   }
 
-  private async launch(name: string, stack: StackConfig): Promise<void> {
+  private async launch(name: string, stack: StackConfig, restarts = 0): Promise<void> {
     const inFlight = this.starting.get(name);
     if (inFlight) return inFlight;
     const run = (async () => {
@@ -250,6 +229,8 @@ export class StackRunner {
       });
       this.options.log?.(`Started ${name} (${launched.runner}${launched.pid !== null ? `, pid ${launched.pid}` : ''}): ${spec.command}`);
       this.adopt(name, launched);
+      this.options.onLaunched?.(name, launched, spec.command);
+      this.verified.set(name, this.verify(name, launched, restarts));
     })();
     this.starting.set(name, run);
     try {
@@ -259,8 +240,32 @@ export class StackRunner {
     }
   }
 
+  /**
+   * Resolves true once the listener on the service's port is its own process's. If a foreign
+   * process won the port, the service was moved (portClaim): stop this launch, start it there.
+   */
+  private verify(name: string, launched: LaunchedService, restarts: number): Promise<boolean> {
+    const claimPort = this.options.claimPort;
+    if (!claimPort) return Promise.resolve(true);
+    const generation = this.generation;
+    const current = () => !this.stoppedOnPurpose.has(launched) && generation === this.generation;
+    return verifyLaunch({
+      name, launched, restarts, current, log: (line) => this.options.log?.(line),
+      claim: () => claimPort(name, 'afterLaunch', launched.record ? [launched.record] : []),
+      intervalMs: this.options.verifyIntervalMs ?? 150,
+      timeoutMs: this.options.healthTimeoutMs ?? 60_000,
+      stop: () => this.stopLaunched(name, launched),
+      relaunch: async () => {
+        if (generation !== this.generation) return false;
+        await this.launch(name, this.options.config(), restarts + 1);
+        return this.verified.get(name) ?? false;
+      },
+    });
+  }
+
   /** stop() resolves once the tree is gone; the exit event may trail it, so record the stop here too. */
   private async stopLaunched(name: string, launched: LaunchedService): Promise<void> {
+    this.stoppedOnPurpose.add(launched);
     this.stopping.add(name);
     this.emit({ type: 'stopping', service: name });
     try {
@@ -288,22 +293,4 @@ export class StackRunner {
       }
     }
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
-  return { promise, resolve };
-}
-
-function fail(message: string): ActionResult {
-  return { ok: false, message };
-}
-
-function summary(started: string[], skipped: string[], tail: string): string {
-  const parts: string[] = [];
-  if (started.length) parts.push(`Started ${started.join(', ')}.`);
-  if (skipped.length) parts.push(`Skipped ${skipped.join(', ')}.`);
-  if (tail) parts.push(tail);
-  return parts.join(' ');
 }

@@ -8,6 +8,7 @@ import {
 import { ExitSignal, type ExitInfo, type LaunchedService, type Launcher } from './launcher';
 import type { LaunchSpec } from './launchEnv';
 import { isAlive, killTree } from './processTree';
+import { recordOf } from '../proc/processIdentity';
 
 /** The part of a vscode-languageserver `Connection` this needs; pass the connection itself. */
 export interface RequestSender {
@@ -58,6 +59,8 @@ export class TerminalLauncher implements Launcher {
     return {
       service,
       pid,
+      // The shell's identity: the next host proves the service's listener by this shell's tree.
+      record: pid !== null ? recordOf(pid) : null,
       runner: 'terminal',
       get exited() { return exit.fired; },
       onExit: (listener: (info: ExitInfo) => void) => exit.on(listener),

@@ -1,8 +1,8 @@
 // The extension in the real workbench, driven as a user would: the fullstack demo opened with port
 // 3000 held by a foreign process, "Manito: Start Stack" from the command palette, the server moved
 // to the next free port in a terminal named "server" and answering there with its WebSocket, the
-// tree, status bar and tooltips saying so (a row's tooltip with the latest probe on every hover), the host killed with SIGKILL coming back with the same
-// assignments while the services keep running, and Stop Stack freeing every port.
+// tree, status bar and tooltips saying so (a row's tooltip with the latest probe on every hover), the host killed with SIGKILL taking its
+// services with it and coming back with the same assignments, and Stop Stack freeing every port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -246,18 +246,24 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     await wb.page.mouse.move(700, 400);
   });
 
-  it('the host killed with SIGKILL comes back with the same assignments; the services keep running', async () => {
+  it('the host killed with SIGKILL: its services end with it within 5 s; the next host has the same assignments and starts them again there', async () => {
     const before = liveHost(stateDir);
     assert.ok(before, 'a live host in MANITO_STATE_DIR');
     const assigned = await ports(before);
     process.kill(before.pid, 'SIGKILL');
+    // No orphans: the host's reaper ends every service it ran (issue 12 rule 3).
+    for (const service of ['server', 'client', 'redis']) {
+      await until(`${service} (${assigned[service]}) to end with its host`, async () => !(await portAnswers(assigned[service])), 5000);
+    }
     const after = await until('a new host', async () => liveHost(stateDir, before.pid), 60_000);
     assert.notEqual(after.pid, before.pid);
     assert.deepEqual(await ports(after), assigned);
-    // Terminals were untouched: the server never stopped answering on its port.
-    const response = await fetch(`http://127.0.0.1:${expectedServerPort}/api/health`);
-    assert.equal(response.status, 200);
     await workbench!.waitForStatusBarItem(new RegExp(`server ${expectedServerPort}`));
+    await workbench!.runCommand('Manito: Start Stack');
+    await until('the server to answer on its port again', async () => {
+      const response = await fetch(`http://127.0.0.1:${expectedServerPort}/api/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+      return response?.ok;
+    }, 120_000);
     await workbench!.screenshot('extension-after-host-restart');
   });
 

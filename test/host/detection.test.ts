@@ -1,5 +1,7 @@
-// A real Vite dev server, redis-server and PostgreSQL already running on their preferred ports are
-// detected by fingerprint, adopted as detected_running (with the seed's log lines) and health-checked.
+// A real Vite dev server and redis-server already running in the workspace on their preferred
+// ports are detected by fingerprint, adopted as detected_running (external: found, not started by
+// Manito) and health-checked. A real PostgreSQL of another user (or running outside the
+// workspace) on the database's port is not adopted: the database is moved, the holder named.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
@@ -18,7 +20,6 @@ let ports: number[];
 before(async () => {
   ports = await freePorts(7);
   const [vitePort, redisPort, pgPort, apiPort, hostPort, , apiFallback] = ports;
-  [vite, redis, pg] = await Promise.all([startVite(vitePort), startRedis(redisPort), startPostgres(pgPort)]);
   ws = makeWorkspace({
     environment: 'development',
     host: { ports: [hostPort] },
@@ -30,6 +31,12 @@ before(async () => {
       redis: { preferred: [redisPort], kind: 'redis', health: { type: 'auto', intervalMs: 200 } },
     },
   });
+  // Each assigned as it comes up, so after() stops whatever started even when another failed.
+  await Promise.all([
+    startVite(vitePort, ws.dir).then((s) => { vite = s; }),
+    startRedis(redisPort, ws.dir).then((s) => { redis = s; }),
+    startPostgres(pgPort).then((s) => { pg = s; }),
+  ]);
   host = await startHeadless(ws);
 });
 
@@ -52,7 +59,6 @@ test('logs the seed lines for detected services, in order', () => {
     `✅ server: port ${apiPort} (preferred)`,
     `✅ client: port ${vitePort} (detected_running)`,
     `✅ websocket: port ${apiPort} (inherited)`,
-    `✅ database: port ${pgPort} (detected_running)`,
     `✅ redis: port ${redisPort} (detected_running)`,
     '✅ Dynamic port configuration complete',
   ];
@@ -63,19 +69,23 @@ test('logs the seed lines for detected services, in order', () => {
     if (!line.startsWith('✅ Detected')) assert.ok(i > at, `log line out of order: ${line}\n${out}`);
     at = Math.max(at, i);
   }
-  assert.match(out, new RegExp(`✅ Detected PostgreSQL database server on port ${pgPort}`));
-  assert.match(out, new RegExp(`✅ Detected Redis server on port ${redisPort}`));
+  assert.match(out, new RegExp(`✅ Detected Redis server on port ${redisPort} \\(external: not started by Manito\\)`));
+  assert.doesNotMatch(out, /Detected PostgreSQL/);
+  assert.match(out, new RegExp(`${pgPort} is held by pid ${pg.child.pid} \\(.*postgres.*\\), which is not database: (it belongs to uid \\d+|it runs in .*, outside the workspace)`));
 });
 
-test('Vite, Redis and PostgreSQL are adopted as detected_running and become healthy', async () => {
+test('Vite and Redis of this workspace are adopted as detected_running and become healthy; PostgreSQL of another owner is not', async () => {
   const [vitePort, redisPort, pgPort] = ports;
   const snap = await until(async () => {
     const s = await snapshot();
     const by = (n: string) => s.services.find((x) => x.name === n)!;
-    return ['client', 'database', 'redis'].every((n) => by(n).health === 'healthy') ? s : undefined;
-  }, 15_000, 'client, database and redis healthy');
+    return ['client', 'redis'].every((n) => by(n).health === 'healthy') ? s : undefined;
+  }, 15_000, 'client and redis healthy');
   const by = (n: string) => snap.services.find((x) => x.name === n)!;
-  for (const [name, port] of [['client', vitePort], ['database', pgPort], ['redis', redisPort]] as const) {
+  assert.notEqual(by('database').port, pgPort, 'the foreign PostgreSQL is not the database');
+  assert.notEqual(by('database').reason, 'detected_running');
+  assert.notEqual(by('database').health, 'healthy');
+  for (const [name, port] of [['client', vitePort], ['redis', redisPort]] as const) {
     assert.equal(by(name).port, port, name);
     assert.equal(by(name).reason, 'detected_running', name);
     assert.equal(by(name).runner, 'detected', name);
@@ -114,6 +124,5 @@ test('a detected service that dies turns unhealthy, pushed on the feed as it hap
   const s = await snapshot();
   assert.equal(s.services.find((x) => x.name === 'redis')!.health, 'unhealthy');
   // The others are on their own timers and stay healthy.
-  assert.equal(s.services.find((x) => x.name === 'database')!.health, 'healthy');
   assert.equal(s.services.find((x) => x.name === 'client')!.health, 'healthy');
 });

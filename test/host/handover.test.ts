@@ -190,7 +190,8 @@ test('window reload: a host not told about a running terminal finds the service 
   const second = await startHost({ tellTerminals: false, workspace: own });
   const after = await second.connection.sendRequest(GetSnapshot.type);
   assert.equal(view(after, 'api').port, port, `the handed-over port is kept: ${JSON.stringify(view(after, 'api'))}\n${second.stderr()}`);
-  assert.equal(view(after, 'api').runner, 'detected', 'the listener on its port is the service itself');
+  // Proven ours by the record of the terminal's shell the first host kept: Manito's again, so Stop works.
+  assert.equal(view(after, 'api').runner, 'process', 'the listener on its port is the service itself');
   assert.equal(view(after, 'api').reason, 'detected_running');
   assert.match(view(after, 'api').explanation, /already running/);
 
@@ -198,6 +199,10 @@ test('window reload: a host not told about a running terminal finds the service 
   assert.equal(again.ok, true, again.message);
   assert.equal(launches, launchesBefore, `no second copy was launched: ${again.message}`);
   assert.equal(await answers(port), true);
+  // Stop works across the restart: the proven process is stopped, its port answers no more.
+  const stopped = await second.connection.sendRequest(StopService.type, { service: 'api' });
+  assert.equal(stopped.ok, true, stopped.message);
+  await until(async () => !(await answers(port)), 10_000, 'api to stop answering');
   await second.close();
   const terminal = terminals.get('api');
   if (terminal && terminal.exitCode === null) process.kill(-terminal.pid!, 'SIGKILL');

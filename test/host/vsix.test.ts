@@ -66,6 +66,8 @@ test('carries every file the manifest refers to', () => {
     'extension/dist/extension.js',
     'extension/dist/host.js',
     'extension/dist/cli.js',
+    // The host spawns it: without it nothing ends the services of a host that was killed.
+    'extension/dist/reaper.js',
     'extension/dist/webview/dashboard.js',
     'extension/dist/webview/dashboard.css',
     ...referenced.map(inside),

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { exitOf, ROOT } from './hostProcess';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -44,26 +45,28 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 }
 
 /** A real Vite dev server (vite's createServer) in a child process, strictPort on 127.0.0.1. */
-export async function startVite(port: number): Promise<RealServer> {
+/** `cwd`: where the server runs (a service found running is adopted only inside its workspace). */
+export async function startVite(port: number, cwd = ROOT): Promise<RealServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-vite-'));
   fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>app</title><div id="app"></div>');
   const script = `
-    import { createServer } from 'vite';
+    import { createServer } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href)};
     const server = await createServer({ root: ${JSON.stringify(root)}, configFile: false, logLevel: 'silent', clearScreen: false,
       cacheDir: ${JSON.stringify(path.join(root, '.vite'))},
       server: { port: ${port}, strictPort: true, host: '127.0.0.1', hmr: false } });
     await server.listen();
     console.log('VITE READY ' + ${port});
     process.on('SIGTERM', async () => { await server.close(); process.exit(0); });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(child, /VITE READY/, 30_000, 'vite');
   return { port, child, stop: async () => { await kill(child); fs.rmSync(root, { recursive: true, force: true }); } };
 }
 
-export async function startRedis(port: number): Promise<RealServer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-redis-'));
+export async function startRedis(port: number, cwd?: string): Promise<RealServer> {
+  // redis-server changes into its --dir: inside `cwd` when given, so it runs where it was started.
+  const dir = fs.mkdtempSync(path.join(cwd ?? os.tmpdir(), 'manito-redis-'));
   const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   await waitForLine(child, /Ready to accept connections/, 15_000, 'redis-server');
   return { port, child, stop: async () => { await kill(child); fs.rmSync(dir, { recursive: true, force: true }); } };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useColour } from '../../../cli/output';
-import { colourEnabled, ProcessLauncher } from '../../../server/launch/processLauncher';
+import { colourEnabled, ProcessLauncher, shellLine } from '../../../server/launch/processLauncher';
 import { descendants, isAlive } from '../../../server/launch/processTree';
 import { listeningPorts } from '../../../server/proc/tcpTable';
 import { freePort, get, nodeServerCommand, until } from './helpers';
@@ -84,4 +84,17 @@ test('colour on a terminal unless NO_COLOR is set to something or TERM is dumb; 
     assert.equal(rule({ isTTY: false }, {}), false);
     assert.equal(rule({}, {}), false);
   }
+});
+
+test('a simple command is exec\'d: the launched pid is the service\'s own; lists and assignments keep their shell', async () => {
+  assert.equal(shellLine('node api.js --port 3000'), 'exec node api.js --port 3000');
+  assert.equal(shellLine(`node -e "f(1); g('a|b')"`), `exec node -e "f(1); g('a|b')"`);
+  for (const kept of ['a && b', 'a; b', 'a | b', 'sleep 1 &', 'FOO=1 node x', 'echo $(date)', 'echo "$(date)"', 'exec node x']) assert.equal(shellLine(kept), kept);
+  const lines: string[] = [];
+  const launcher = new ProcessLauncher({ write: (l) => lines.push(l), color: false });
+  const launched = await launcher.launch({ service: 'me', name: 'me', command: `${JSON.stringify(process.execPath)} -e "console.log('pid ' + process.pid)"`, cwd: process.cwd(), env: {} });
+  const info = await new Promise<{ code: number | null }>((resolve) => launched.onExit(resolve));
+  assert.equal(info.code, 0);
+  await until(() => lines.some((l) => l.startsWith('me | pid ')), 5000, 'the pid line');
+  assert.ok(lines.includes(`me | pid ${launched.pid}\n`), `the reported pid is the service's: ${lines.join('')} vs ${launched.pid}`);
 });

@@ -59,8 +59,11 @@ test('adopt: a terminal from before a host restart is stopped and reported like 
   const adopted = launcher.adopt('server', shell.pid!);
   assert.equal(ext.calls.length, 0, 'no new terminal');
   const exited = new Promise((resolve) => adopted.onExit(resolve));
+  const shellGone = new Promise((resolve) => shell.once('exit', resolve));
   await adopted.stop();
   await exited;
+  // A shell that did not exec its command ends once its child is killed: wait for that, not a moment.
+  await shellGone;
   assert.equal(isAlive(shell.pid!), false);
   assert.deepEqual(ext.calls.map((c) => c.method), ['manito/killTerminal']);
 });

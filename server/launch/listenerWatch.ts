@@ -1,0 +1,74 @@
+// After a launch: asks, every few hundred ms, whose the listener on the service's port is, until
+// it is the service's own, a foreign process won it, or the service ended (issue 12 rule 2).
+import type { ClaimResult } from '../detect/portClaim';
+import type { LaunchedService } from './launcher';
+
+export interface ListenerWatchOptions {
+  /** One look at the port (portClaim's 'afterLaunch'). */
+  claim: () => Promise<ClaimResult>;
+  /** The service ended (on its own, or stopped). */
+  ended: () => boolean;
+  /** Resolves when the service ends, so the watch looks once more without waiting out the interval. */
+  whenEnded: Promise<unknown>;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** The first answer that is not 'free'; 'free' when the service ended or never listened in time. */
+export async function watchListener(options: ListenerWatchOptions): Promise<ClaimResult> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const ended = options.ended();
+    const result = await options.claim();
+    // A service that died on EADDRINUSE leaves the winner on its port: that look still counts.
+    if (result.type !== 'free' || ended || Date.now() >= deadline) return result;
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, options.intervalMs).unref()),
+      options.whenEnded,
+    ]);
+  }
+}
+
+export interface VerifyLaunchOptions {
+  name: string;
+  launched: LaunchedService;
+  /** Restarts so far after lost races; gives up after 3. */
+  restarts: number;
+  claim: () => Promise<ClaimResult>;
+  /** False once the launch was stopped on purpose or the stack was stopped. */
+  current: () => boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+  stop: () => Promise<void>;
+  /** Starts it again (on the port the move gave it); resolves with that launch's verification. */
+  relaunch: () => Promise<boolean>;
+}
+
+/**
+ * Resolves true once the listener on the service's port is its own process's. If a foreign process
+ * won the port, the service was moved (portClaim): stop this launch and start it there.
+ */
+export async function verifyLaunch(o: VerifyLaunchOptions): Promise<boolean> {
+  const result = await watchListener({
+    claim: o.claim,
+    ended: () => o.launched.exited || !o.current(),
+    whenEnded: new Promise((resolve) => o.launched.onExit(resolve)),
+    intervalMs: o.intervalMs,
+    timeoutMs: o.timeoutMs,
+  }).catch((error: unknown) => ({ type: 'failed' as const, message: (error as Error).message }));
+  if (result.type === 'ours') return true;
+  if (result.type === 'failed') o.log(`${o.name}: ${result.message}`);
+  if (result.type !== 'moved' || !o.current()) return false;
+  await o.stop();
+  if (o.restarts >= 3) {
+    o.log(`${o.name}: lost its port to another process ${o.restarts + 1} times; giving up`);
+    return false;
+  }
+  try {
+    return await o.relaunch();
+  } catch (error) {
+    o.log(`${o.name} failed to restart: ${(error as Error).message}`);
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+// The reaper with real processes: a watched process group ends when the owner's pipe closes; a
+// released one is left running; malformed lines are ignored, not fatal.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { isAlive, waitGone } from '../../../server/launch/processTree';
+import { recordOf } from '../../../server/proc/processIdentity';
+import { Reaper } from '../../../server/proc/reaper';
+import { parseReaperLine } from '../../../server/proc/reaperProtocol';
+
+function sleeper(): number {
+  // Its own group, as a launcher's services are; a child in the group too.
+  const child = spawn('sh', ['-c', 'sleep 60 & sleep 60; wait'], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child.pid!;
+}
+
+test('when its owner\'s pipe closes, the reaper ends every watched group, children included', async () => {
+  const reaper = await Reaper.start();
+  const pid = sleeper();
+  const record = recordOf(pid);
+  assert.ok(record);
+  reaper.watch(record);
+  await reaper.close();
+  assert.equal(await waitGone([pid], 5000), true, 'the group leader is gone');
+  let group = true;
+  try { process.kill(-pid, 0); } catch { group = false; }
+  assert.equal(group, false, 'nothing of the group is left');
+});
+
+test('released: the reaper exits and leaves the services running', async (t) => {
+  const reaper = await Reaper.start();
+  const pid = sleeper();
+  t.after(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } });
+  reaper.watch(recordOf(pid)!);
+  await reaper.release();
+  assert.equal(isAlive(reaper.pid), false, 'the reaper exited');
+  assert.equal(isAlive(pid), true, 'the released service still runs');
+});
+
+test('reaper lines: only well-formed messages count', () => {
+  assert.deepEqual(parseReaperLine('{"op":"watch","pgid":5,"pid":5,"startTime":12}'), { op: 'watch', pgid: 5, pid: 5, startTime: 12 });
+  assert.deepEqual(parseReaperLine('{"op":"forget","pgid":5}'), { op: 'forget', pgid: 5 });
+  assert.deepEqual(parseReaperLine('{"op":"release"}'), { op: 'release' });
+  for (const bad of ['', 'nope', '{"op":"watch","pgid":-1,"pid":5,"startTime":1}', '{"op":"watch","pgid":1}', '{"op":"kill","pgid":1}', 'null', '[]']) {
+    assert.equal(parseReaperLine(bad), null, bad);
+  }
+});
