@@ -46,6 +46,11 @@ export interface ServiceView {
   hasCommand: boolean;
   dependsOn: string[];
   error?: string;
+  /**
+   * The process that pushed this service off its first preferred port has exited and that port is
+   * free again: the service may move back (`manito move-back`, the tree's and dashboard's Move Back).
+   */
+  moveBack?: { port: number };
 }
 
 export interface ConfigError {
@@ -99,6 +104,8 @@ export type EventBody =
   | { type: 'assigned'; service: string; port: number; reason: Reason; explanation: string; holder?: PortHolder }
   | { type: 'moved'; service: string; from: number; to: number; explanation: string; holder?: PortHolder }
   | { type: 'released'; service: string; port: number }
+  /** The holder that forced `service` off `port` (its first preferred port) has exited; `port` is free again. */
+  | { type: 'portFreed'; service: string; port: number; current: number; explanation: string; holder?: PortHolder }
   | { type: 'allocationFailed'; service: string; message: string }
   | { type: 'detected'; service: string; port: number; fingerprint: string; pid?: number; command?: string }
   | { type: 'health'; service: string; from: HealthState; to: HealthState; detail?: string }

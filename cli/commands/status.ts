@@ -6,7 +6,7 @@ import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
 import { EXIT_FAILED, EXIT_OK, table } from '../output';
-import { stateDir } from '../../protocol/discovery';
+import { stateDir } from '../../server/discovery/stateFolder';
 
 export const status: CliCommand = {
   name: 'status',
@@ -28,10 +28,10 @@ export const status: CliCommand = {
   async run(ctx) {
     const timeoutMs = ctx.values.timeout ? Number(ctx.values.timeout) : undefined;
     const folder = path.resolve(ctx.positionals[0] ?? process.cwd());
-    const host = await findHost({ workspace: folder, env: ctx.env, timeoutMs });
+    const host = await findHost({ workspace: folder, env: ctx.env, timeoutMs , onNote: (line) => ctx.err(`${ctx.errStyle.yellow('!')} ${line}`) });
     if (!host) {
-      const message = `No Manito host found: no live discovery file in ${stateDir(ctx.env)} and nothing answered ` +
-        `/api/health on ports ${ranges(scanPortsFrom(ctx.env))}. Start one with \`manito up\` or \`manito host\`, or open the workspace in VS Code.`;
+      const message = `No Manito host found: no live discovery record of yours in ${stateDir(ctx.env)} whose host proves it wrote it ` +
+        `(ports ${ranges(scanPortsFrom(ctx.env))} were looked at only to name what was ignored). Start one with \`manito up\` or \`manito host\`, or open the workspace in VS Code.`;
       if (ctx.values.json) ctx.out(JSON.stringify({ found: false, error: message }, null, 2));
       else ctx.err(`${ctx.errStyle.red('✖')} ${message}`);
       return EXIT_FAILED;

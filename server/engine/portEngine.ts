@@ -3,7 +3,7 @@
 // their notes), then is announced as events. Calls are serialized, so callers never see a half state.
 import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig, Strategy } from '../../protocol/config';
-import { leasesFile } from '../../protocol/discovery';
+import { leasesFile } from '../discovery/stateFolder';
 import { assertValidStack } from '../config/validateStack';
 import type { Assignment, EngineEvent, PortEngineApi, PortProbe } from './engineApi';
 import { LeaseRegistry, newOwnerId, OWN_START_TIME, type Lease } from './leaseRegistry';
@@ -149,6 +149,22 @@ export class PortEngine implements PortEngineApi {
         }
       });
       this.running.add(service);
+      return this.assignments.get(service)!;
+    });
+  }
+
+  moveBack(service: string): Promise<Assignment> {
+    const svc = this.known(service);
+    if (svc.root) throw new RangeError(`${service} inherits its port from ${svc.root}; move ${svc.root} back instead`);
+    const port = svc.preferred[0];
+    if (port === undefined) throw new RangeError(`${service} has no preferred port to move back to`);
+    return this.serial(async () => {
+      await this.run(this.model, async (planner, placements) => {
+        if (placements.get(service)?.port === port) return;
+        const blocker = await planner.blocker(port, service);
+        if (blocker) throw new Error(`${port} is not free (${blocker.kind === 'service' ? `${blocker.service} has it` : blocker.kind === 'lease' ? `leased by ${blocker.lease.service} of ${blocker.lease.workspace}` : 'something listens on it'}); ${service} stays where it is`);
+        planner.set(service, { port, reason: 'preferred', skipped: [], given: `${service} moved back to ${port}, its first preferred port, free again` });
+      });
       return this.assignments.get(service)!;
     });
   }

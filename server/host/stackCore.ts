@@ -12,7 +12,10 @@ import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
 import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
+import { isProcessAlive } from '../engine/processAlive';
+import { defaultPortProbe } from '../engine/portProbe';
 import { EventLog } from './eventLog';
+import { HolderWatch } from './holderWatch';
 import type { HostLog } from './log';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
@@ -30,6 +33,8 @@ export interface StackCoreOptions {
   /** Ports listening on the machine now (default: /proc). */
   listening?: () => Set<number>;
   healIntervalMs?: number;
+  /** How often the holders that pushed services off their preferred ports are looked at. Default 1000. */
+  holderWatchMs?: number;
   coalesceMs?: number;
 }
 
@@ -42,6 +47,8 @@ export class StackCore {
   private readonly disposers: Array<() => void> = [];
   private pending: NodeJS.Timeout | undefined;
   private healTimer: NodeJS.Timeout | undefined;
+  private holderTimer: NodeJS.Timeout | undefined;
+  private holders: HolderWatch | undefined;
   private lastOverall: OverallHealth | undefined;
   private reconfiguring: Promise<void> = Promise.resolve();
   private started = false;
@@ -107,6 +114,7 @@ export class StackCore {
       this.engine.heal().catch((error) => log.error('Self-healing failed', error));
     }, this.options.healIntervalMs ?? 5000);
     this.healTimer.unref();
+    this.watchHolders();
     this.started = true;
     this.changed();
   }
@@ -193,6 +201,7 @@ export class StackCore {
   async dispose(options: { handOver?: boolean } = {}): Promise<void> {
     if (this.pending) clearTimeout(this.pending);
     if (this.healTimer) clearInterval(this.healTimer);
+    if (this.holderTimer) clearInterval(this.holderTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
     this.snapshotListeners.clear();
     await this.reconfiguring;
@@ -201,7 +210,30 @@ export class StackCore {
 
   /** What serviceView and monitoredService read; built per call, since the engine and runner arrive late. */
   private sources(): ServiceSources {
-    return { engine: this.engine, health: this.options.health, runner: this.runner, detected: this.detected };
+    return { engine: this.engine, health: this.options.health, runner: this.runner, detected: this.detected, freed: (name) => this.holders?.get(name) };
+  }
+
+  /** Says so when the process that forced a move has exited and the preferred port is free again (holderWatch.ts). */
+  private watchHolders(): void {
+    const probe = defaultPortProbe();
+    const holders = new HolderWatch({
+      assignments: () => this.engine.all(),
+      preferredPort: (name) => this.stack.services[name]?.preferred?.[0],
+      alive: (pid, startTime) => isProcessAlive(pid, startTime),
+      isFree: (port) => probe.isFree(port),
+      onChange: (service, freed) => {
+        if (freed) {
+          this.options.log.info(`↩️ ${freed.explanation}`);
+          this.events.push({ type: 'portFreed', service, port: freed.port, current: freed.current, explanation: freed.explanation, holder: freed.holder });
+        }
+        this.changed();
+      },
+    });
+    this.holders = holders;
+    const tick = () => void holders.tick().catch((error) => this.options.log.error('Watching port holders failed', error));
+    tick();
+    this.holderTimer = setInterval(tick, this.options.holderWatchMs ?? 1000);
+    this.holderTimer.unref();
   }
 
   private syncHealth(): void {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { beforeEach, test } from 'node:test';
-import { leasesFile } from '../../../protocol/discovery';
+import { leasesFile } from '../../../server/discovery/stateFolder';
 import { LeaseRegistry } from '../../../server/engine/leaseRegistry';
 import { close, engineFor, foreignListener, freeRange, listen, ports, tempStateDir } from './engineTestKit';
 
