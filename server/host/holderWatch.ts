@@ -1,9 +1,14 @@
 // Keeps the explanation of a moved service true while the host runs: watches the foreign process
 // that pushed a service off its first preferred port ("3000 is held by pid 123 (python3)") and,
 // once that process has exited and the port is free, says so and offers the move back.
+import type { StackConfig } from '../../protocol/config';
 import type { PortHolder } from '../../protocol/model';
 import type { Assignment } from '../engine/engineApi';
 import { describeHolder } from '../engine/plan/explain';
+import { defaultPortProbe } from '../engine/portProbe';
+import { isProcessAlive } from '../engine/processAlive';
+import type { EventLog } from './eventLog';
+import type { HostLog } from './log';
 
 export interface FreedPort {
   service: string;
@@ -73,4 +78,34 @@ export class HolderWatch {
   private withdraw(name: string, tell = false): void {
     if (this.freed.delete(name) && tell) this.options.onChange(name, null);
   }
+}
+
+/** A HolderWatch on the real OS (bind checks, /proc), looking every `intervalMs` on an unref()ed timer; a freed port is logged and becomes a `portFreed` event. */
+export function startHolderWatch(options: {
+  assignments: () => ReadonlyMap<string, Assignment>;
+  stack: () => StackConfig;
+  intervalMs: number;
+  log: Pick<HostLog, 'info' | 'error'>;
+  events: Pick<EventLog, 'push'>;
+  changed: () => void;
+}): { watch: HolderWatch; stop(): void } {
+  const probe = defaultPortProbe();
+  const watch = new HolderWatch({
+    assignments: options.assignments,
+    preferredPort: (name) => options.stack().services[name]?.preferred?.[0],
+    alive: (pid, startTime) => isProcessAlive(pid, startTime),
+    isFree: (port) => probe.isFree(port),
+    onChange: (service, freed) => {
+      if (freed) {
+        options.log.info(`↩️ ${freed.explanation}`);
+        options.events.push({ type: 'portFreed', service, port: freed.port, current: freed.current, explanation: freed.explanation, holder: freed.holder });
+      }
+      options.changed();
+    },
+  });
+  const tick = () => void watch.tick().catch((error) => options.log.error('Watching port holders failed', error));
+  tick();
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  return { watch, stop: () => clearInterval(timer) };
 }

@@ -12,10 +12,8 @@ import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
 import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
-import { isProcessAlive } from '../engine/processAlive';
-import { defaultPortProbe } from '../engine/portProbe';
 import { EventLog } from './eventLog';
-import { HolderWatch } from './holderWatch';
+import { startHolderWatch, type HolderWatch } from './holderWatch';
 import type { HostLog } from './log';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
@@ -47,7 +45,6 @@ export class StackCore {
   private readonly disposers: Array<() => void> = [];
   private pending: NodeJS.Timeout | undefined;
   private healTimer: NodeJS.Timeout | undefined;
-  private holderTimer: NodeJS.Timeout | undefined;
   private holders: HolderWatch | undefined;
   private lastOverall: OverallHealth | undefined;
   private reconfiguring: Promise<void> = Promise.resolve();
@@ -201,7 +198,6 @@ export class StackCore {
   async dispose(options: { handOver?: boolean } = {}): Promise<void> {
     if (this.pending) clearTimeout(this.pending);
     if (this.healTimer) clearInterval(this.healTimer);
-    if (this.holderTimer) clearInterval(this.holderTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
     this.snapshotListeners.clear();
     await this.reconfiguring;
@@ -215,25 +211,10 @@ export class StackCore {
 
   /** Says so when the process that forced a move has exited and the preferred port is free again (holderWatch.ts). */
   private watchHolders(): void {
-    const probe = defaultPortProbe();
-    const holders = new HolderWatch({
-      assignments: () => this.engine.all(),
-      preferredPort: (name) => this.stack.services[name]?.preferred?.[0],
-      alive: (pid, startTime) => isProcessAlive(pid, startTime),
-      isFree: (port) => probe.isFree(port),
-      onChange: (service, freed) => {
-        if (freed) {
-          this.options.log.info(`↩️ ${freed.explanation}`);
-          this.events.push({ type: 'portFreed', service, port: freed.port, current: freed.current, explanation: freed.explanation, holder: freed.holder });
-        }
-        this.changed();
-      },
-    });
-    this.holders = holders;
-    const tick = () => void holders.tick().catch((error) => this.options.log.error('Watching port holders failed', error));
-    tick();
-    this.holderTimer = setInterval(tick, this.options.holderWatchMs ?? 1000);
-    this.holderTimer.unref();
+    const { watch, stop } = startHolderWatch({ assignments: () => this.engine.all(), stack: () => this.stack,
+      intervalMs: this.options.holderWatchMs ?? 1000, log: this.options.log, events: this.events, changed: () => this.changed() });
+    this.holders = watch;
+    this.disposers.push(stop);
   }
 
   private syncHealth(): void {
