@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CommandContext } from './command';
 import { down } from './commands/down';
+import { moveBack } from './commands/moveBack';
 import { host } from './commands/host';
 import { ports } from './commands/ports';
 import { scan } from './commands/scan';
@@ -12,7 +13,7 @@ import { up } from './commands/up';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, style, usageMessage, UsageError, useColour } from './output';
 import { HOST_VERSION } from '../server/host/version';
 
-const COMMANDS: readonly CliCommand[] = [status, ports, up, down, host, scan];
+const COMMANDS: readonly CliCommand[] = [status, ports, up, down, moveBack, host, scan];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -46,7 +46,10 @@ export const status: CliCommand = {
     if (ctx.values.json) {
       const detailed = Object.fromEntries(Object.entries(services).map(([name, entry]) => {
         const view = views.get(name);
-        return [name, view ? { ...entry, explanation: view.explanation, url: view.url, runner: view.runner, pid: view.pid, ...(view.error ? { error: view.error } : {}) } : entry];
+        return [name, view ? {
+          ...entry, explanation: view.explanation, url: view.url, runner: view.runner, pid: view.pid,
+          ...(view.error ? { error: view.error } : {}), ...(view.moveBack ? { moveBack: view.moveBack } : {}),
+        } : entry];
       }));
       ctx.out(JSON.stringify({
         found: true,
@@ -82,6 +85,7 @@ export const status: CliCommand = {
       const view = views.get(name);
       if (view?.error) ctx.out(`   ${s.red(`${name}: ${view.error}`)}`);
       // Only what a person needs to read: moves and skipped ports, not "5173 is client's first preferred port".
+      else if (view?.moveBack) ctx.out(s.yellow(`   ${name}: ${view.explanation}; run \`manito move-back ${name}\``));
       else if (view?.explanation && view.reason !== 'inherited' && !/first preferred port$/.test(view.explanation)) ctx.out(s.dim(`   ${name}: ${view.explanation}`));
     }
     for (const problem of snapshot?.configErrors ?? []) ctx.out(s.yellow(`   ${snapshot!.configPath ?? 'manito.json'}:${problem.line}:${problem.column}  ${problem.message}`));
