@@ -183,7 +183,7 @@ function servicesContent(state: DashboardState, options: ViewOptions): Node {
  * port: a full-width line under its row, so a long sentence does not squeeze the table.
  */
 function serviceNote(s: ServiceView): HTMLElement | null {
-  const explain = s.reason === 'moved' || s.reason === 'fallback' || s.reason === 'detected_running';
+  const explain = s.reason === 'moved' || s.reason === 'fallback' || s.reason === 'detected_running' || s.moveBack !== undefined;
   if (!s.error && !(explain && s.explanation)) return null;
   const text = s.error
     ? h('span', { class: 'error-text' }, icon('error'), ' ', s.error)
@@ -228,6 +228,9 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     if (!running) actions.appendChild(actionButton(state, s.name, 'start', `Start ${s.name}`, 'play', `Start ${s.name}`, live && snap.host.trusted));
     if (running) actions.appendChild(actionButton(state, s.name, 'restart', `Restart ${s.name}`, 'debug-restart', `Restart ${s.name}`, live && snap.host.trusted));
     if (running) actions.appendChild(actionButton(state, s.name, 'stop', `Stop ${s.name}`, 'debug-stop', `Stop ${s.name}`, live));
+  }
+  if (options.canControl && s.moveBack) {
+    actions.appendChild(actionButton(state, s.name, 'move-back', `Move back to ${s.moveBack.port}`, 'history', `${s.moveBack.port} is free again: move ${s.name} back to it`, live, false));
   }
   if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', `Open ${s.name} in browser`, 'globe', `Open ${s.url}`, true));
   if (options.canShowTerminal && s.runner === 'terminal') {
