@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePorts, makeWorkspace, startHeadless, type HostProcess, type Workspace } from './support/hostProcess';
 import { hostFiles, leases, runCli, startCli } from './cliSupport';
 
-const COMMANDS = ['status', 'ports', 'up', 'down', 'host', 'scan'];
+const COMMANDS = ['status', 'ports', 'up', 'down', 'move-back', 'host', 'scan'];
 
 test('--help on every command (exit 0); unknown command and bad options are usage errors (exit 2)', async () => {
   const env = { ...process.env, NO_COLOR: '1' };
@@ -156,22 +156,21 @@ describe('status and ports against a real host', () => {
     assert.match(body.services.db.explanation, new RegExp(`${ports[3]}`));
   });
 
-  test('without a discovery file, the parallel /api/health scan finds it (and only a body naming Manito counts)', async () => {
+  test('without a discovery file, the /api/health scan never stands in for one: it only names the Manito host it ignores', async () => {
     const hidden = path.join(ws.stateDir, 'hidden');
     fs.mkdirSync(hidden, { recursive: true });
     const file = path.join(ws.stateDir, 'hosts', `${host.child.pid}.json`);
     fs.renameSync(file, path.join(hidden, 'record.json'));
-    // Another app answering /api/health on a scanned port is not a Manito host.
+    // Another app answering /api/health on a scanned port is not a Manito host, and not named.
     const [otherPort] = await freePorts(1);
     const other = http.createServer((_q, s) => s.end(JSON.stringify({ status: 'ok', service: 'Other' })));
     await new Promise<void>((r) => other.listen(otherPort, '127.0.0.1', r));
     try {
-      // ports[1] is free (nothing runs api); the host is found at ports[0] by the scan.
       const r = await runCli(['status', '--json'], { env: { ...ws.env, MANITO_SCAN_PORTS: `${otherPort},${ports[1]},${ports[0]}` } });
-      assert.equal(r.code, 0, r.stderr);
-      const body = JSON.parse(r.stdout);
-      assert.equal(body.host.port, ports[0]);
-      assert.equal(body.host.source, 'scan');
+      assert.equal(r.code, 1, r.stdout);
+      assert.equal(JSON.parse(r.stdout).found, false);
+      assert.match(r.stderr, new RegExp(`Ignoring a server on 127\\.0\\.0\\.1:${ports[0]} that says it is a Manito host \\(pid ${host.child.pid}\\): no discovery record of yours names it`));
+      assert.doesNotMatch(r.stderr, new RegExp(`:${otherPort} `));
     } finally {
       other.close();
       fs.renameSync(path.join(hidden, 'record.json'), file);
