@@ -57,15 +57,16 @@ describe('status without a host', () => {
   test('exit 1 with a clear message; a discovery file of a dead pid is ignored; --json says found: false', async () => {
     const [scanA, scanB] = await freePorts(2);
     // A record left by a host that died: its pid no longer exists.
-    fs.mkdirSync(path.join(ws.stateDir, 'hosts'), { recursive: true });
+    fs.mkdirSync(path.join(ws.stateDir, 'hosts'), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(ws.stateDir, 'hosts', '999999.json'), JSON.stringify({
       version: 1, pid: 999999, port: scanA, url: `http://127.0.0.1:${scanA}`, workspace: ws.dir, token: 't', startedAt: new Date().toISOString(),
-    }));
+    }), { mode: 0o600 });
     const env = { ...ws.env, MANITO_SCAN_PORTS: `${scanA},${scanB}` };
     const r = await runCli(['status'], { env });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /No Manito host found: no live discovery file in .* and nothing answered \/api\/health on ports \d+, \d+\. Start one with `manito up`/);
+    // The dead pid's record is dropped without a word: only what was distrusted gets a line.
+    assert.match(r.stderr, /^✖ No Manito host found: no live discovery record of yours in .* whose host proves it wrote it \(ports \d+, \d+ were looked at only to name what was ignored\)\. Start one with `manito up`/);
     const j = await runCli(['status', '--json'], { env });
     assert.equal(j.code, 1);
     assert.equal(JSON.parse(j.stdout).found, false);
