@@ -57,8 +57,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if (parsed.positionals.length > command.maxPositionals) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}`);
-    // Every command's one positional is the stack's folder: a typo must not watch a folder that is not there.
-    for (const dir of parsed.positionals) if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
+    // A command's folder positional is the stack's folder: a typo must not watch a folder that is not there.
+    for (const dir of parsed.positionals.slice(command.folderFrom ?? 0)) if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
     for (const key of ['port', 'timeout']) {
       const value = parsed.values[key as keyof typeof parsed.values];
       if (typeof value === 'string' && !/^\d+$/.test(value)) throw new UsageError(`--${key} expects a number, got "${value}"`);

@@ -22,6 +22,7 @@ export const moveBack: CliCommand = {
   ].join('\n'),
   options: { json: { type: 'boolean' } },
   maxPositionals: 2,
+  folderFrom: 1,
   async run(ctx) {
     const service = ctx.positionals[0];
     if (!service) throw new UsageError('move-back needs the name of a service, e.g. `manito move-back api`');
