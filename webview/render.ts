@@ -9,6 +9,7 @@ import { h, icon, replaceChildrenKeepingFocus } from './dom';
 import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
+import { ownershipNote } from './ownershipNote';
 
 export interface ViewOptions {
   mode: 'vscode' | 'browser';
@@ -34,7 +35,7 @@ export function mountDashboard(container: HTMLElement): DashboardRoot {
   const notices = h('div', { class: 'notices', role: 'status', 'aria-live': 'polite' });
   const services = h('section', { class: 'services', 'aria-labelledby': 'services-heading', tabindex: -1 });
   const events = h('section', { class: 'events-section', 'aria-labelledby': 'events-heading', tabindex: -1 });
-  container.replaceChildren(header, notices, services, events);
+  container.replaceChildren(header, notices, services, events, ownershipNote());
   return { header, notices, services, events };
 }
 
