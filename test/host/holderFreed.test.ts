@@ -4,8 +4,11 @@
 // service back on it, restarted there. Real sockets and real processes throughout.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { chromium } from 'playwright-core';
 import type { ManitoEvent, ServiceView } from '../../protocol/model';
 import { exitOf, freePorts, getJson, makeWorkspace, startHeadless, until, type HostProcess, type Workspace } from './support/hostProcess';
 import { runCli } from './cliSupport';
@@ -71,6 +74,26 @@ test('the holder that forced a move exits: "free again" everywhere, and move-bac
   const status = await runCli(['status', ws.dir], { env: ws.env });
   assert.equal(status.code, 0, status.stderr);
   assert.ok(status.stdout.includes(`api: ${freed.explanation}; run \`manito move-back api\``), status.stdout);
+
+  // The dashboard (with the token, so it can act): the note under the row and the Move back button.
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${host.url}/dashboard?token=${encodeURIComponent(host.token)}`);
+    const note = page.locator('tr.service-note[data-note-for="api"]');
+    await note.waitFor({ timeout: 20_000 });
+    assert.equal((await note.innerText()).trim(), freed.explanation);
+    const button = page.locator('tr.service-row[data-service="api"] button[data-action="move-back"]');
+    assert.equal((await button.innerText()).trim(), `Move back to ${preferred}`);
+    assert.equal(await button.isEnabled(), true);
+    await page.locator('details.ownership summary').click();
+    assert.match(await page.locator('details.ownership').innerText(), /External\s+Found running and adopted, not started by Manito/);
+    const dir = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
+    fs.mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: path.join(dir, 'dashboard-port-free-again.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
 
   const moved = await runCli(['move-back', 'api', ws.dir], { env: ws.env, timeoutMs: 60_000 });
   assert.equal(moved.code, 0, `${moved.stdout}${moved.stderr}`);
