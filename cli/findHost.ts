@@ -86,6 +86,11 @@ export async function findHost(options: FindHostOptions = {}): Promise<FoundHost
   return null;
 }
 
+/** The proven record of the host serving exactly `workspace`, for the commands that send it the token (`up`, `down`). */
+export async function provenHostOf(workspace: string, env: NodeJS.ProcessEnv, onNote: (line: string) => void): Promise<DiscoveryRecord | undefined> {
+  return (await findHost({ workspace, env, strictWorkspace: true, timeoutMs: 2000, onNote }))?.record;
+}
+
 /** MANITO_SCAN_PORTS (`41730-41749,3000`) narrows or moves the scan; default SCAN_PORTS. */
 export function scanPortsFrom(env: NodeJS.ProcessEnv): readonly number[] {
   const spec = env.MANITO_SCAN_PORTS?.trim();
