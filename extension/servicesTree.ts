@@ -168,7 +168,8 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   }
   // The probe's time too, so a reader can tell how current the latency is.
   const probe = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms${service.lastCheck ? ` at ${timeOf(service.lastCheck)}` : ''}`;
-  tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}\n\n`);
+  const waiting = service.waitingForStart ? ' · command check waiting for start' : '';
+  tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}${waiting}\n\n`);
   if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
   tip.appendMarkdown(runnerLine(service));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);

@@ -51,6 +51,8 @@ export interface ServiceView {
    * free again: the service may move back (`manito move-back`, the tree's and dashboard's Move Back).
    */
   moveBack?: { port: number };
+  /** Its health check runs a command, which waits until the user starts the service; until then only TCP is checked. */
+  waitingForStart?: boolean;
 }
 
 export interface ConfigError {

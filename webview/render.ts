@@ -203,7 +203,8 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
 
   const healthCell = h('td', { class: `cell-health health-${s.health}` },
     h('span', { class: 'health-state' }, icon(healthIcon(s.health), s.health === 'starting' ? 'codicon-modifier-spin' : ''), ' ', healthLabel(s.health)),
-    h('span', { class: 'muted small since' }, 'for ', h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))));
+    h('span', { class: 'muted small since' }, 'for ', h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))),
+    s.waitingForStart ? h('span', { class: 'muted small', title: 'Its command check runs once you start it; until then only TCP is checked' }, 'waiting for start') : null);
 
   const probeCell = h('td', { class: 'cell-probe' },
     h('span', { class: 'latency' }, formatLatency(s.latencyMs)));

@@ -55,6 +55,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
     dependsOn: config.dependsOn ?? [],
     ...(error ? { error } : {}),
     ...(freed ? { moveBack: { port: freed.port } } : {}),
+    ...(config.health?.type === 'command' && !launcher?.runnerOf(name) ? { waitingForStart: true } : {}),
   };
 }
 

@@ -38,9 +38,11 @@ test('a command check does not run at host start (headless, trusted); it runs on
   // Several probe rounds at the check's interval, read from the host's own record of them.
   await until(async () => (await view('job')).history.length >= 3, 20_000, 'three probes of job before any start');
   assert.equal(fs.existsSync(marker), false, 'the command ran at host start');
+  assert.equal((await view('job')).waitingForStart, true, 'the service says its check waits for a start');
 
   const started = await getJson(`${host.url}/api/services/job/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-manito-token': host.token }, body: '{}' });
   assert.equal(started.status, 200, JSON.stringify(started.body));
   await until(async () => (await view('job')).health === 'healthy', 30_000, 'job healthy by its command check');
   assert.ok(fs.existsSync(marker), 'the command check ran once the service was started');
+  assert.equal((await view('job')).waitingForStart, undefined);
 });
