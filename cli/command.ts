@@ -25,6 +25,8 @@ export interface CliCommand {
   options: OptionSpec;
   /** At most this many positionals (usage error beyond). */
   maxPositionals: number;
+  /** Index of the first positional that names a folder (default 0): `move-back <service> [dir]` says 1. */
+  folderFrom?: number;
   /** Resolves to the exit code. */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -1,7 +1,7 @@
 // Minimal HTTP against a Manito host on loopback, with a hard timeout. node:http, not fetch: the
 // CLI starts faster without loading undici, and `manito status` is run often.
 import * as http from 'node:http';
-import { API_STACK_PREFIX, TOKEN_HEADER, type ErrorResponse, type StackAction } from '../protocol/http';
+import { API_SERVICES_PREFIX, API_STACK_PREFIX, TOKEN_HEADER, type ErrorResponse, type ServiceAction, type StackAction } from '../protocol/http';
 import type { ActionResult } from '../protocol/lsp';
 
 export interface HttpResult {
@@ -30,10 +30,19 @@ export async function getJson<T>(url: string, timeoutMs = 2000): Promise<T> {
 }
 
 /** POST /api/stack/<action> with the host's token; the host's answer as an ActionResult. */
-export async function postStackAction(record: { port: number; pid: number; token: string }, action: StackAction, timeoutMs: number): Promise<ActionResult> {
+export function postStackAction(record: { port: number; pid: number; token: string }, action: StackAction, timeoutMs: number): Promise<ActionResult> {
+  return postAction(record, `${API_STACK_PREFIX}${action}`, timeoutMs);
+}
+
+/** POST /api/services/<service>/<action> with the host's token. */
+export function postServiceAction(record: { port: number; pid: number; token: string }, service: string, action: ServiceAction, timeoutMs: number): Promise<ActionResult> {
+  return postAction(record, `${API_SERVICES_PREFIX}${encodeURIComponent(service)}/${action}`, timeoutMs);
+}
+
+async function postAction(record: { port: number; pid: number; token: string }, path: string, timeoutMs: number): Promise<ActionResult> {
   let res: HttpResult;
   try {
-    res = await request(`http://127.0.0.1:${record.port}${API_STACK_PREFIX}${action}`, {
+    res = await request(`http://127.0.0.1:${record.port}${path}`, {
       method: 'POST', timeoutMs, body: '{}', headers: { [TOKEN_HEADER]: record.token, 'content-type': 'application/json' },
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CommandContext } from './command';
 import { down } from './commands/down';
+import { moveBack } from './commands/moveBack';
 import { host } from './commands/host';
 import { ports } from './commands/ports';
 import { scan } from './commands/scan';
@@ -12,7 +13,7 @@ import { up } from './commands/up';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, style, usageMessage, UsageError, useColour } from './output';
 import { HOST_VERSION } from '../server/host/version';
 
-const COMMANDS: readonly CliCommand[] = [status, ports, up, down, host, scan];
+const COMMANDS: readonly CliCommand[] = [status, ports, up, down, moveBack, host, scan];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -56,8 +57,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if (parsed.positionals.length > command.maxPositionals) throw new UsageError(`too many arguments: ${parsed.positionals.join(' ')}`);
-    // Every command's one positional is the stack's folder: a typo must not watch a folder that is not there.
-    for (const dir of parsed.positionals) if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
+    // A command's folder positional is the stack's folder: a typo must not watch a folder that is not there.
+    for (const dir of parsed.positionals.slice(command.folderFrom ?? 0)) if (!isFolder(dir)) throw new UsageError(`no such folder: ${dir}`);
     for (const key of ['port', 'timeout']) {
       const value = parsed.values[key as keyof typeof parsed.values];
       if (typeof value === 'string' && !/^\d+$/.test(value)) throw new UsageError(`--${key} expects a number, got "${value}"`);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, DEFAULT_STACK } from '../protocol/config';
 import { stopWithConfirmation } from './stopConfirm';
-import { RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
+import { MoveBackService, RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
 import type { ServiceView, StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
 import type { Log } from './log';
@@ -70,6 +70,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const service = await pickService(ctx, arg, 'Service to restart', (s) => s.hasCommand);
       if (!service || !(await requireTrust(`restart ${service.name}`))) return;
       await reportAction(ctx, `Restarting ${service.name}`, () => ctx.controller.request(RestartService.type, { service: service.name }));
+    },
+  },
+  'manito.moveBack': {
+    title: 'Move Back to Preferred Port',
+    needsHost: true,
+    run: async (ctx, arg) => {
+      const service = await pickService(ctx, arg, 'Service to move back', (s) => s.moveBack !== undefined);
+      if (service) await reportAction(ctx, `Moving ${service.name} back`, () => ctx.controller.request(MoveBackService.type, { service: service.name }));
     },
   },
   'manito.openDashboard': {
@@ -221,11 +229,9 @@ async function servicePort(ctx: CommandContext, name: string | undefined): Promi
 function serviceName(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (arg instanceof ServiceItem) return arg.service.name;
-  if (arg && typeof arg === 'object') {
-    const o = arg as { service?: unknown; name?: unknown };
-    if (typeof o.service === 'string') return o.service;
-    if (typeof o.name === 'string') return o.name;
-  }
+  const o = (arg && typeof arg === 'object' ? arg : {}) as { service?: unknown; name?: unknown };
+  if (typeof o.service === 'string') return o.service;
+  if (typeof o.name === 'string') return o.name;
   return undefined;
 }
 

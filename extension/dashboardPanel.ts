@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
-import { type ActionResult, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
+import { type ActionResult, MoveBackService, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
 import { type ConnectionState, DASHBOARD_VIEW_TYPE, type DashboardAction, type FromWebview, type ToWebview } from '../protocol/webview';
 import { dashboardShell } from '../webview/pageShell';
@@ -35,6 +35,7 @@ const SERVICE_REQUESTS: Record<ServiceAction, RequestType<ServiceParams, ActionR
   start: StartService.type,
   stop: StopService.type,
   restart: RestartService.type,
+  'move-back': MoveBackService.type,
 };
 
 /**
@@ -206,6 +207,7 @@ export class DashboardPanel implements vscode.Disposable {
       case 'start':
       case 'stop':
       case 'restart':
+      case 'move-back':
         return this.run(() => this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'openBrowser': {
         const url = this.deps.host.snapshot?.services.find((s) => s.name === service)?.url;
@@ -274,7 +276,7 @@ function isFromWebview(value: unknown): value is FromWebview {
     case 'stack': return m.action === 'start' || m.action === 'stop';
     case 'action':
       return typeof m.service === 'string'
-        && ['start', 'stop', 'restart', 'openBrowser', 'showTerminal'].includes(m.action as string);
+        && ['start', 'stop', 'restart', 'move-back', 'openBrowser', 'showTerminal'].includes(m.action as string);
     default: return false;
   }
 }

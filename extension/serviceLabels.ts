@@ -17,9 +17,10 @@ export function reasonLabel(reason: Reason | null): string | undefined {
   return reason ? REASON_LABEL[reason] : undefined;
 }
 
-/** "3001 · moved · healthy", or "no port · stopped". */
+/** "3001 · moved · healthy", "3001 · fallback · healthy · 3000 free again", or "no port · stopped". */
 export function serviceDescription(service: ServiceView): string {
-  return [service.port ?? 'no port', reasonLabel(service.reason), service.health].filter((p) => p !== undefined).join(' · ');
+  const freed = service.moveBack ? `${service.moveBack.port} free again` : undefined;
+  return [service.port ?? 'no port', reasonLabel(service.reason), service.health, freed].filter((p) => p !== undefined).join(' · ');
 }
 
 const HEALTH_ICON: Record<HealthState, [icon: string, color: string]> = {

@@ -151,20 +151,25 @@ function serviceContext(service: ServiceView): string {
   if (managed) flags.push('running');
   if (service.url) flags.push('hasUrl');
   if (isBrowsable(service) && service.port !== null) flags.push('browsable');
+  if (service.moveBack) flags.push('movable');
   return flags.join(' ');
 }
 
 function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   const tip = new vscode.MarkdownString('', true);
+  // Only the Move Back link runs a command from this tooltip.
+  tip.isTrusted = { enabledCommands: ['manito.moveBack'] };
   tip.appendMarkdown(`**${md(service.name)}**${service.description ? ` · ${md(service.description)}` : ''}\n\n`);
   if (service.error) {
     tip.appendMarkdown(`$(warning) ${md(service.error)}\n\n`);
   } else if (service.port !== null) {
     tip.appendMarkdown(`Port **${service.port}** (${md(reasonLabel(service.reason) ?? 'unassigned')})${service.explanation ? `: ${md(service.explanation)}` : ''}\n\n`);
+    if (service.moveBack) tip.appendMarkdown(`[$(history) Move back to ${service.moveBack.port}](command:manito.moveBack?${encodeURIComponent(JSON.stringify([service.name]))})\n\n`);
   }
   // The probe's time too, so a reader can tell how current the latency is.
   const probe = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms${service.lastCheck ? ` at ${timeOf(service.lastCheck)}` : ''}`;
-  tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}\n\n`);
+  const waiting = service.waitingForStart ? ' · command check waiting for start' : '';
+  tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}${waiting}\n\n`);
   if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
   tip.appendMarkdown(runnerLine(service));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);

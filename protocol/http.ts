@@ -18,7 +18,8 @@ export const TOKEN_HEADER = 'x-manito-token';
 /** `/api/health` always names this, so scanners recognise a Manito host. */
 export const SERVICE_NAME = 'Manito';
 
-export type ServiceAction = 'start' | 'stop' | 'restart';
+/** `move-back`: onto the first preferred port again, once what held it has exited (restarts it if running). */
+export type ServiceAction = 'start' | 'stop' | 'restart' | 'move-back';
 export type StackAction = 'start' | 'stop';
 
 /** The keys of `/api/ports` data that are not services: no service may be named like them. */

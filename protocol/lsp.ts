@@ -85,6 +85,10 @@ export namespace RestartService {
   // extension -> host
   export const type = new RequestType<ServiceParams, ActionResult, void>('manito/restartService');
 }
+export namespace MoveBackService {
+  // extension -> host: move a service back to its first preferred port, now free again.
+  export const type = new RequestType<ServiceParams, ActionResult, void>('manito/moveBackService');
+}
 export namespace LaunchTerminal {
   // host -> extension: open an integrated terminal running this command.
   export const type = new RequestType<LaunchTerminalParams, LaunchTerminalResult, void>('manito/launchTerminal');

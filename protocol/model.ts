@@ -46,6 +46,13 @@ export interface ServiceView {
   hasCommand: boolean;
   dependsOn: string[];
   error?: string;
+  /**
+   * The process that pushed this service off its first preferred port has exited and that port is
+   * free again: the service may move back (`manito move-back`, the tree's and dashboard's Move Back).
+   */
+  moveBack?: { port: number };
+  /** Its health check runs a command, which waits until the user starts the service; until then only TCP is checked. */
+  waitingForStart?: boolean;
 }
 
 export interface ConfigError {
@@ -99,6 +106,8 @@ export type EventBody =
   | { type: 'assigned'; service: string; port: number; reason: Reason; explanation: string; holder?: PortHolder }
   | { type: 'moved'; service: string; from: number; to: number; explanation: string; holder?: PortHolder }
   | { type: 'released'; service: string; port: number }
+  /** The holder that forced `service` off `port` (its first preferred port) has exited; `port` is free again. */
+  | { type: 'portFreed'; service: string; port: number; current: number; explanation: string; holder?: PortHolder }
   | { type: 'allocationFailed'; service: string; message: string }
   | { type: 'detected'; service: string; port: number; fingerprint: string; pid?: number; command?: string; external?: boolean }
   /** A process that is not the service (by proof) held its port, before its launch or after it (it won the race). */

@@ -104,6 +104,8 @@ export function eventText(event: EventBody): string {
       return `${event.service} moved ${event.from} → ${event.to}${event.explanation ? `: ${event.explanation}` : ''}`;
     case 'released':
       return `${event.service} released port ${event.port}`;
+    case 'portFreed':
+      return event.explanation;
     case 'allocationFailed':
       return `${event.service} got no port: ${event.message}`;
     case 'detected': {
@@ -130,6 +132,7 @@ export function eventIcon(event: EventBody): { icon: string; tone: 'ok' | 'warn'
     case 'assigned': return { icon: 'plug', tone: 'info' };
     case 'moved': return { icon: 'arrow-swap', tone: 'warn' };
     case 'released': return { icon: 'debug-disconnect', tone: 'info' };
+    case 'portFreed': return { icon: 'history', tone: 'info' };
     case 'allocationFailed': return { icon: 'error', tone: 'error' };
     case 'detected': return { icon: 'search', tone: 'info' };
     case 'foreign': return { icon: 'shield', tone: 'warn' };

@@ -9,6 +9,7 @@ import { h, icon, replaceChildrenKeepingFocus } from './dom';
 import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
+import { ownershipNote } from './ownershipNote';
 
 export interface ViewOptions {
   mode: 'vscode' | 'browser';
@@ -34,7 +35,7 @@ export function mountDashboard(container: HTMLElement): DashboardRoot {
   const notices = h('div', { class: 'notices', role: 'status', 'aria-live': 'polite' });
   const services = h('section', { class: 'services', 'aria-labelledby': 'services-heading', tabindex: -1 });
   const events = h('section', { class: 'events-section', 'aria-labelledby': 'events-heading', tabindex: -1 });
-  container.replaceChildren(header, notices, services, events);
+  container.replaceChildren(header, notices, services, events, ownershipNote());
   return { header, notices, services, events };
 }
 
@@ -183,7 +184,7 @@ function servicesContent(state: DashboardState, options: ViewOptions): Node {
  * port: a full-width line under its row, so a long sentence does not squeeze the table.
  */
 function serviceNote(s: ServiceView): HTMLElement | null {
-  const explain = s.reason === 'moved' || s.reason === 'fallback' || s.reason === 'detected_running';
+  const explain = s.reason === 'moved' || s.reason === 'fallback' || s.reason === 'detected_running' || s.moveBack !== undefined;
   if (!s.error && !(explain && s.explanation)) return null;
   const text = s.error
     ? h('span', { class: 'error-text' }, icon('error'), ' ', s.error)
@@ -202,7 +203,8 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
 
   const healthCell = h('td', { class: `cell-health health-${s.health}` },
     h('span', { class: 'health-state' }, icon(healthIcon(s.health), s.health === 'starting' ? 'codicon-modifier-spin' : ''), ' ', healthLabel(s.health)),
-    h('span', { class: 'muted small since' }, 'for ', h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))));
+    h('span', { class: 'muted small since' }, 'for ', h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))),
+    s.waitingForStart ? h('span', { class: 'muted small', title: 'Its command check runs once you start it; until then only TCP is checked' }, 'waiting for start') : null);
 
   const probeCell = h('td', { class: 'cell-probe' },
     h('span', { class: 'latency' }, formatLatency(s.latencyMs)));
@@ -228,6 +230,9 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     if (!running) actions.appendChild(actionButton(state, s.name, 'start', `Start ${s.name}`, 'play', `Start ${s.name}`, live && snap.host.trusted));
     if (running) actions.appendChild(actionButton(state, s.name, 'restart', `Restart ${s.name}`, 'debug-restart', `Restart ${s.name}`, live && snap.host.trusted));
     if (running) actions.appendChild(actionButton(state, s.name, 'stop', `Stop ${s.name}`, 'debug-stop', `Stop ${s.name}`, live));
+  }
+  if (options.canControl && s.moveBack) {
+    actions.appendChild(actionButton(state, s.name, 'move-back', `Move back to ${s.moveBack.port}`, 'history', `${s.moveBack.port} is free again: move ${s.name} back to it`, live, false));
   }
   if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', `Open ${s.name} in browser`, 'globe', `Open ${s.url}`, true));
   if (options.canShowTerminal && s.runner === 'terminal') {

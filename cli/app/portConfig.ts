@@ -15,7 +15,7 @@ export const VITE_PORTS_PATH = '/__manito/ports';
 export type PortSource = 'host' | 'env' | 'default';
 
 export interface PortConfigOptions {
-  /** Base URL of the host (`http://127.0.0.1:41730`). Default: MANITO_URL, then (Node) discovery files and a port scan. */
+  /** Base URL of the host (`http://127.0.0.1:41730`). Default: MANITO_URL, then (Node) the user's discovery records, each proven by its host. */
   url?: string;
   /** Variables to read MANITO_URL, MANITO_<SERVICE>_PORT and PORT from. Default: process.env in Node, none in a browser. */
   env?: Record<string, string | undefined>;
@@ -32,6 +32,8 @@ export interface PortConfigOptions {
    * is asked (another project's host has that project's ports). Default: process.cwd().
    */
   cwd?: string;
+  /** Node: where lines about untrusted discovery records and ignored fake hosts go. Default: console.warn. */
+  warn?: (line: string) => void;
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && Boolean(process.versions?.node);
@@ -98,26 +100,27 @@ export class PortConfig {
     if (isBrowser) return [VITE_PORTS_PATH];
     if (!isNode) return [];
     const folder = this.options.cwd ?? process.cwd();
-    const { discoveredHostUrls, serves } = await import('./nodeDiscovery.js');
-    const discovered = await discoveredHostUrls(this.env(), folder);
-    if (discovered.length) return discovered.map((u) => `${u}${API_PORTS_PATH}`);
-    const scanned = await this.scan((workspace) => serves(workspace, folder));
-    return scanned ? [`${scanned}${API_PORTS_PATH}`] : [];
+    const { discoveredHosts } = await import('./nodeDiscovery.js');
+    const found = await discoveredHosts(this.env(), folder, this.options.timeoutMs ?? 800);
+    const warn = this.options.warn ?? ((line: string) => console.warn(`[manito] ${line}`));
+    for (const line of found.notes) warn(line);
+    if (found.urls.length) return found.urls.map((u) => `${u}${API_PORTS_PATH}`);
+    await this.reportImpostors(new Set(found.provenPorts), warn);
+    return [];
   }
 
   /**
-   * The CLI's scan: /api/health on the host range and the seed's 3000-3010, in parallel. A Manito
-   * host must serve this app's folder; a server that names no workspace (the seed's) is taken.
+   * Nothing proven serves this folder: look at the host range and the seed's 3000-3010 only to
+   * name any server there that says it is Manito. It is never asked for ports: a port scan cannot
+   * tell the user's host from another user's or a fake one.
    */
-  private async scan(servesHere: (workspace: string) => Promise<boolean>): Promise<string | null> {
-    const ports = [...DEFAULT_HOST_PORTS, ...SEED_SCAN_PORTS];
-    const answers = await Promise.all(ports.map(async (port) => {
-      const body = await this.fetchJson<{ service?: string; host?: { workspace?: string } }>(`http://127.0.0.1:${port}${API_HEALTH_PATH}`);
-      if (body?.service !== SERVICE_NAME) return null;
-      const workspace = body.host?.workspace;
-      return typeof workspace !== 'string' || await servesHere(workspace) ? `http://127.0.0.1:${port}` : null;
+  private async reportImpostors(proven: ReadonlySet<number>, warn: (line: string) => void): Promise<void> {
+    const { unprovenHostLine } = await import('../../server/discovery/trustedHosts.js');
+    const ports = [...DEFAULT_HOST_PORTS, ...SEED_SCAN_PORTS].filter((p) => !proven.has(p));
+    await Promise.all(ports.map(async (port) => {
+      const body = await this.fetchJson<{ service?: string; host?: { pid?: number } }>(`http://127.0.0.1:${port}${API_HEALTH_PATH}`);
+      if (body?.service === SERVICE_NAME) warn(unprovenHostLine(port, typeof body.host?.pid === 'number' ? body.host.pid : undefined));
     }));
-    return answers.find((a) => a !== null) ?? null;
   }
 
   private async fetchJson<T>(url: string): Promise<T | null> {

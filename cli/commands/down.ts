@@ -1,8 +1,8 @@
 // `manito down [dir]`: asks the host serving [dir] (a `manito up`, or the editor's) to stop the stack.
 import * as path from 'node:path';
 import type { ActionResult } from '../../protocol/lsp';
-import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
 import type { CliCommand } from '../command';
+import { provenHostOf } from '../findHost';
 import { postStackAction } from '../http';
 import { killTree } from '../../server/launch/processTree';
 import { ProcessRecords } from '../../server/proc/processRecords';
@@ -26,7 +26,7 @@ export const down: CliCommand = {
   maxPositionals: 1,
   async run(ctx) {
     const workspace = path.resolve(ctx.positionals[0] ?? '.');
-    const record = findHostForWorkspace(workspace, ctx.env);
+    const record = await provenHostOf(workspace, ctx.env, (line) => ctx.err(`${ctx.errStyle.yellow('!')} ${line}`));
     const report = (result: ActionResult) => {
       if (ctx.values.json) ctx.out(JSON.stringify(result, null, 2));
       else if (result.ok) ctx.out(`✅ ${result.message}`);

@@ -24,7 +24,7 @@ export const ports: CliCommand = {
   async run(ctx) {
     const folder = path.resolve(ctx.positionals[0] ?? process.cwd());
     // Only the host of this folder (or a parent): another project's ports are not this one's.
-    const host = await findHost({ workspace: folder, env: ctx.env, serving: true });
+    const host = await findHost({ workspace: folder, env: ctx.env, serving: true , onNote: (line) => ctx.err(`${ctx.errStyle.yellow('!')} ${line}`) });
     if (!host) {
       const others = readLiveHosts(ctx.env).map((r) => r.workspace);
       const message = `no Manito host serves ${folder}` +

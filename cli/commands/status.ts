@@ -6,7 +6,7 @@ import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
 import { EXIT_FAILED, EXIT_OK, table } from '../output';
-import { stateDir } from '../../server/discovery/statePaths';
+import { stateDir } from '../../server/discovery/stateFolder';
 
 export const status: CliCommand = {
   name: 'status',
@@ -28,10 +28,10 @@ export const status: CliCommand = {
   async run(ctx) {
     const timeoutMs = ctx.values.timeout ? Number(ctx.values.timeout) : undefined;
     const folder = path.resolve(ctx.positionals[0] ?? process.cwd());
-    const host = await findHost({ workspace: folder, env: ctx.env, timeoutMs });
+    const host = await findHost({ workspace: folder, env: ctx.env, timeoutMs , onNote: (line) => ctx.err(`${ctx.errStyle.yellow('!')} ${line}`) });
     if (!host) {
-      const message = `No Manito host found: no live discovery file in ${stateDir(ctx.env)} and nothing answered ` +
-        `/api/health on ports ${ranges(scanPortsFrom(ctx.env))}. Start one with \`manito up\` or \`manito host\`, or open the workspace in VS Code.`;
+      const message = `No Manito host found: no live discovery record of yours in ${stateDir(ctx.env)} whose host proves it wrote it ` +
+        `(ports ${ranges(scanPortsFrom(ctx.env))} were looked at only to name what was ignored). Start one with \`manito up\` or \`manito host\`, or open the workspace in VS Code.`;
       if (ctx.values.json) ctx.out(JSON.stringify({ found: false, error: message }, null, 2));
       else ctx.err(`${ctx.errStyle.red('✖')} ${message}`);
       return EXIT_FAILED;
@@ -46,7 +46,10 @@ export const status: CliCommand = {
     if (ctx.values.json) {
       const detailed = Object.fromEntries(Object.entries(services).map(([name, entry]) => {
         const view = views.get(name);
-        return [name, view ? { ...entry, explanation: view.explanation, url: view.url, runner: view.runner, pid: view.pid, ...(view.error ? { error: view.error } : {}) } : entry];
+        return [name, view ? {
+          ...entry, explanation: view.explanation, url: view.url, runner: view.runner, pid: view.pid,
+          ...(view.error ? { error: view.error } : {}), ...(view.moveBack ? { moveBack: view.moveBack } : {}),
+        } : entry];
       }));
       ctx.out(JSON.stringify({
         found: true,
@@ -82,6 +85,7 @@ export const status: CliCommand = {
       const view = views.get(name);
       if (view?.error) ctx.out(`   ${s.red(`${name}: ${view.error}`)}`);
       // Only what a person needs to read: moves and skipped ports, not "5173 is client's first preferred port".
+      else if (view?.moveBack) ctx.out(s.yellow(`   ${name}: ${view.explanation}; run \`manito move-back ${name}\``));
       else if (view?.explanation && view.reason !== 'inherited' && !/first preferred port$/.test(view.explanation)) ctx.out(s.dim(`   ${name}: ${view.explanation}`));
     }
     for (const problem of snapshot?.configErrors ?? []) ctx.out(s.yellow(`   ${snapshot!.configPath ?? 'manito.json'}:${problem.line}:${problem.column}  ${problem.message}`));

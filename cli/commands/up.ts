@@ -3,12 +3,12 @@
 // `manito down` stops the whole stack and the host, leaving no process and no lease behind.
 import * as path from 'node:path';
 import { brokenConfigNote } from '../../protocol/model';
-import { findHostForWorkspace } from '../../server/discovery/discoveryFile';
 import { ProcessLauncher } from '../../server/launch/processLauncher';
 import { processRecordsFile } from '../../server/proc/processRecords';
 import { stateDir } from '../../protocol/discovery';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
+import { provenHostOf } from '../findHost';
 import { postStackAction } from '../http';
 import { EXIT_FAILED, EXIT_OK, useColour } from '../output';
 import { HOST_PORT_HELP, HOST_PORT_OPTION, hostPortsFrom } from './hostPortOption';
@@ -39,7 +39,7 @@ export const up: CliCommand = {
   maxPositionals: 1,
   async run(ctx) {
     const workspace = path.resolve(ctx.positionals[0] ?? '.');
-    const existing = findHostForWorkspace(workspace, ctx.env);
+    const existing = await provenHostOf(workspace, ctx.env, (line) => ctx.err(`${ctx.errStyle.yellow('!')} ${line}`));
     if (existing) {
       ctx.out(`A Manito host (pid ${existing.pid}, port ${existing.port}) already serves ${workspace}; asking it to start the stack.`);
       const result = await postStackAction(existing, 'start', 120_000);

@@ -1,7 +1,7 @@
 // The one call the host makes for a workspace's compose file: find and read it, turn its services
 // into Manito service definitions, and build the runner; plus the port plan the runner needs from
 // the engine's assignments. What is wrong comes back as problems, never as an exception.
-import { stateDir as defaultStateDir } from '../discovery/statePaths';
+import { stateDir as defaultStateDir } from '../discovery/stateFolder';
 import { findComposeFile, readComposeFile, type ComposeProblem } from './composeFile';
 import { composeDefinitions, composeProject, type ComposeProject, type ComposeServiceDefinition } from './composeModel';
 import { ComposeRunner } from './composeRunner';

@@ -1,10 +1,13 @@
-// The host's discovery file: hostsDir()/<pid>.json, readable only by the user, written atomically,
-// removed on exit. The reader (also used by the CLI) ignores files whose pid is no longer alive.
+// The host's discovery record: <state>/hosts/<pid>.json, mode 0600 in a 0700 folder of the user's
+// own, written atomically and removed on exit; the proof the host gives of holding its token; and
+// the Node side of reading records (the rules are in trustedHosts.ts).
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type DiscoveryRecord } from '../../protocol/discovery';
-import { hostsDir } from './statePaths';
+import { WHOAMI_NONCE, WHOAMI_PROOF_CONTEXT, type DiscoveryRecord, type WhoamiResponse } from '../../protocol/discovery';
+import { isProcessAlive } from '../engine/processAlive';
+import { currentUid, ensureStateDir, hostsDir, pathFacts, stateDir } from './stateFolder';
+import { readRecords, type DiscoveryIo, type RecordsRead } from './trustedHosts';
 
 export function newHostToken(): string {
   return crypto.randomBytes(24).toString('base64url');
@@ -14,15 +17,13 @@ export function discoveryFilePath(pid: number, env: NodeJS.ProcessEnv = process.
   return path.join(hostsDir(env), `${pid}.json`);
 }
 
-/** Writes the record; returns a function that removes it (synchronous, so it can run in 'exit'). */
+/** Writes the record; returns a function that removes it (synchronous, so it can run in 'exit'). Throws when the state folder cannot be trusted. */
 export function writeDiscoveryFile(record: DiscoveryRecord, env: NodeJS.ProcessEnv = process.env): () => void {
-  const dir = hostsDir(env);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // mkdir's mode does not apply to a folder that already existed.
-  fs.chmodSync(dir, 0o700);
+  ensureStateDir(env);
   const file = discoveryFilePath(record.pid, env);
   const temp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  // 'wx': never write through a file (or link) someone placed at the temp name.
+  fs.writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   fs.renameSync(temp, file);
   let removed = false;
   return () => {
@@ -36,43 +37,42 @@ export function writeDiscoveryFile(record: DiscoveryRecord, env: NodeJS.ProcessE
   };
 }
 
-export function isPidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** HMAC-SHA256(token, context + nonce), hex: shows a client the host holds the token without sending it. */
+export function whoamiProof(token: string, nonce: string): string {
+  return crypto.createHmac('sha256', token).update(WHOAMI_PROOF_CONTEXT + nonce).digest('hex');
 }
 
-function isRecord(value: unknown): value is DiscoveryRecord {
-  const r = value as DiscoveryRecord;
-  return typeof r === 'object' && r !== null && r.version === 1 && Number.isInteger(r.pid) && Number.isInteger(r.port)
-    && typeof r.url === 'string' && typeof r.workspace === 'string' && typeof r.token === 'string';
+/** The /api/whoami answer, or an error message for a missing or malformed nonce. */
+export function whoamiBody(token: string, nonce: string | null, host: { pid: number; port: number; workspace: string }): WhoamiResponse | string {
+  if (!nonce || !WHOAMI_NONCE.test(nonce)) return 'nonce must be 32 to 128 lowercase hex digits';
+  return { success: true, data: { pid: host.pid, port: host.port, workspace: host.workspace, nonce, proof: whoamiProof(token, nonce) } };
 }
 
-/** Every live host's record, newest first. Unreadable, malformed and dead-pid files are skipped. */
+/** DiscoveryIo on Node's own modules; `getJson` is the caller's HTTP client. */
+export function nodeDiscoveryIo(getJson: DiscoveryIo['getJson']): DiscoveryIo {
+  return {
+    uid: currentUid(),
+    facts: pathFacts,
+    readdir: (dir) => fs.readdirSync(dir),
+    readFile: (file) => fs.readFileSync(file, 'utf8'),
+    join: path.join,
+    alive: (pid) => isProcessAlive(pid, undefined, { ours: true }),
+    nonce: () => crypto.randomBytes(32).toString('hex'),
+    hmac: (key, text) => crypto.createHmac('sha256', key).update(text).digest('hex'),
+    getJson,
+  };
+}
+
+const noHttp: DiscoveryIo['getJson'] = () => Promise.reject(new Error('no HTTP here'));
+
+/** Trusted live records and the lines about what was not trusted. */
+export function readDiscovery(env: NodeJS.ProcessEnv = process.env, io: DiscoveryIo = nodeDiscoveryIo(noHttp)): RecordsRead {
+  return readRecords(stateDir(env), io);
+}
+
+/** Every trusted live host's record, newest first (see trustedHosts.readRecords). */
 export function readLiveHosts(env: NodeJS.ProcessEnv = process.env): DiscoveryRecord[] {
-  const dir = hostsDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const records: DiscoveryRecord[] = [];
-  for (const name of names) {
-    if (!/^\d+\.json$/.test(name)) continue;
-    try {
-      const value: unknown = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-      if (isRecord(value) && isPidAlive(value.pid)) records.push(value);
-    } catch {
-      // Half-written or foreign file: not a host we can talk to.
-    }
-  }
-  return records.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return readDiscovery(env).records;
 }
 
 /** The live host serving `workspace` (compared as resolved paths), if any. */

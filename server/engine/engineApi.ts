@@ -36,6 +36,8 @@ export interface PortEngineApi {
   reconfigure(stack: StackConfig): Promise<Map<string, Assignment>>;
   /** Record that a service found already running on `port` is adopted (reason `detected_running`). */
   adopt(service: string, port: number, explanation: string): Promise<Assignment>;
+  /** Put a root service back on its first preferred port; rejects, leaving it where it is, when that port is not free. */
+  moveBack(service: string): Promise<Assignment>;
   /** Running services are never moved by self-healing; stopped ones may be (and minimal moves them first). */
   setRunning(service: string, running: boolean): void;
   /** Check assigned ports of services that are not running; reassign those a foreign process took. */

@@ -3,7 +3,7 @@
 // their notes), then is announced as events. Calls are serialized, so callers never see a half state.
 import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig, Strategy } from '../../protocol/config';
-import { leasesFile } from '../discovery/statePaths';
+import { leasesFile } from '../discovery/stateFolder';
 import { assertValidStack } from '../config/validateStack';
 import type { Assignment, EngineEvent, PortEngineApi, PortProbe } from './engineApi';
 import { LeaseRegistry, newOwnerId, OWN_START_TIME, type Lease } from './leaseRegistry';
@@ -64,7 +64,7 @@ export class PortEngine implements PortEngineApi {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
     if (typeof options.workspace !== 'string') throw new TypeError('PortEngine: `workspace` must be a string');
     this.probe = options.probe ?? defaultPortProbe();
-    this.stackConfig = assertValidStack(options.stack, { workspace: options.workspace });
+    this.stackConfig = assertValidStack(options.stack);
     this.model = buildModel(this.stackConfig);
     this.workspace = options.workspace;
     this.registry = options.registry ?? new LeaseRegistry({ file: options.registryPath ?? leasesFile() });
@@ -107,7 +107,7 @@ export class PortEngine implements PortEngineApi {
   }
 
   reconfigure(stack: StackConfig): Promise<Map<string, Assignment>> {
-    const config = assertValidStack(stack, { workspace: this.workspace });
+    const config = assertValidStack(stack);
     const model = buildModel(config);
     return this.serial(async () => {
       const old = this.model;
@@ -149,6 +149,22 @@ export class PortEngine implements PortEngineApi {
         }
       });
       this.running.add(service);
+      return this.assignments.get(service)!;
+    });
+  }
+
+  moveBack(service: string): Promise<Assignment> {
+    const svc = this.known(service);
+    if (svc.root) throw new RangeError(`${service} inherits its port from ${svc.root}; move ${svc.root} back instead`);
+    const port = svc.preferred[0];
+    if (port === undefined) throw new RangeError(`${service} has no preferred port to move back to`);
+    return this.serial(async () => {
+      await this.run(this.model, async (planner, placements) => {
+        if (placements.get(service)?.port === port) return;
+        const blocker = await planner.blocker(port, service);
+        if (blocker) throw new Error(`${port} is not free (${blocker.kind === 'service' ? `${blocker.service} has it` : blocker.kind === 'lease' ? `leased by ${blocker.lease.service} of ${blocker.lease.workspace}` : 'something listens on it'}); ${service} stays where it is`);
+        planner.set(service, { port, reason: 'preferred', skipped: [], given: `${service} moved back to ${port}, its first preferred port, free again` });
+      });
       return this.assignments.get(service)!;
     });
   }

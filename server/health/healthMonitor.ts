@@ -190,7 +190,7 @@ export class HealthMonitor {
     entry.inFlight = true;
     let outcome;
     try {
-      outcome = await this.options.probe({ service: config.service, kind: config.kind, port: config.port, check: config.check, cwd: this.options.cwd });
+      outcome = await this.options.probe({ service: config.service, kind: config.kind, port: config.port, check: config.check, cwd: this.options.cwd, userStarted: config.launched });
     } catch (error) {
       outcome = { ok: false, latencyMs: 0, detail: `probe failed: ${(error as Error).message}` };
     }

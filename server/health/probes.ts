@@ -1,5 +1,5 @@
 // The real probes behind the health monitor: tcp, http (path + expected status), a command (only
-// in a trusted workspace), and `auto` = the fingerprint of the service's kind. All time out fast.
+// in a trusted workspace, for a service the user started), and `auto` = the fingerprint of the service's kind. All time out fast.
 import { spawn } from 'node:child_process';
 import type { HealthCheckConfig, ServiceKind } from '../../protocol/config';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from '../../protocol/config';
@@ -11,6 +11,11 @@ export interface ProbeTarget {
   port: number;
   check?: HealthCheckConfig;
   cwd: string;
+  /**
+   * The user started it (Start Stack, Start Service, `manito up`). A command check runs only then:
+   * never because a host started, or because something already listened on the service's port.
+   */
+  userStarted?: boolean;
 }
 
 export interface ProbeOutcome {
@@ -48,6 +53,9 @@ function runCommand(command: string, cwd: string, port: number, timeoutMs: numbe
   });
 }
 
+/** The detail a command-checked service shows until the user starts it. */
+export const COMMAND_WAITS_FOR_START = 'waiting for start: the command check runs once you start the service';
+
 /** `trusted()` is read on every probe: a command check runs only once the workspace is trusted. */
 export function createProbe(trusted: () => boolean): Probe {
   return async (target) => {
@@ -68,11 +76,12 @@ export function createProbe(trusted: () => boolean): Probe {
         break;
       }
       case 'command':
-        if (trusted()) {
+        if (trusted() && target.userStarted) {
           result = await runCommand(check.command, target.cwd, target.port, timeoutMs);
         } else {
           const tcp = await tcpProbe(target.port, timeoutMs);
-          result = { ok: tcp.ok, detail: `${tcp.detail} (tcp: command checks run only in a trusted workspace)` };
+          const why = trusted() ? COMMAND_WAITS_FOR_START : 'command checks run only in a trusted workspace';
+          result = { ok: tcp.ok, detail: `${tcp.detail} (tcp: ${why})` };
         }
         break;
       default:

@@ -1,6 +1,6 @@
 // Builds the port engine (server/engine) for a stack. The one place the host names the engine's class.
 import type { StackConfig } from '../../protocol/config';
-import { leasesFile } from '../discovery/statePaths';
+import { leasesFile } from '../discovery/stateFolder';
 import type { PortEngineApi } from '../engine/engineApi';
 import { PortEngine } from '../engine/portEngine';
 

@@ -10,6 +10,7 @@ import type { HostInfo } from '../../protocol/model';
 import { ConfigWatcher } from '../config/loadConfig';
 import { validateStack } from '../config/validateStack';
 import { newHostToken, writeDiscoveryFile } from '../discovery/discoveryFile';
+import { ensureStateDir } from '../discovery/stateFolder';
 import type { PortEngineApi } from '../engine/engineApi';
 import { HealthMonitor, type Clock } from '../health/healthMonitor';
 import { createProbe, type Probe } from '../health/probes';
@@ -27,6 +28,7 @@ import { recordedProcess, stopExternal } from '../launch/recordedProcess';
 import { createEngine } from './createEngine';
 import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
+import { moveBackService } from './moveBack';
 import type { ProxyRole } from '../proxy/proxyRole';
 import { startHostProxy } from '../proxy/hostProxy';
 import { StackCore } from './stackCore';
@@ -74,6 +76,8 @@ export interface RunningHost {
   setTrusted(trusted: boolean): void;
   /** Stops services it runs as child processes (not terminals), closes the API, removes the discovery file. Idempotent. */
   stop(): Promise<void>;
+  /** Moves a service back to its first preferred port (see moveBack.ts). */
+  moveBack(service: string): Promise<ActionResult>;
 }
 
 export async function runHost(options: RunHostOptions): Promise<RunningHost> {
@@ -82,6 +86,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const log = new HostLog(options.logSink ?? streamSink(options.connection ? process.stderr : process.stdout));
   const startedAt = Date.now();
   const token = newHostToken();
+  // Leases and the discovery record go there: refuse a symlinked or foreign state folder before writing anything.
+  ensureStateDir(env);
   let trusted = options.trusted ?? !options.connection;
 
   const config = new ConfigWatcher({ workspace, validate: validateStack });
@@ -135,10 +141,14 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   core.setRunner(runner);
   runner.on((event) => core.runnerEvent(event));
 
+  const moveBack = (name: string) => moveBackService(name, {
+    engine: core.portEngine, runnerOf: (s) => runner.runnerOf(s), isDetected: (s) => core.isDetected(s), restartService: (s) => runner.restartService(s),
+  });
   const actions = {
     hasService: (name: string) => Object.prototype.hasOwnProperty.call(core.stack.services, name),
     service: (name: string, action: ServiceAction): Promise<ActionResult> =>
-      action === 'start' ? runner.startService(name) : action === 'stop' ? runner.stopService(name) : runner.restartService(name),
+      action === 'start' ? runner.startService(name) : action === 'stop' ? runner.stopService(name)
+        : action === 'move-back' ? moveBack(name) : runner.restartService(name),
     stack: (action: StackAction): Promise<ActionResult> => (action === 'start' ? runner.startStack() : runner.stopStack()),
   };
   api = new ApiServer({
@@ -232,5 +242,5 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     return stopping;
   }
 
-  return { port, url, token, core, runner, log, proxy, setTrusted, stop };
+  return { port, url, token, core, runner, log, proxy, setTrusted, stop, moveBack };
 }

@@ -6,6 +6,7 @@ import { serviceUrl, type ServiceView } from '../../protocol/model';
 import { kindOf, type Detection } from '../detect/detectRunning';
 import type { PortEngineApi } from '../engine/engineApi';
 import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
+import type { FreedPort } from './holderWatch';
 
 /** What StackCore needs of the service runner (server/launch StackRunner implements it). */
 export interface RunnerView {
@@ -21,6 +22,8 @@ export interface ServiceSources {
   runner: RunnerView | undefined;
   /** Services found already running (not launched by us), with who holds their port. */
   detected: ReadonlyMap<string, Detection>;
+  /** The first preferred port of a service, free again since the process that held it exited. */
+  freed?: (service: string) => FreedPort | undefined;
 }
 
 export function serviceView(name: string, stack: StackConfig, sources: ServiceSources): ServiceView {
@@ -32,13 +35,14 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
   const runner = launcher?.runnerOf(name) ?? (detected.has(name) ? 'detected' : null);
   const error = engine?.errorOf(name);
   const pid = launcher?.pidOf(name) ?? detected.get(name)?.holder?.pid ?? null;
+  const freed = a ? sources.freed?.(name) : undefined;
   return {
     name,
     kind,
     ...(config.description ? { description: config.description } : {}),
     port: a?.port ?? null,
     reason: a?.reason ?? null,
-    explanation: a?.explanation ?? error ?? 'Not allocated yet.',
+    explanation: freed?.explanation ?? a?.explanation ?? error ?? 'Not allocated yet.',
     url: a ? serviceUrl(kind, a.port) : null,
     health: h?.health ?? 'stopped',
     healthSince: new Date(h?.since ?? Date.now()).toISOString(),
@@ -50,6 +54,8 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
     hasCommand: Boolean(config.command),
     dependsOn: config.dependsOn ?? [],
     ...(error ? { error } : {}),
+    ...(freed ? { moveBack: { port: freed.port } } : {}),
+    ...(config.health?.type === 'command' && !launcher?.runnerOf(name) ? { waitingForStart: true } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import type { ProcessRecord } from '../proc/processIdentity';
 import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
+import { startHolderWatch, type HolderWatch } from './holderWatch';
 import type { HostLog } from './log';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
@@ -35,6 +36,8 @@ export interface StackCoreOptions {
   /** Ports listening on the machine now (default: /proc). */
   listening?: () => Set<number>;
   healIntervalMs?: number;
+  /** How often the holders that pushed services off their preferred ports are looked at. Default 1000. */
+  holderWatchMs?: number;
   coalesceMs?: number;
 }
 
@@ -47,6 +50,7 @@ export class StackCore {
   private readonly disposers: Array<() => void> = [];
   private pending: NodeJS.Timeout | undefined;
   private healTimer: NodeJS.Timeout | undefined;
+  private holders: HolderWatch | undefined;
   private lastOverall: OverallHealth | undefined;
   private reconfiguring: Promise<void> = Promise.resolve();
   private started = false;
@@ -113,6 +117,7 @@ export class StackCore {
       this.engine.heal().catch((error) => log.error('Self-healing failed', error));
     }, this.options.healIntervalMs ?? 5000);
     this.healTimer.unref();
+    this.watchHolders();
     this.started = true;
     this.changed();
   }
@@ -212,7 +217,15 @@ export class StackCore {
 
   /** What serviceView and monitoredService read; built per call, since the engine and runner arrive late. */
   private sources(): ServiceSources {
-    return { engine: this.engine, health: this.options.health, runner: this.runner, detected: this.detected };
+    return { engine: this.engine, health: this.options.health, runner: this.runner, detected: this.detected, freed: (name) => this.holders?.get(name) };
+  }
+
+  /** Says so when the process that forced a move has exited and the preferred port is free again (holderWatch.ts). */
+  private watchHolders(): void {
+    const { watch, stop } = startHolderWatch({ assignments: () => this.engine.all(), stack: () => this.stack,
+      intervalMs: this.options.holderWatchMs ?? 1000, log: this.options.log, events: this.events, changed: () => this.changed() });
+    this.holders = watch;
+    this.disposers.push(stop);
   }
 
   private syncHealth(): void {

@@ -7,8 +7,10 @@ import {
   API_EVENTS_PATH, API_HEALTH_PATH, API_PORTS_PATH, API_SERVICES_PREFIX, API_SNAPSHOT_PATH, API_STACK_PREFIX,
   DASHBOARD_PATH, FEED_PATH, METRICS_PATH, TOKEN_HEADER, type ErrorResponse, type ServiceAction, type StackAction,
 } from '../../protocol/http';
+import { API_WHOAMI_PATH } from '../../protocol/discovery';
 import type { ActionResult } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
+import { whoamiBody } from '../discovery/discoveryFile';
 import { healthBody, portsBody } from './apiBodies';
 import type { Feed } from './feed';
 import { isAllowedHost, isAllowedOrigin, isJsonContentType, tokenMatches } from './guards';
@@ -192,6 +194,13 @@ export class ApiServer {
         return sendJson(res, 200, healthBody(o.snapshot(), detailed, { connections: o.feed.connections, startedAt: o.startedAt }), head);
       }
       case API_SNAPSHOT_PATH: return sendJson(res, 200, { success: true, data: o.snapshot() }, head);
+      case API_WHOAMI_PATH: {
+        // Proves to a client holding the discovery record that this is its host, without the token leaving.
+        const snapshot = o.snapshot();
+        const body = whoamiBody(o.token, url.searchParams.get('nonce'), { pid: snapshot.host.pid, port: this.port, workspace: snapshot.workspace });
+        if (typeof body === 'string') throw new HttpError(400, body);
+        return sendJson(res, 200, body, head);
+      }
       case API_EVENTS_PATH: {
         const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 200);
         const after = Number(url.searchParams.get('after') ?? 0) || 0;
@@ -243,7 +252,7 @@ export class ApiServer {
 
   private async post(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
     let result: ActionResult;
-    const service = path.startsWith(API_SERVICES_PREFIX) ? /^([^/]+)\/(start|stop|restart)$/.exec(path.slice(API_SERVICES_PREFIX.length)) : null;
+    const service = path.startsWith(API_SERVICES_PREFIX) ? /^([^/]+)\/(start|stop|restart|move-back)$/.exec(path.slice(API_SERVICES_PREFIX.length)) : null;
     const stack = path.startsWith(API_STACK_PREFIX) ? /^(start|stop)$/.exec(path.slice(API_STACK_PREFIX.length)) : null;
     if (!service && !stack) throw new HttpError(404, `No such endpoint: POST ${path}`);
     if (!tokenMatches(req.headers[TOKEN_HEADER], this.options.token)) throw new HttpError(401, `Missing or wrong ${TOKEN_HEADER} header`);

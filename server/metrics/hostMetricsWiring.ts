@@ -1,7 +1,7 @@
 // What the host needs to serve /metrics: the Manito and process metrics, the workspace's usage
 // record, and a probe wrapper that times every health probe. runHost calls openHostMetrics once.
 import type { StackConfig } from '../../protocol/config';
-import { stateDir } from '../discovery/statePaths';
+import { stateDir } from '../discovery/stateFolder';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
 import type { UsageReport } from '../../protocol/usage';
 import type { Probe } from '../health/probes';

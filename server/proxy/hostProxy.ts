@@ -1,6 +1,6 @@
 // What a host needs to take its part in the user's proxy: the settings (port, on or off) from the
 // environment or the caller, and one call that starts the role on the user's lease registry.
-import { leasesFile } from '../discovery/statePaths';
+import { leasesFile } from '../discovery/stateFolder';
 import { ProxyRole } from './proxyRole';
 import { RouteSource } from './routeSource';
 

@@ -277,4 +277,26 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     }
     assert.equal(await portAnswers(FOREIGN_PORT), true, 'the foreign listener is not ours to stop');
   });
+
+  it('once the foreign holder exits, the row and its tooltip say the port is free again, and Move Back puts the server there', async () => {
+    const wb = workbench!;
+    const holder = foreign!;
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    holder.kill();
+    await exited;
+    const freedRow = new RegExp(`^${expectedServerPort} · \\w+ · stopped · ${FOREIGN_PORT} free again$`);
+    await until('the server row to say the port is free again', async () => freedRow.test(await treeRow(wb, 'server')), 30_000);
+    const tooltip = await visibleHover(wb, /free again/, serviceRow(wb, 'server').locator('.label-name'));
+    assert.match(tooltip, new RegExp(`${FOREIGN_PORT} is free again: pid ${holder.pid} .*which held it, has exited; server stays on ${expectedServerPort} until you move it back`));
+    assert.match(tooltip, new RegExp(`Move back to ${FOREIGN_PORT}`));
+    await wb.screenshot('extension-port-free-again');
+    await wb.page.mouse.move(700, 400);
+
+    // The row's inline action, as a user clicks it.
+    const row = serviceRow(wb, 'server');
+    await row.hover();
+    await row.locator('.action-label[aria-label="Move Back to Preferred Port"]').click();
+    await until('the server row on its preferred port', async () => new RegExp(`^${FOREIGN_PORT} · preferred · stopped$`).test(await treeRow(wb, 'server')), 30_000);
+    await wb.screenshot('extension-moved-back');
+  });
 });

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePorts, makeWorkspace, startHeadless, type HostProcess, type Workspace } from './support/hostProcess';
 import { hostFiles, leases, runCli, startCli } from './cliSupport';
 
-const COMMANDS = ['status', 'ports', 'up', 'down', 'host', 'scan'];
+const COMMANDS = ['status', 'ports', 'up', 'down', 'move-back', 'host', 'scan'];
 
 test('--help on every command (exit 0); unknown command and bad options are usage errors (exit 2)', async () => {
   const env = { ...process.env, NO_COLOR: '1' };
@@ -57,15 +57,16 @@ describe('status without a host', () => {
   test('exit 1 with a clear message; a discovery file of a dead pid is ignored; --json says found: false', async () => {
     const [scanA, scanB] = await freePorts(2);
     // A record left by a host that died: its pid no longer exists.
-    fs.mkdirSync(path.join(ws.stateDir, 'hosts'), { recursive: true });
+    fs.mkdirSync(path.join(ws.stateDir, 'hosts'), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(ws.stateDir, 'hosts', '999999.json'), JSON.stringify({
       version: 1, pid: 999999, port: scanA, url: `http://127.0.0.1:${scanA}`, workspace: ws.dir, token: 't', startedAt: new Date().toISOString(),
-    }));
+    }), { mode: 0o600 });
     const env = { ...ws.env, MANITO_SCAN_PORTS: `${scanA},${scanB}` };
     const r = await runCli(['status'], { env });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /No Manito host found: no live discovery file in .* and nothing answered \/api\/health on ports \d+, \d+\. Start one with `manito up`/);
+    // The dead pid's record is dropped without a word: only what was distrusted gets a line.
+    assert.match(r.stderr, /^✖ No Manito host found: no live discovery record of yours in .* whose host proves it wrote it \(ports \d+, \d+ were looked at only to name what was ignored\)\. Start one with `manito up`/);
     const j = await runCli(['status', '--json'], { env });
     assert.equal(j.code, 1);
     assert.equal(JSON.parse(j.stdout).found, false);
@@ -156,22 +157,21 @@ describe('status and ports against a real host', () => {
     assert.match(body.services.db.explanation, new RegExp(`${ports[3]}`));
   });
 
-  test('without a discovery file, the parallel /api/health scan finds it (and only a body naming Manito counts)', async () => {
+  test('without a discovery file, the /api/health scan never stands in for one: it only names the Manito host it ignores', async () => {
     const hidden = path.join(ws.stateDir, 'hidden');
     fs.mkdirSync(hidden, { recursive: true });
     const file = path.join(ws.stateDir, 'hosts', `${host.child.pid}.json`);
     fs.renameSync(file, path.join(hidden, 'record.json'));
-    // Another app answering /api/health on a scanned port is not a Manito host.
+    // Another app answering /api/health on a scanned port is not a Manito host, and not named.
     const [otherPort] = await freePorts(1);
     const other = http.createServer((_q, s) => s.end(JSON.stringify({ status: 'ok', service: 'Other' })));
     await new Promise<void>((r) => other.listen(otherPort, '127.0.0.1', r));
     try {
-      // ports[1] is free (nothing runs api); the host is found at ports[0] by the scan.
       const r = await runCli(['status', '--json'], { env: { ...ws.env, MANITO_SCAN_PORTS: `${otherPort},${ports[1]},${ports[0]}` } });
-      assert.equal(r.code, 0, r.stderr);
-      const body = JSON.parse(r.stdout);
-      assert.equal(body.host.port, ports[0]);
-      assert.equal(body.host.source, 'scan');
+      assert.equal(r.code, 1, r.stdout);
+      assert.equal(JSON.parse(r.stdout).found, false);
+      assert.match(r.stderr, new RegExp(`Ignoring a server on 127\\.0\\.0\\.1:${ports[0]} that says it is a Manito host \\(pid ${host.child.pid}\\): no discovery record of yours names it`));
+      assert.doesNotMatch(r.stderr, new RegExp(`:${otherPort} `));
     } finally {
       other.close();
       fs.renameSync(path.join(hidden, 'record.json'), file);

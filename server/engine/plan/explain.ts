@@ -76,7 +76,8 @@ export async function explainPlacement(name: string, p: Placement, strategy: Str
   if (p.handedOver) {
     const kept = `${name} keeps ${p.port} from this workspace's previous host`;
     const gone = p.handedOver.exited;
-    return { explanation: gone ? `${kept}; ${describeHolder(gone)}, which held the port it wanted then, has exited` : kept };
+    // The exited holder stays attached, so the host can offer the move back to the port it held.
+    return { explanation: gone ? `${kept}; ${describeHolder(gone)}, which held the port it wanted then, has exited` : kept, ...(gone ? { holder: gone } : {}) };
   }
   const listeners = await lookUp(p, holders);
   if (p.stolenBy && p.previousPort !== undefined) {

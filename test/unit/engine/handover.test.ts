@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { beforeEach, test } from 'node:test';
-import { leasesFile } from '../../../server/discovery/statePaths';
+import { leasesFile } from '../../../server/discovery/stateFolder';
 import { LeaseRegistry } from '../../../server/engine/leaseRegistry';
 import { close, engineFor, foreignListener, freeRange, listen, ports, tempStateDir } from './engineTestKit';
 
@@ -121,7 +121,8 @@ test('a taken-over explanation stays while the holder it names runs; once that h
   const third = engineFor(stack());
   await third.engine.allocateAll();
   const after = third.engine.get('web')!;
-  assert.deepEqual([after.port, after.reason, after.holder], [B + 1, 'fallback', undefined]);
+  // The exited holder stays named, so the host can say the port is free again and offer the move back.
+  assert.deepEqual([after.port, after.reason, after.holder?.pid], [B + 1, 'fallback', vite.pid]);
   assert.match(after.explanation, new RegExp(`^web keeps ${B + 1} from this workspace's previous host; pid ${vite.pid} \\(.*node -e .*\\), which held the port it wanted then, has exited$`));
   await third.engine.dispose();
 });

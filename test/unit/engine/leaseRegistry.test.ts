@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, test } from 'node:test';
-import { leasesFile } from '../../../server/discovery/statePaths';
+import { leasesFile } from '../../../server/discovery/stateFolder';
 import { LeaseRegistry } from '../../../server/engine/leaseRegistry';
 import { engineFor, freeRange, ports, tempStateDir } from './engineTestKit';
 
