@@ -64,7 +64,7 @@ export class PortEngine implements PortEngineApi {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
     if (typeof options.workspace !== 'string') throw new TypeError('PortEngine: `workspace` must be a string');
     this.probe = options.probe ?? defaultPortProbe();
-    this.stackConfig = assertValidStack(options.stack);
+    this.stackConfig = assertValidStack(options.stack, { workspace: options.workspace });
     this.model = buildModel(this.stackConfig);
     this.workspace = options.workspace;
     this.registry = options.registry ?? new LeaseRegistry({ file: options.registryPath ?? leasesFile() });
@@ -107,7 +107,7 @@ export class PortEngine implements PortEngineApi {
   }
 
   reconfigure(stack: StackConfig): Promise<Map<string, Assignment>> {
-    const config = assertValidStack(stack);
+    const config = assertValidStack(stack, { workspace: this.workspace });
     const model = buildModel(config);
     return this.serial(async () => {
       const old = this.model;
