@@ -1,22 +1,8 @@
 // Turns host data into the short strings the dashboard shows: durations, latencies, reasons and
 // one sentence per event. Pure, so the unit tests pin every wording.
 import { brokenConfigNote, type EventBody, type HealthState, type Reason, type ServiceView } from '../protocol/model';
-
-/** "0s", "42s", "3m 07s", "2h 05m", "3d 4h": two units at most, the way people read elapsed time. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) ms = 0;
-  const totalSec = Math.floor(ms / 1000);
-  if (totalSec < 60) return `${totalSec}s`;
-  const totalMin = Math.floor(totalSec / 60);
-  if (totalMin < 60) return `${totalMin}m ${pad2(totalSec % 60)}s`;
-  const totalHours = Math.floor(totalMin / 60);
-  if (totalHours < 24) return `${totalHours}h ${pad2(totalMin % 60)}m`;
-  return `${Math.floor(totalHours / 24)}d ${totalHours % 24}h`;
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
+// Shared with the Services tree and the log, so a time reads the same everywhere.
+export { formatClock, formatDuration } from '../protocol/timeFormat';
 
 /** Milliseconds since an ISO time; 0 for a missing or unparseable time or one in the future. */
 export function elapsedSince(iso: string | null | undefined, now: number): number {
@@ -30,13 +16,6 @@ export function formatLatency(ms: number | null | undefined): string {
   if (ms < 1) return '<1 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
-/** Local wall-clock time of an event, "14:03:09". */
-export function formatClock(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
 const REASON_LABELS: Record<Reason, string> = {
