@@ -82,6 +82,9 @@ export function reduce(state: DashboardState, message: ToWebview, now: number): 
         notice: message.ok ? (message.message ? { tone: 'info', text: message.message } : null) : { tone: 'error', text: message.message || `${message.action} ${message.target} failed` },
       };
     }
+    case 'strings':
+      // Words, not state: main.ts applies them before the reducer sees anything.
+      return state;
   }
 }
 

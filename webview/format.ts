@@ -3,6 +3,8 @@
 import { brokenConfigNote, type EventBody, type HealthState, type Reason, type ServiceView } from '../protocol/model';
 // Shared with the Services tree and the log, so a time reads the same everywhere.
 export { formatClock, formatDuration } from '../protocol/timeFormat';
+import type { DashboardStringKey } from '../protocol/dashboardStrings';
+import { t } from './strings';
 
 /** Milliseconds since an ISO time; 0 for a missing or unparseable time or one in the future. */
 export function elapsedSince(iso: string | null | undefined, now: number): number {
@@ -18,28 +20,35 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-const REASON_LABELS: Record<Reason, string> = {
-  preferred: 'preferred',
-  fallback: 'fallback',
-  inherited: 'inherited',
-  detected_running: 'detected running',
-  moved: 'moved',
+const REASON_LABELS: Record<Reason, DashboardStringKey> = {
+  preferred: 'reasonPreferred',
+  fallback: 'reasonFallback',
+  inherited: 'reasonInherited',
+  detected_running: 'reasonDetected',
+  moved: 'reasonMoved',
 };
 
 export function reasonLabel(reason: Reason | null): string {
-  return reason ? REASON_LABELS[reason] : 'no port';
+  return t(reason ? REASON_LABELS[reason] : 'noPort');
 }
 
-const HEALTH_LABELS: Record<HealthState, string> = {
-  starting: 'Starting',
-  healthy: 'Healthy',
-  unhealthy: 'Unhealthy',
-  stopped: 'Stopped',
+const HEALTH_LABELS: Record<HealthState, DashboardStringKey> = {
+  starting: 'healthStarting',
+  healthy: 'healthHealthy',
+  unhealthy: 'healthUnhealthy',
+  stopped: 'healthStopped',
 };
 
 export function healthLabel(state: HealthState): string {
-  return HEALTH_LABELS[state];
+  return t(HEALTH_LABELS[state]);
 }
+
+const COUNT_LABELS: Record<HealthState, DashboardStringKey> = {
+  starting: 'countStarting',
+  healthy: 'countHealthy',
+  unhealthy: 'countUnhealthy',
+  stopped: 'countStopped',
+};
 
 // Worst first, so the state that needs a look leads the header badge.
 const SUMMARY_ORDER: readonly HealthState[] = ['unhealthy', 'starting', 'healthy', 'stopped'];
@@ -50,16 +59,16 @@ const SUMMARY_ORDER: readonly HealthState[] = ['unhealthy', 'starting', 'healthy
  * A service that got no port is counted apart, since its health says nothing about it.
  */
 export function healthSummary(services: readonly Pick<ServiceView, 'health' | 'error'>[]): string {
-  if (services.length === 0) return 'No services';
+  if (services.length === 0) return t('noServices');
   const failed = services.filter((s) => s.error).length;
   const counts = new Map<HealthState, number>();
   for (const s of services) if (!s.error) counts.set(s.health, (counts.get(s.health) ?? 0) + 1);
-  if (!failed && counts.get('healthy') === services.length) return 'All healthy';
-  if (!failed && counts.get('stopped') === services.length) return 'All stopped';
-  const parts = failed ? [`${failed} without a port`] : [];
+  if (!failed && counts.get('healthy') === services.length) return t('allHealthy');
+  if (!failed && counts.get('stopped') === services.length) return t('allStopped');
+  const parts = failed ? [t('withoutPort', failed)] : [];
   for (const state of SUMMARY_ORDER) {
     const n = counts.get(state);
-    if (n) parts.push(`${n} ${state}`);
+    if (n) parts.push(t(COUNT_LABELS[state], n));
   }
   return parts.join(' · ');
 }
