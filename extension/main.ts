@@ -13,6 +13,7 @@ import { currentSettings, watchSettings } from './settings';
 import { type ManitoApi, PublicApi } from './publicApi';
 import { PortStatusBar } from './statusBar';
 import { ServiceTerminals } from './terminals';
+import { WalkthroughProgress } from './walkthrough';
 
 let controller: HostController | undefined;
 
@@ -42,13 +43,19 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
   const view = vscode.window.createTreeView('manito.services', { treeDataProvider: tree });
   const statusBar = new PortStatusBar(host);
   const dashboard: DashboardDeps = { host, terminals, log };
+  const walkthrough = new WalkthroughProgress(host);
+  context.subscriptions.push(walkthrough);
   const ctx: CommandContext = {
     extension: context,
     controller: host,
     terminals,
     log,
     workspace,
-    openDashboard: () => void DashboardPanel.createOrShow(context.extensionUri, dashboard),
+    openDashboard: () => {
+      void DashboardPanel.createOrShow(context.extensionUri, dashboard);
+      walkthrough.dashboardOpened();
+    },
+    onPortUsed: () => walkthrough.portUsed(),
   };
   const portCommands = new PortCommands(ctx);
   context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx));
