@@ -78,6 +78,19 @@ export const DASHBOARD_STRINGS = {
   noProbes: 'No probes yet',
   probesSummaryOne: 'Last probe: {0} ok, {1} failed',
   probesSummary: 'Last {0} probes: {1} ok, {2} failed',
+  eventAssigned: '{0} assigned port {1} ({2})',
+  eventMoved: '{0} moved {1} → {2}',
+  eventReleased: '{0} released port {1}',
+  eventAllocationFailed: '{0} got no port: {1}',
+  eventDetected: 'Detected {0} for {1} on port {2}',
+  eventDetectedBy: 'pid {0}',
+  eventHealth: '{0}: {1} → {2}',
+  eventStartedTerminal: '{0} started in a terminal',
+  eventStartedProcess: '{0} started in a process',
+  eventStopped: '{0} stopped',
+  eventStoppedCode: '{0} stopped (exit code {1})',
+  eventConfigLoaded: 'Loaded manito.json',
+  eventConfigDefault: 'No manito.json: serving the default stack',
 } as const;
 
 export type DashboardStringKey = keyof typeof DASHBOARD_STRINGS;

@@ -85,28 +85,29 @@ export function healthIcon(state: HealthState): string {
 
 /** One sentence per event, newest-first lists read like a log. */
 export function eventText(event: EventBody): string {
+  const why = (explanation: string | undefined) => (explanation ? `: ${explanation}` : '');
   switch (event.type) {
     case 'assigned':
-      return `${event.service} assigned port ${event.port} (${reasonLabel(event.reason)})${event.explanation ? `: ${event.explanation}` : ''}`;
+      return t('eventAssigned', event.service, event.port, reasonLabel(event.reason)) + why(event.explanation);
     case 'moved':
-      return `${event.service} moved ${event.from} → ${event.to}${event.explanation ? `: ${event.explanation}` : ''}`;
+      return t('eventMoved', event.service, event.from, event.to) + why(event.explanation);
     case 'released':
-      return `${event.service} released port ${event.port}`;
+      return t('eventReleased', event.service, event.port);
     case 'allocationFailed':
-      return `${event.service} got no port: ${event.message}`;
+      return t('eventAllocationFailed', event.service, event.message);
     case 'detected': {
-      const who = event.pid ? ` (pid ${event.pid}${event.command ? `, ${event.command}` : ''})` : '';
-      return `Detected ${event.fingerprint} for ${event.service} on port ${event.port}${who}`;
+      const who = event.pid ? ` (${t('eventDetectedBy', event.pid)}${event.command ? `, ${event.command}` : ''})` : '';
+      return t('eventDetected', event.fingerprint, event.service, event.port) + who;
     }
     case 'health':
-      return `${event.service}: ${event.from} → ${event.to}${event.detail ? ` (${event.detail})` : ''}`;
+      return t('eventHealth', event.service, event.from, event.to) + (event.detail ? ` (${event.detail})` : '');
     case 'started':
-      return `${event.service} started in ${event.runner === 'terminal' ? 'a terminal' : 'a process'}${event.pid ? ` (pid ${event.pid})` : ''}`;
+      return t(event.runner === 'terminal' ? 'eventStartedTerminal' : 'eventStartedProcess', event.service) + (event.pid ? ` (${t('eventDetectedBy', event.pid)})` : '');
     case 'stopped':
-      return `${event.service} stopped${event.exitCode !== undefined ? ` (exit code ${event.exitCode})` : ''}`;
+      return event.exitCode !== undefined ? t('eventStoppedCode', event.service, event.exitCode) : t('eventStopped', event.service);
     case 'config':
       if (!event.ok) return brokenConfigNote(event.errors.length, event.source);
-      return event.source === 'file' ? 'Loaded manito.json' : 'No manito.json: serving the default stack';
+      return event.source === 'file' ? t('eventConfigLoaded') : t('eventConfigDefault');
   }
 }
 

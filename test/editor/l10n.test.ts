@@ -68,6 +68,7 @@ test('the tree, the status bar and the dashboard speak the display language', { 
     const health = await frame.locator('tr.service-row[data-service="web"] .health-state').textContent();
     assert.equal(health?.trim(), p('Stopped'));
     assert.equal((await frame.locator('.masthead .chip.overall').textContent())?.trim(), p('All stopped'));
+    assert.equal((await frame.locator('li.event[data-event-type="config"] .event-text').first().textContent())?.trim(), p('Loaded manito.json'));
     await workbench.screenshot('l10n-dashboard');
   } catch (error) {
     await workbench.screenshot('l10n-failure').catch(() => {});
