@@ -6,6 +6,7 @@
 // "web" on a free port written into MANITO_TEST_WEB_PORT of that file's sibling port.txt.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CrashLoopGuard } from '../../../extension/crashLoopGuard';
@@ -142,6 +143,24 @@ test('onDidChangePorts fires with the folder and its new ports when manito.json 
   assert.equal(typeof event.ports.extra, 'number');
   assert.deepEqual(await result.getPorts(folder), { ...event.ports });
 }, { timeoutMs: 60_000 });
+
+test('a change of manito.host.ports applies at once: the host restarts on the new port', async () => {
+  const { controller } = await api();
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    }).on('error', reject);
+  });
+  const config = vscode.workspace.getConfiguration('manito');
+  await config.update('host.ports', [port], vscode.ConfigurationTarget.Global);
+  try {
+    await waitFor(`the host to answer on ${port}`, () => controller.isRunning && controller.snapshot?.host.port === port, 60_000);
+  } finally {
+    await config.update('host.ports', undefined, vscode.ConfigurationTarget.Global);
+  }
+  await waitFor('the host back on its default range', () => controller.isRunning && controller.snapshot?.host.port !== port, 60_000);
+}, { timeoutMs: 150_000 });
 
 test('the crash-loop guard restarts until N crashes fall within the window', () => {
   let now = 0;
