@@ -1,7 +1,6 @@
 // Manito's settings, read through settingsValues.ts and applied live: a change to the host's ports
 // restarts the host (it binds them at start), a change to the restart limit applies at once.
 import * as vscode from 'vscode';
-import type { HostController } from './hostController';
 import type { Log } from './log';
 import { type ManitoSettings, needsHostRestart, readSettings } from './settingsValues';
 
@@ -15,8 +14,16 @@ export function currentSettings(): ManitoSettings {
   return readSettings({ ports: explicit('host.ports'), legacyPort: explicit('host.port'), restartLimit: explicit('host.restartLimit') });
 }
 
+/** What settings change in the host controller (an interface, so hostController.ts may import this file). */
+export interface SettingsTarget {
+  readonly state: string;
+  readonly isRunning: boolean;
+  setCrashLimit(limit: number): void;
+  restart(): Promise<void>;
+}
+
 /** Re-reads the settings whenever a `manito.*` one changes and applies the difference to `host`. */
-export function watchSettings(host: HostController, log: Log): vscode.Disposable {
+export function watchSettings(host: SettingsTarget, log: Log): vscode.Disposable {
   let applied = currentSettings();
   for (const note of applied.notes) log.warn(`settings: ${note}`);
   return vscode.workspace.onDidChangeConfiguration((event) => {
