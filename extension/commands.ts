@@ -19,10 +19,13 @@ export interface CommandContext {
   /** The folder Manito serves; undefined when no folder is open. */
   workspace: string | undefined;
   openDashboard(): Promise<void> | void;
+  /** Told when a `${command:manito.port...}` lookup succeeded (the walkthrough's launch.json step). */
+  onPortUsed?(service: string): void;
 }
 
 interface CommandSpec {
-  title: string;
+  /** Localised when asked, so messages follow the display language. */
+  title: () => string;
   /** Needs a running host; answered with a message otherwise. */
   needsHost: boolean;
   run(ctx: CommandContext, ...args: unknown[]): unknown;
@@ -33,81 +36,81 @@ const HOST_WAIT_MS = 15_000;
 
 export const COMMANDS: Record<string, CommandSpec> = {
   'manito.startStack': {
-    title: 'Start Stack',
+    title: () => vscode.l10n.t('Start Stack'),
     needsHost: true,
     run: async (ctx) => {
-      if (!(await requireTrust('start the stack'))) return;
-      await reportAction(ctx, 'Starting the stack', () => ctx.controller.request(StartStack.type));
+      if (!(await requireTrust(vscode.l10n.t('start the stack')))) return;
+      await reportAction(ctx, vscode.l10n.t('Starting the stack'), () => ctx.controller.request(StartStack.type));
     },
   },
   'manito.stopStack': {
-    title: 'Stop Stack',
+    title: () => vscode.l10n.t('Stop Stack'),
     needsHost: true,
-    run: (ctx) => reportAction(ctx, 'Stopping the stack', () => ctx.controller.request(StopStack.type)),
+    run: (ctx) => reportAction(ctx, vscode.l10n.t('Stopping the stack'), () => ctx.controller.request(StopStack.type)),
   },
   'manito.startService': {
-    title: 'Start Service',
+    title: () => vscode.l10n.t('Start Service'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to start', (s) => s.hasCommand && s.runner === null);
-      if (!service || !(await requireTrust(`start ${service.name}`))) return;
-      await reportAction(ctx, `Starting ${service.name}`, () => ctx.controller.request(StartService.type, { service: service.name }));
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to start'), (s) => s.hasCommand && s.runner === null);
+      if (!service || !(await requireTrust(vscode.l10n.t('start {0}', service.name)))) return;
+      await reportAction(ctx, vscode.l10n.t('Starting {0}', service.name), () => ctx.controller.request(StartService.type, { service: service.name }));
     },
   },
   'manito.stopService': {
-    title: 'Stop Service',
+    title: () => vscode.l10n.t('Stop Service'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to stop', (s) => s.runner === 'terminal' || s.runner === 'process' || s.runner === 'detected');
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to stop'), (s) => s.runner === 'terminal' || s.runner === 'process' || s.runner === 'detected');
       if (!service) return;
-      await reportAction(ctx, `Stopping ${service.name}`, () => stopWithConfirmation(service.name, (params) => ctx.controller.request(StopService.type, params)));
+      await reportAction(ctx, vscode.l10n.t('Stopping {0}', service.name), () => stopWithConfirmation(service.name, (params) => ctx.controller.request(StopService.type, params)));
     },
   },
   'manito.restartService': {
-    title: 'Restart Service',
+    title: () => vscode.l10n.t('Restart Service'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to restart', (s) => s.hasCommand);
-      if (!service || !(await requireTrust(`restart ${service.name}`))) return;
-      await reportAction(ctx, `Restarting ${service.name}`, () => ctx.controller.request(RestartService.type, { service: service.name }));
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to restart'), (s) => s.hasCommand);
+      if (!service || !(await requireTrust(vscode.l10n.t('restart {0}', service.name)))) return;
+      await reportAction(ctx, vscode.l10n.t('Restarting {0}', service.name), () => ctx.controller.request(RestartService.type, { service: service.name }));
     },
   },
   'manito.moveBack': {
-    title: 'Move Back to Preferred Port',
+    title: () => vscode.l10n.t('Move Back to Preferred Port'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to move back', (s) => s.moveBack !== undefined);
-      if (service) await reportAction(ctx, `Moving ${service.name} back`, () => ctx.controller.request(MoveBackService.type, { service: service.name }));
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to move back'), (s) => s.moveBack !== undefined);
+      if (service) await reportAction(ctx, vscode.l10n.t('Moving {0} back', service.name), () => ctx.controller.request(MoveBackService.type, { service: service.name }));
     },
   },
   'manito.openDashboard': {
-    title: 'Open Dashboard',
+    title: () => vscode.l10n.t('Open Dashboard'),
     needsHost: false,
     run: (ctx) => ctx.openDashboard(),
   },
   'manito.showLogs': {
-    title: 'Show Logs',
+    title: () => vscode.l10n.t('Show Logs'),
     needsHost: false,
     run: (ctx) => ctx.log.show(),
   },
   'manito.copyUrl': {
-    title: 'Copy URL',
+    title: () => vscode.l10n.t('Copy URL'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service whose URL to copy', (s) => s.url !== null);
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service whose URL to copy'), (s) => s.url !== null);
       if (!service?.url) return;
       await vscode.env.clipboard.writeText(service.url);
-      void vscode.window.showInformationMessage(`Copied ${service.url}`);
+      quietSuccess(vscode.l10n.t('Copied {0}', service.url));
     },
   },
   'manito.openInBrowser': {
-    title: 'Open in Browser',
+    title: () => vscode.l10n.t('Open in Browser'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to open', (s) => s.url?.startsWith('http') === true);
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to open'), (s) => s.url?.startsWith('http') === true);
       if (!service?.url) return;
       if (!service.url.startsWith('http')) {
-        void vscode.window.showWarningMessage(`${service.name} speaks ${service.kind}, not HTTP: ${service.url} cannot be opened in a browser. Use Copy URL.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('{0} speaks {1}, not HTTP: {2} cannot be opened in a browser. Use Copy URL.', service.name, service.kind, service.url));
         return;
       }
       // asExternalUri forwards the port when the editor runs remotely (code-server, SSH).
@@ -116,21 +119,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'manito.restartHost': {
-    title: 'Restart Host',
+    title: () => vscode.l10n.t('Restart Host'),
     needsHost: false,
     run: async (ctx) => {
       if (!ctx.workspace) return noFolder();
       await ctx.controller.restart();
-      if (ctx.controller.isRunning) void vscode.window.setStatusBarMessage('$(check) Manito host restarted', 3000);
+      if (ctx.controller.isRunning) quietSuccess(vscode.l10n.t('Manito host restarted'));
     },
   },
   'manito.createConfig': {
-    title: 'Create Config',
+    title: () => vscode.l10n.t('Create Config'),
     needsHost: false,
     run: (ctx) => createConfig(ctx),
   },
   'manito.port': {
-    title: 'Port of Service',
+    title: () => vscode.l10n.t('Port of Service'),
     needsHost: false,
     run: (ctx, arg) => servicePort(ctx, serviceName(arg)),
   },
@@ -143,20 +146,24 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (spec.needsHost) {
         if (!ctx.workspace) return noFolder();
         if (!(await hostReady(ctx.controller))) {
+          const restart = vscode.l10n.t('Restart Host');
+          const logs = vscode.l10n.t('Show Logs');
           const choice = await vscode.window.showWarningMessage(
-            `Manito: ${spec.title} needs the host. ${ctx.controller.unavailableReason}`, 'Restart Host', 'Show Logs');
-          if (choice === 'Restart Host') await ctx.controller.restart();
-          else if (choice === 'Show Logs') ctx.log.show();
+            vscode.l10n.t('Manito: {0} needs the host. {1}', spec.title(), ctx.controller.unavailableReason), restart, logs);
+          if (choice === restart) await ctx.controller.restart();
+          else if (choice === logs) ctx.log.show();
           return undefined;
         }
       }
       try {
         return await spec.run(ctx, ...args);
       } catch (error) {
-        ctx.log.error(`${spec.title} failed`, error);
+        ctx.log.error(`${spec.title()} failed`, error);
         // Port lookups feed ${command:...} variables: the caller shows the error itself.
         if (id === 'manito.port') throw error;
-        void vscode.window.showErrorMessage(`Manito: ${spec.title} failed: ${error instanceof Error ? error.message : String(error)}`);
+        const logs = vscode.l10n.t('Show Logs');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Manito: {0} failed: {1}', spec.title(), error instanceof Error ? error.message : String(error)), logs)
+          .then((c) => c && ctx.log.show());
         return undefined;
       }
     }));
@@ -217,12 +224,13 @@ async function hostReady(controller: HostController): Promise<boolean> {
 
 /** The port as a string: `${command:...}` substitution accepts only strings. */
 async function servicePort(ctx: CommandContext, name: string | undefined): Promise<string> {
-  if (!name) throw new Error('manito.port needs a service name, e.g. { "command": "manito.port", "args": "server" }');
+  if (!name) throw new Error(vscode.l10n.t('manito.port needs a service name, e.g. {0}', '{ "command": "manito.port", "args": "server" }'));
   const snapshot = ctx.controller.snapshot ?? await ctx.controller.waitForSnapshot(HOST_WAIT_MS);
-  if (!snapshot) throw new Error(`Manito does not know the ports yet. ${ctx.controller.unavailableReason}`);
+  if (!snapshot) throw new Error(vscode.l10n.t('Manito does not know the ports yet. {0}', ctx.controller.unavailableReason));
   const service = snapshot.services.find((s) => s.name === name);
-  if (!service) throw new Error(`Manito has no service "${name}"; the stack has ${snapshot.services.map((s) => s.name).join(', ')}`);
-  if (service.port === null) throw new Error(`${name} has no port: ${service.error ?? service.explanation}`);
+  if (!service) throw new Error(vscode.l10n.t('Manito has no service "{0}"; the stack has {1}', name, snapshot.services.map((s) => s.name).join(', ')));
+  if (service.port === null) throw new Error(vscode.l10n.t('{0} has no port: {1}', name, service.error ?? service.explanation));
+  ctx.onPortUsed?.(name);
   return String(service.port);
 }
 
@@ -239,22 +247,22 @@ function serviceName(arg: unknown): string | undefined {
 async function pickService(ctx: CommandContext, arg: unknown, placeHolder: string, fits: (s: ServiceView) => boolean): Promise<ServiceView | undefined> {
   const snapshot = ctx.controller.snapshot;
   if (!snapshot) {
-    void vscode.window.showWarningMessage('Manito does not know the stack yet; try again in a moment.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Manito does not know the stack yet; try again in a moment.'));
     return undefined;
   }
   const name = serviceName(arg);
   if (name !== undefined) {
     const service = snapshot.services.find((s) => s.name === name);
-    if (!service) void vscode.window.showWarningMessage(`Manito has no service "${name}".`);
+    if (!service) void vscode.window.showWarningMessage(vscode.l10n.t('Manito has no service "{0}".', name));
     return service;
   }
   const candidates = snapshot.services.filter(fits);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`Manito: no service fits (${placeHolder.toLowerCase()}).`);
+    quietSuccess(vscode.l10n.t('Manito: no service fits ({0})', placeHolder), '$(info)');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    candidates.map((s) => ({ label: s.name, description: s.port === null ? 'no port' : String(s.port), detail: s.explanation || s.description, service: s })),
+    candidates.map((s) => ({ label: s.name, description: s.port === null ? vscode.l10n.t('no port') : String(s.port), detail: s.explanation || s.description, service: s })),
     { placeHolder },
   );
   return picked?.service;
@@ -263,21 +271,34 @@ async function pickService(ctx: CommandContext, arg: unknown, placeHolder: strin
 async function requireTrust(action: string): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
   const choice = await vscode.window.showWarningMessage(
-    `Manito cannot ${action}: this workspace is not trusted, so no command from manito.json runs. Ports are still allocated and shown. Trust the workspace to run its services.`,
-    'Manage Workspace Trust');
+    vscode.l10n.t('Manito cannot {0}: this workspace is not trusted, so no command from manito.json runs. Ports are still allocated and shown. Trust the workspace to run its services.', action),
+    vscode.l10n.t('Manage Workspace Trust'));
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }
 
+/** How long a success stays in the status bar: long enough to read, gone before it is stale. */
+const QUIET_MS = 5000;
+
+/** Success is said quietly, in the status bar; only trouble gets a toast (with what to do). */
+function quietSuccess(message: string, icon = '$(check)'): void {
+  vscode.window.setStatusBarMessage(`${icon} ${message}`, QUIET_MS);
+}
+
 async function reportAction(ctx: CommandContext, title: string, action: () => Promise<ActionResult>): Promise<void> {
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Manito: ${title}` }, action);
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Manito: {0}', title) }, action);
   ctx.log.info(`${title}: ${result.message}`);
-  if (result.ok) void vscode.window.showInformationMessage(`Manito: ${result.message}`);
-  else void vscode.window.showWarningMessage(`Manito: ${result.message}`, 'Show Logs').then((c) => c && ctx.log.show());
+  if (result.ok) {
+    quietSuccess(vscode.l10n.t('Manito: {0}', result.message));
+    return;
+  }
+  const logs = vscode.l10n.t('Show Logs');
+  void vscode.window.showWarningMessage(vscode.l10n.t('Manito: {0}', result.message), logs).then((c) => c && ctx.log.show());
 }
 
 function noFolder(): undefined {
-  void vscode.window.showWarningMessage('Manito works on a folder: open the folder of your stack first.', 'Open Folder')
+  const open = vscode.l10n.t('Open Folder');
+  void vscode.window.showWarningMessage(vscode.l10n.t('Manito works on a folder: open the folder of your stack first.'), open)
     .then((c) => c && vscode.commands.executeCommand('vscode.openFolder'));
   return undefined;
 }
@@ -288,7 +309,7 @@ async function createConfig(ctx: CommandContext): Promise<void> {
   try {
     await vscode.workspace.fs.stat(uri);
     await vscode.window.showTextDocument(uri);
-    void vscode.window.showInformationMessage(`${CONFIG_FILE_NAME} already exists; opened it.`);
+    quietSuccess(vscode.l10n.t('{0} already exists; opened it.', CONFIG_FILE_NAME), '$(info)');
     return;
   } catch {
     // Absent: write it.

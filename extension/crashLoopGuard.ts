@@ -4,13 +4,24 @@
 export class CrashLoopGuard {
   private crashes: number[] = [];
 
+  private _limit: number;
+
   constructor(
-    readonly limit: number,
+    limit: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    this._limit = checkedLimit(limit);
     if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${windowMs}`);
+  }
+
+  get limit(): number {
+    return this._limit;
+  }
+
+  /** The user changed the setting: crashes already counted stay counted against the new limit. */
+  set limit(limit: number) {
+    this._limit = checkedLimit(limit);
   }
 
   /** Records a crash; true when the host should be restarted once more. */
@@ -18,7 +29,7 @@ export class CrashLoopGuard {
     const t = this.now();
     this.crashes = this.crashes.filter((at) => t - at < this.windowMs);
     this.crashes.push(t);
-    return this.crashes.length < this.limit;
+    return this.crashes.length < this._limit;
   }
 
   /** Crashes inside the current window. */
@@ -31,4 +42,9 @@ export class CrashLoopGuard {
   reset(): void {
     this.crashes = [];
   }
+}
+
+function checkedLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  return limit;
 }

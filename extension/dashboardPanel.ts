@@ -2,6 +2,7 @@
 // host's state live and running the actions the dashboard asks for through the language client.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { DASHBOARD_STRINGS, type DashboardStringKey, type DashboardStrings } from '../protocol/dashboardStrings';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
@@ -87,7 +88,7 @@ export class DashboardPanel implements vscode.Disposable {
       DashboardPanel.current.panel.reveal();
       return DashboardPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Manito Dashboard', vscode.ViewColumn.Active,
+    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, vscode.l10n.t('Manito Dashboard'), vscode.ViewColumn.Active,
       DashboardPanel.webviewOptions(extensionUri));
     DashboardPanel.current = new DashboardPanel(panel, extensionUri, deps);
     return DashboardPanel.current;
@@ -173,7 +174,7 @@ export class DashboardPanel implements vscode.Disposable {
     const host = this.deps.host;
     switch (host.state) {
       case 'running': return { type: 'connection', state: 'connected', message: '' };
-      case 'starting': return { type: 'connection', state: 'connecting', message: 'The Manito host is starting…' };
+      case 'starting': return { type: 'connection', state: 'connecting', message: vscode.l10n.t('The Manito host is starting…') };
       default: return { type: 'connection', state: 'disconnected', message: host.unavailableReason };
     }
   }
@@ -183,6 +184,7 @@ export class DashboardPanel implements vscode.Disposable {
       case 'ready': {
         this.ready = true;
         const host = this.deps.host;
+        this.post({ type: 'strings', strings: dashboardStrings() });
         this.post(this.connection());
         if (host.snapshot) {
           this.post({ type: 'hello', snapshot: host.snapshot, events: await this.initialEvents(host.snapshot) });
@@ -211,16 +213,16 @@ export class DashboardPanel implements vscode.Disposable {
         return this.run(() => this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'openBrowser': {
         const url = this.deps.host.snapshot?.services.find((s) => s.name === service)?.url;
-        if (!url || !/^https?:\/\//i.test(url)) return { ok: false, message: `${service} has no web URL to open.` };
+        if (!url || !/^https?:\/\//i.test(url)) return { ok: false, message: vscode.l10n.t('{0} has no web URL to open.', service) };
         // asExternalUri makes localhost reachable from where the user sits (remote, tunnels).
         const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
         const opened = await vscode.env.openExternal(external);
-        return { ok: opened, message: opened ? '' : `Could not open ${url}.` };
+        return { ok: opened, message: opened ? '' : vscode.l10n.t('Could not open {0}.', url) };
       }
       case 'showTerminal':
         return this.deps.terminals.show(service)
           ? { ok: true, message: '' }
-          : { ok: false, message: `${service} has no terminal in this window: it was not started by Manito here.` };
+          : { ok: false, message: vscode.l10n.t('{0} has no terminal in this window: it was not started by Manito here.', service) };
     }
   }
 
@@ -266,6 +268,13 @@ export function registerDashboard(context: vscode.ExtensionContext, deps: Dashbo
     recentByHost.delete(deps.host);
     DashboardPanel.currentPanel?.dispose();
   });
+}
+
+/** The dashboard's words in the editor's display language (English keys from protocol/). */
+function dashboardStrings(): DashboardStrings {
+  const out = {} as Record<DashboardStringKey, string>;
+  for (const [key, english] of Object.entries(DASHBOARD_STRINGS) as [DashboardStringKey, string][]) out[key] = vscode.l10n.t(english);
+  return out;
 }
 
 function isFromWebview(value: unknown): value is FromWebview {

@@ -24,6 +24,7 @@ import type { TerminalHost } from './terminalHost';
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { Log } from './log';
+import { currentSettings } from './settings';
 
 export type HostState = 'stopped' | 'starting' | 'running' | 'failed';
 
@@ -146,6 +147,11 @@ export class HostController implements vscode.Disposable {
     }
   }
 
+  /** The restart-limit setting changed: applies from the next crash on. */
+  setCrashLimit(limit: number): void {
+    this.guard.limit = limit;
+  }
+
   /** A restart the user asked for: fresh crash budget, new client; terminals stay as they are. */
   async restart(): Promise<void> {
     this.options.log.info('restarting the Manito host');
@@ -224,7 +230,7 @@ export class HostController implements vscode.Disposable {
       // Errors reach the user through our own messages and Log.error, not a channel popping up.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: (): HostInitOptions => {
-        const ports = vscode.workspace.getConfiguration('manito').get<number[]>('host.port', []);
+        const ports = currentSettings().hostPorts;
         return {
           workspace,
           trusted: vscode.workspace.isTrusted,

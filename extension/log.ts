@@ -1,6 +1,7 @@
 // The one "Manito" output channel. The extension's own lines and the host's (through the language
 // client, which writes to the same channel) land here; error() also brings the channel forward.
 import * as vscode from 'vscode';
+import { formatLogTime } from '../protocol/timeFormat';
 
 export class Log implements vscode.Disposable {
   readonly channel: vscode.OutputChannel;
@@ -32,6 +33,6 @@ export class Log implements vscode.Disposable {
   }
 
   private write(level: 'info' | 'warn' | 'error', message: string): void {
-    this.channel.appendLine(`[${new Date().toISOString()}] [extension] ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}`);
+    this.channel.appendLine(`[${formatLogTime(new Date())}] [extension] ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}`);
   }
 }

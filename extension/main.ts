@@ -10,19 +10,22 @@ import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboa
 import { HostController } from './hostController';
 import { Log } from './log';
 import { ServicesTreeProvider } from './servicesTree';
+import { currentSettings, watchSettings } from './settings';
+import { type ManitoApi, PublicApi } from './publicApi';
 import { PortStatusBar } from './statusBar';
 import { ServiceTerminals } from './terminals';
 import { registerTaskProvider } from './taskProvider';
+import { WalkthroughProgress } from './walkthrough';
 
 let controller: HostController | undefined;
 
-/** What the extension hands to its own tests (test/editor/suite) and to other extensions. */
-export interface ManitoApi {
-  readonly controller: HostController;
-  readonly portCommands: () => string[];
-}
+/**
+ * What activate returns: the public API (publicApi.ts), plus, only when VS Code runs the extension
+ * under test, the internals its own editor suites drive. Other extensions never see `testing`.
+ */
+export type ActivationResult = ManitoApi & { readonly testing?: { readonly controller: HostController; readonly portCommands: () => string[] } };
 
-export function activate(context: vscode.ExtensionContext): ManitoApi {
+export function activate(context: vscode.ExtensionContext): ActivationResult {
   const started = Date.now();
   const log = new Log();
   context.subscriptions.push(log);
@@ -37,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     hostModule: context.asAbsolutePath(path.join('dist', 'host.js')),
     terminals,
     log,
-    crashLimit: vscode.workspace.getConfiguration('manito').get<number>('host.restartLimit', 5),
+    crashLimit: currentSettings().restartLimit,
   });
   controller = host;
 
@@ -45,17 +48,24 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
   const view = vscode.window.createTreeView('manito.services', { treeDataProvider: tree });
   const statusBar = new PortStatusBar(host);
   const dashboard: DashboardDeps = { host, terminals, log };
+  const walkthrough = new WalkthroughProgress(host);
+  context.subscriptions.push(walkthrough);
   const ctx: CommandContext = {
     extension: context,
     controller: host,
     terminals,
     log,
     workspace,
-    openDashboard: () => void DashboardPanel.createOrShow(context.extensionUri, dashboard),
+    openDashboard: () => {
+      void DashboardPanel.createOrShow(context.extensionUri, dashboard);
+      walkthrough.dashboardOpened();
+    },
+    onPortUsed: () => walkthrough.portUsed(),
   };
   const portCommands = new PortCommands(ctx);
   const folder = () => (workspace ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(workspace)) : undefined);
   context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx), registerTaskProvider(host, terminals, folder));
+  context.subscriptions.push(watchSettings(host, log));
 
   const updateContext = (): void => {
     const snapshot = host.snapshot;
@@ -80,7 +90,12 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     log.info('no folder is open: the host starts when a folder with manito.json is opened');
   }
   log.info(`activated in ${Date.now() - started} ms${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: no command from manito.json runs)'}`);
-  return { controller: host, portCommands: () => portCommands.ids };
+  const publicApi = new PublicApi();
+  context.subscriptions.push(publicApi);
+  if (workspace) context.subscriptions.push(publicApi.track(vscode.Uri.file(workspace), host));
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? { ...publicApi.api, testing: { controller: host, portCommands: () => portCommands.ids } }
+    : publicApi.api;
 }
 
 export function deactivate(): Promise<void> | undefined {

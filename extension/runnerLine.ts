@@ -3,13 +3,18 @@
 import type { ServiceView } from '../protocol/model';
 import { md } from './markdownText';
 
+/** Translates an English template with {0}-style placeholders; the extension passes vscode.l10n.t. */
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+
 /** Markdown: 'Runs in terminal "server" · pid 123', 'Not running', 'Already running (found, not started by Manito)'. */
-export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason'>): string {
-  const how = service.runner === 'terminal' ? `Runs in terminal "${md(service.name)}"`
-    : service.runner === 'process' ? 'Runs as a child of `manito up`'
-      : service.runner === 'detected' ? 'Already running (found, not started by Manito)'
-        : service.hasCommand ? 'Not running'
-          : service.reason === 'inherited' ? 'Served by the process whose port it inherits'
-            : 'Not started by Manito (no command)';
-  return `${how}${service.pid ? ` · pid ${service.pid}` : ''}`;
+export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason'>, t: Translate = english): string {
+  const how = service.runner === 'terminal' ? t('Runs in terminal "{0}"', md(service.name))
+    : service.runner === 'process' ? t('Runs as a child of `manito up`')
+      : service.runner === 'detected' ? t('Already running (found, not started by Manito)')
+        : service.hasCommand ? t('Not running')
+          : service.reason === 'inherited' ? t('Served by the process whose port it inherits')
+            : t('Not started by Manito (no command)');
+  return `${how}${service.pid ? ` · ${t('pid {0}', service.pid)}` : ''}`;
 }

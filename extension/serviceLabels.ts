@@ -5,22 +5,34 @@ import type { HealthState, Reason, ServiceView } from '../protocol/model';
 // md lives in a module without vscode, so pure wording (runnerLine.ts) can share it.
 export { md } from './markdownText';
 
-const REASON_LABEL: Record<Reason, string> = {
-  preferred: 'preferred',
-  fallback: 'fallback',
-  inherited: 'inherited',
-  detected_running: 'detected',
-  moved: 'moved',
+// Functions, not strings: vscode.l10n.t answers in the display language only once activated.
+const REASON_LABEL: Record<Reason, () => string> = {
+  preferred: () => vscode.l10n.t('preferred'),
+  fallback: () => vscode.l10n.t('fallback'),
+  inherited: () => vscode.l10n.t('inherited'),
+  detected_running: () => vscode.l10n.t('detected'),
+  moved: () => vscode.l10n.t('moved'),
 };
 
 export function reasonLabel(reason: Reason | null): string | undefined {
-  return reason ? REASON_LABEL[reason] : undefined;
+  return reason ? REASON_LABEL[reason]() : undefined;
+}
+
+const HEALTH_LABEL: Record<HealthState, () => string> = {
+  healthy: () => vscode.l10n.t('healthy'),
+  starting: () => vscode.l10n.t('starting'),
+  unhealthy: () => vscode.l10n.t('unhealthy'),
+  stopped: () => vscode.l10n.t('stopped'),
+};
+
+export function healthLabel(state: HealthState): string {
+  return HEALTH_LABEL[state]();
 }
 
 /** "3001 · moved · healthy", "3001 · fallback · healthy · 3000 free again", or "no port · stopped". */
 export function serviceDescription(service: ServiceView): string {
-  const freed = service.moveBack ? `${service.moveBack.port} free again` : undefined;
-  return [service.port ?? 'no port', reasonLabel(service.reason), service.health, freed].filter((p) => p !== undefined).join(' · ');
+  const freed = service.moveBack ? vscode.l10n.t('{0} free again', service.moveBack.port) : undefined;
+  return [service.port ?? vscode.l10n.t('no port'), reasonLabel(service.reason), healthLabel(service.health), freed].filter((p) => p !== undefined).join(' · ');
 }
 
 const HEALTH_ICON: Record<HealthState, [icon: string, color: string]> = {

@@ -5,7 +5,8 @@ import { brokenConfigNote, type ConfigError, type ConfigSource, type ServiceView
 import type { HostController } from './hostController';
 import { ResolvedTooltips } from './resolvedTooltips';
 import { runnerLine } from './runnerLine';
-import { healthIcon, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
+import { formatClock } from '../protocol/timeFormat';
+import { healthIcon, healthLabel, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
 
 /** A service's row. Its tooltip is left unset: the provider resolves it on hover, from the latest snapshot. */
 export class ServiceItem extends vscode.TreeItem {
@@ -25,12 +26,12 @@ export class ConfigErrorItem extends vscode.TreeItem {
     this.id = `config-error:${error.line}:${error.column}:${error.message}`;
     this.description = error.message;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    this.tooltip = new vscode.MarkdownString(`${md(error.message)}${error.path ? `\n\nat \`${error.path}\`` : ''}\n\n${md(brokenConfigNote(errorCount, source))}.`);
+    this.tooltip = new vscode.MarkdownString(`${md(error.message)}${error.path ? `\n\n${vscode.l10n.t('at {0}', `\`${error.path}\``)}` : ''}\n\n${md(brokenConfigNote(errorCount, source))}.`);
     this.contextValue = 'configError';
     const position = new vscode.Position(Math.max(0, error.line - 1), Math.max(0, error.column - 1));
     this.command = {
       command: 'vscode.open',
-      title: 'Open manito.json',
+      title: vscode.l10n.t('Open manito.json'),
       arguments: [vscode.Uri.file(configPath), { selection: new vscode.Range(position, position) }],
     };
   }
@@ -39,16 +40,14 @@ export class ConfigErrorItem extends vscode.TreeItem {
 /** Shown above the default stack's services: where they come from and how to make them yours. */
 export class DefaultStackItem extends vscode.TreeItem {
   constructor() {
-    super('Embedded default stack', vscode.TreeItemCollapsibleState.None);
+    super(vscode.l10n.t('Embedded default stack'), vscode.TreeItemCollapsibleState.None);
     this.id = 'default-stack';
-    this.description = 'no manito.json: create one';
+    this.description = vscode.l10n.t('no manito.json: create one');
     this.iconPath = new vscode.ThemeIcon('info');
-    this.tooltip = new vscode.MarkdownString(
-      'This workspace has no `manito.json`, so Manito allocates and watches the seed\'s six services. '
-      + 'Click to write a `manito.json` from them, then add the commands that start your services.',
-    );
+    this.tooltip = new vscode.MarkdownString(vscode.l10n.t(
+      'This workspace has no `manito.json`, so Manito allocates and watches the seed\'s six services. Click to write a `manito.json` from them, then add the commands that start your services.'));
     this.contextValue = 'defaultStack';
-    this.command = { command: 'manito.createConfig', title: 'Create Config' };
+    this.command = { command: 'manito.createConfig', title: vscode.l10n.t('Create Config') };
   }
 }
 
@@ -163,20 +162,22 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   if (service.error) {
     tip.appendMarkdown(`$(warning) ${md(service.error)}\n\n`);
   } else if (service.port !== null) {
-    tip.appendMarkdown(`Port **${service.port}** (${md(reasonLabel(service.reason) ?? 'unassigned')})${service.explanation ? `: ${md(service.explanation)}` : ''}\n\n`);
-    if (service.moveBack) tip.appendMarkdown(`[$(history) Move back to ${service.moveBack.port}](command:manito.moveBack?${encodeURIComponent(JSON.stringify([service.name]))})\n\n`);
+    const reason = md(reasonLabel(service.reason) ?? vscode.l10n.t('unassigned'));
+    tip.appendMarkdown(`${vscode.l10n.t('Port **{0}** ({1})', service.port, reason)}${service.explanation ? `: ${md(service.explanation)}` : ''}\n\n`);
+    if (service.moveBack) tip.appendMarkdown(`[$(history) ${vscode.l10n.t('Move back to {0}', service.moveBack.port)}](command:manito.moveBack?${encodeURIComponent(JSON.stringify([service.name]))})\n\n`);
   }
   // The probe's time too, so a reader can tell how current the latency is.
-  const probe = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms${service.lastCheck ? ` at ${timeOf(service.lastCheck)}` : ''}`;
-  const waiting = service.waitingForStart ? ' · command check waiting for start' : '';
-  tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}${waiting}\n\n`);
+  const probe = service.latencyMs === null ? ''
+    : service.lastCheck ? ` · ${vscode.l10n.t('last probe {0} ms at {1}', service.latencyMs, timeOf(service.lastCheck))}`
+      : ` · ${vscode.l10n.t('last probe {0} ms', service.latencyMs)}`;
+  const waiting = service.waitingForStart ? ` · ${vscode.l10n.t('command check waiting for start')}` : '';
+  tip.appendMarkdown(`${vscode.l10n.t('Health: **{0}** since {1}', healthLabel(service.health), timeOf(service.healthSince))}${probe}${waiting}\n\n`);
   if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
-  tip.appendMarkdown(runnerLine(service));
-  if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);
+  tip.appendMarkdown(runnerLine(service, vscode.l10n.t));
+  if (service.dependsOn.length) tip.appendMarkdown(`\n\n${vscode.l10n.t('Depends on: {0}', service.dependsOn.map(md).join(', '))}`);
   return tip;
 }
 
 function timeOf(iso: string): string {
-  const time = new Date(iso);
-  return Number.isNaN(time.getTime()) ? md(iso) : time.toLocaleTimeString();
+  return formatClock(iso) || md(iso);
 }

@@ -17,7 +17,7 @@ export class PortStatusBar implements vscode.Disposable {
 
   constructor(private readonly controller: HostController) {
     this.item = vscode.window.createStatusBarItem('manito.ports', vscode.StatusBarAlignment.Left, 100);
-    this.item.name = 'Manito Ports';
+    this.item.name = vscode.l10n.t('Manito Ports');
     this.item.command = 'manito.services.focus';
     this.disposables.push(
       this.item,
@@ -33,10 +33,10 @@ export class PortStatusBar implements vscode.Disposable {
     const { state, snapshot, status } = this.controller;
     const health: OverallHealth = status?.health ?? (snapshot ? overallHealth(snapshot) : 'stopped');
     if (state !== 'running' || !snapshot) {
-      this.item.text = state === 'starting' ? '$(plug) Manito' : '$(plug) Manito: host stopped';
+      this.item.text = state === 'starting' ? '$(plug) Manito' : `$(plug) ${vscode.l10n.t('Manito: host stopped')}`;
       this.item.backgroundColor = state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
       this.item.tooltip = this.hostTooltip(state);
-      this.item.accessibilityInformation = { label: `Manito: ${this.controller.unavailableReason}` };
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Manito: {0}', this.controller.unavailableReason) };
       return;
     }
     // Services people open (HTTP, Vite) first, then the rest, each group in config order.
@@ -51,7 +51,7 @@ export class PortStatusBar implements vscode.Disposable {
       : health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.tooltip = this.stackTooltip(snapshot, status);
     this.item.accessibilityInformation = {
-      label: `Manito ports: ${shown.map((s) => `${s.name} ${s.port}`).join(', ') || 'none'}; ${status?.message ?? health}`,
+      label: vscode.l10n.t('Manito ports: {0}; {1}', shown.map((s) => `${s.name} ${s.port}`).join(', ') || vscode.l10n.t('none'), status?.message ?? health),
     };
   }
 
@@ -71,11 +71,11 @@ export class PortStatusBar implements vscode.Disposable {
     if (snapshot.configErrors.length) {
       tip.appendMarkdown(`$(warning) ${brokenConfigNote(snapshot.configErrors.length, snapshot.configSource)}\n\n`);
     }
-    if (snapshot.configSource === 'default') tip.appendMarkdown('$(info) No manito.json: watching the default stack\n\n');
+    if (snapshot.configSource === 'default') tip.appendMarkdown(`$(info) ${md(vscode.l10n.t('No manito.json: watching the default stack'))}\n\n`);
     tip.appendMarkdown('---\n\n');
-    const links = ['[$(run-all) Start](command:manito.startStack)', '[$(debug-stop) Stop](command:manito.stopStack)',
-      '[$(dashboard) Open Dashboard](command:manito.openDashboard)', '[$(output) Show Logs](command:manito.showLogs)'];
-    if (snapshot.configSource === 'default') links.push('[$(new-file) Create Config](command:manito.createConfig)');
+    const links = [link('run-all', vscode.l10n.t('Start'), 'manito.startStack'), link('debug-stop', vscode.l10n.t('Stop'), 'manito.stopStack'),
+      link('dashboard', vscode.l10n.t('Open Dashboard'), 'manito.openDashboard'), link('output', vscode.l10n.t('Show Logs'), 'manito.showLogs')];
+    if (snapshot.configSource === 'default') links.push(link('new-file', vscode.l10n.t('Create Config'), 'manito.createConfig'));
     tip.appendMarkdown(links.join(' · '));
     return tip;
   }
@@ -83,9 +83,8 @@ export class PortStatusBar implements vscode.Disposable {
   private hostTooltip(state: HostState): vscode.MarkdownString {
     const tip = this.markdown();
     tip.appendMarkdown(`**Manito** · ${md(this.controller.unavailableReason)}\n\n---\n\n`);
-    tip.appendMarkdown(state === 'starting'
-      ? '[$(output) Show Logs](command:manito.showLogs)'
-      : '[$(refresh) Restart Host](command:manito.restartHost) · [$(output) Show Logs](command:manito.showLogs)');
+    const logs = link('output', vscode.l10n.t('Show Logs'), 'manito.showLogs');
+    tip.appendMarkdown(state === 'starting' ? logs : `${link('refresh', vscode.l10n.t('Restart Host'), 'manito.restartHost')} · ${logs}`);
     return tip;
   }
 
@@ -95,4 +94,9 @@ export class PortStatusBar implements vscode.Disposable {
     tip.supportHtml = false;
     return tip;
   }
+}
+
+/** A command link for a trusted tooltip: `[$(icon) Label](command:id)`, the label escaped. */
+function link(icon: string, label: string, command: string): string {
+  return `[$(${icon}) ${md(label)}](command:${command})`;
 }

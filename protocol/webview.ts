@@ -1,5 +1,6 @@
 // Messages between the extension and the dashboard webview. The browser dashboard served by the
 // host receives the same `FeedMessage`s over the WebSocket feed.
+import type { DashboardStrings } from './dashboardStrings';
 import type { FeedMessage, ServiceAction } from './http';
 
 export type ConnectionState = { type: 'connection'; state: 'connected' | 'connecting' | 'disconnected'; message: string };
@@ -16,8 +17,11 @@ export type ActionOutcome = {
   message: string;
 };
 
+/** extension -> dashboard, first of all: the dashboard's words in the editor's display language. */
+export type DashboardStringsMessage = { type: 'strings'; strings: DashboardStrings };
+
 /** extension (or feed) -> dashboard */
-export type ToWebview = FeedMessage | ConnectionState | ActionOutcome;
+export type ToWebview = FeedMessage | ConnectionState | ActionOutcome | DashboardStringsMessage;
 
 /** dashboard -> extension */
 export type FromWebview =

@@ -65,7 +65,7 @@ export async function packageVsix(options = {}) {
     mkdirSync(dirname(out), { recursive: true });
     const vsce = require.resolve('@vscode/vsce/vsce');
     const packStarted = Date.now();
-    await run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', '--out', out], stage);
+    await run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', '--allow-missing-repository', '--out', out], stage);
     log(`vsce package: ${Date.now() - packStarted} ms`);
   } finally {
     rmSync(stage, { recursive: true, force: true });

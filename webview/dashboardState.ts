@@ -82,6 +82,9 @@ export function reduce(state: DashboardState, message: ToWebview, now: number): 
         notice: message.ok ? (message.message ? { tone: 'info', text: message.message } : null) : { tone: 'error', text: message.message || `${message.action} ${message.target} failed` },
       };
     }
+    case 'strings':
+      // Words, not state: main.ts applies them before the reducer sees anything.
+      return state;
   }
 }
 
@@ -121,6 +124,7 @@ export function isToWebview(value: unknown): value is ToWebview {
     case 'event': return typeof m.event === 'object' && m.event !== null && typeof (m.event as { id?: unknown }).id === 'number';
     case 'connection': return typeof m.state === 'string' && typeof m.message === 'string';
     case 'actionResult': return typeof m.target === 'string' && typeof m.ok === 'boolean';
+    case 'strings': return typeof m.strings === 'object' && m.strings !== null;
     default: return false;
   }
 }

@@ -3,6 +3,7 @@
 import type { ManitoEvent } from '../protocol/model';
 import { h, icon } from './dom';
 import { eventIcon, eventText, formatClock } from './format';
+import { t } from './strings';
 
 /** Rows rendered; the state keeps more so a reload does not lose them. */
 const SHOWN_EVENTS = 60;
@@ -10,9 +11,9 @@ const SHOWN_EVENTS = 60;
 export function eventsList(events: readonly ManitoEvent[]): HTMLElement {
   if (events.length === 0) {
     return h('p', { class: 'empty' },
-      'No events yet. Port assignments, moves, detections and health changes appear here as they happen.');
+      t('noEvents'));
   }
-  const list = h('ol', { class: 'events', 'aria-label': 'Recent events, newest first' });
+  const list = h('ol', { class: 'events', 'aria-label': t('eventsLabel') });
   for (const event of events.slice(0, SHOWN_EVENTS)) {
     const { icon: name, tone } = eventIcon(event);
     list.appendChild(h('li', { class: `event tone-${tone}`, 'data-event-id': event.id, 'data-event-type': event.type },

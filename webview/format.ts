@@ -1,22 +1,10 @@
 // Turns host data into the short strings the dashboard shows: durations, latencies, reasons and
 // one sentence per event. Pure, so the unit tests pin every wording.
 import { brokenConfigNote, type EventBody, type HealthState, type Reason, type ServiceView } from '../protocol/model';
-
-/** "0s", "42s", "3m 07s", "2h 05m", "3d 4h": two units at most, the way people read elapsed time. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) ms = 0;
-  const totalSec = Math.floor(ms / 1000);
-  if (totalSec < 60) return `${totalSec}s`;
-  const totalMin = Math.floor(totalSec / 60);
-  if (totalMin < 60) return `${totalMin}m ${pad2(totalSec % 60)}s`;
-  const totalHours = Math.floor(totalMin / 60);
-  if (totalHours < 24) return `${totalHours}h ${pad2(totalMin % 60)}m`;
-  return `${Math.floor(totalHours / 24)}d ${totalHours % 24}h`;
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
+// Shared with the Services tree and the log, so a time reads the same everywhere.
+export { formatClock, formatDuration } from '../protocol/timeFormat';
+import type { DashboardStringKey } from '../protocol/dashboardStrings';
+import { t } from './strings';
 
 /** Milliseconds since an ISO time; 0 for a missing or unparseable time or one in the future. */
 export function elapsedSince(iso: string | null | undefined, now: number): number {
@@ -32,35 +20,35 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-/** Local wall-clock time of an event, "14:03:09". */
-export function formatClock(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-}
-
-const REASON_LABELS: Record<Reason, string> = {
-  preferred: 'preferred',
-  fallback: 'fallback',
-  inherited: 'inherited',
-  detected_running: 'detected running',
-  moved: 'moved',
+const REASON_LABELS: Record<Reason, DashboardStringKey> = {
+  preferred: 'reasonPreferred',
+  fallback: 'reasonFallback',
+  inherited: 'reasonInherited',
+  detected_running: 'reasonDetected',
+  moved: 'reasonMoved',
 };
 
 export function reasonLabel(reason: Reason | null): string {
-  return reason ? REASON_LABELS[reason] : 'no port';
+  return t(reason ? REASON_LABELS[reason] : 'noPort');
 }
 
-const HEALTH_LABELS: Record<HealthState, string> = {
-  starting: 'Starting',
-  healthy: 'Healthy',
-  unhealthy: 'Unhealthy',
-  stopped: 'Stopped',
+const HEALTH_LABELS: Record<HealthState, DashboardStringKey> = {
+  starting: 'healthStarting',
+  healthy: 'healthHealthy',
+  unhealthy: 'healthUnhealthy',
+  stopped: 'healthStopped',
 };
 
 export function healthLabel(state: HealthState): string {
-  return HEALTH_LABELS[state];
+  return t(HEALTH_LABELS[state]);
 }
+
+const COUNT_LABELS: Record<HealthState, DashboardStringKey> = {
+  starting: 'countStarting',
+  healthy: 'countHealthy',
+  unhealthy: 'countUnhealthy',
+  stopped: 'countStopped',
+};
 
 // Worst first, so the state that needs a look leads the header badge.
 const SUMMARY_ORDER: readonly HealthState[] = ['unhealthy', 'starting', 'healthy', 'stopped'];
@@ -71,16 +59,16 @@ const SUMMARY_ORDER: readonly HealthState[] = ['unhealthy', 'starting', 'healthy
  * A service that got no port is counted apart, since its health says nothing about it.
  */
 export function healthSummary(services: readonly Pick<ServiceView, 'health' | 'error'>[]): string {
-  if (services.length === 0) return 'No services';
+  if (services.length === 0) return t('noServices');
   const failed = services.filter((s) => s.error).length;
   const counts = new Map<HealthState, number>();
   for (const s of services) if (!s.error) counts.set(s.health, (counts.get(s.health) ?? 0) + 1);
-  if (!failed && counts.get('healthy') === services.length) return 'All healthy';
-  if (!failed && counts.get('stopped') === services.length) return 'All stopped';
-  const parts = failed ? [`${failed} without a port`] : [];
+  if (!failed && counts.get('healthy') === services.length) return t('allHealthy');
+  if (!failed && counts.get('stopped') === services.length) return t('allStopped');
+  const parts = failed ? [t('withoutPort', failed)] : [];
   for (const state of SUMMARY_ORDER) {
     const n = counts.get(state);
-    if (n) parts.push(`${n} ${state}`);
+    if (n) parts.push(t(COUNT_LABELS[state], n));
   }
   return parts.join(' · ');
 }
@@ -97,32 +85,33 @@ export function healthIcon(state: HealthState): string {
 
 /** One sentence per event, newest-first lists read like a log. */
 export function eventText(event: EventBody): string {
+  const why = (explanation: string | undefined) => (explanation ? `: ${explanation}` : '');
   switch (event.type) {
     case 'assigned':
-      return `${event.service} assigned port ${event.port} (${reasonLabel(event.reason)})${event.explanation ? `: ${event.explanation}` : ''}`;
+      return t('eventAssigned', event.service, event.port, reasonLabel(event.reason)) + why(event.explanation);
     case 'moved':
-      return `${event.service} moved ${event.from} → ${event.to}${event.explanation ? `: ${event.explanation}` : ''}`;
+      return t('eventMoved', event.service, event.from, event.to) + why(event.explanation);
     case 'released':
-      return `${event.service} released port ${event.port}`;
+      return t('eventReleased', event.service, event.port);
     case 'portFreed':
       return event.explanation;
     case 'allocationFailed':
-      return `${event.service} got no port: ${event.message}`;
+      return t('eventAllocationFailed', event.service, event.message);
     case 'detected': {
-      const who = event.pid ? ` (pid ${event.pid}${event.command ? `, ${event.command}` : ''})` : '';
-      return `Detected ${event.fingerprint} for ${event.service} on port ${event.port}${who}${event.external ? ', external: not started by Manito' : ''}`;
+      const who = event.pid ? ` (${t('eventDetectedBy', event.pid)}${event.command ? `, ${event.command}` : ''})` : '';
+      return t('eventDetected', event.fingerprint, event.service, event.port) + who + (event.external ? t('eventDetectedExternal') : '');
     }
     case 'foreign':
       return event.message;
     case 'health':
-      return `${event.service}: ${event.from} → ${event.to}${event.detail ? ` (${event.detail})` : ''}`;
+      return t('eventHealth', event.service, event.from, event.to) + (event.detail ? ` (${event.detail})` : '');
     case 'started':
-      return `${event.service} started in ${event.runner === 'terminal' ? 'a terminal' : 'a process'}${event.pid ? ` (pid ${event.pid})` : ''}`;
+      return t(event.runner === 'terminal' ? 'eventStartedTerminal' : 'eventStartedProcess', event.service) + (event.pid ? ` (${t('eventDetectedBy', event.pid)})` : '');
     case 'stopped':
-      return `${event.service} stopped${event.exitCode !== undefined ? ` (exit code ${event.exitCode})` : ''}`;
+      return event.exitCode !== undefined ? t('eventStoppedCode', event.service, event.exitCode) : t('eventStopped', event.service);
     case 'config':
       if (!event.ok) return brokenConfigNote(event.errors.length, event.source);
-      return event.source === 'file' ? 'Loaded manito.json' : 'No manito.json: serving the default stack';
+      return event.source === 'file' ? t('eventConfigLoaded') : t('eventConfigDefault');
   }
 }
 

@@ -3,6 +3,7 @@
 import type { HealthState, ManitoEvent, ProbeSample } from '../protocol/model';
 import { svg } from './dom';
 import { formatClock, formatLatency } from './format';
+import { t } from './strings';
 
 export const STRIP_SAMPLES = 30;
 const BAR_WIDTH = 4;
@@ -67,9 +68,9 @@ function latencyHeight(ms: number | null): number {
 
 export function stripSummary(history: readonly ProbeSample[], max = STRIP_SAMPLES): string {
   const recent = history.slice(-max);
-  if (recent.length === 0) return 'No probes yet';
+  if (recent.length === 0) return t('noProbes');
   const failed = recent.filter((s) => !s.ok).length;
-  return `Last ${recent.length} probe${recent.length === 1 ? '' : 's'}: ${recent.length - failed} ok, ${failed} failed`;
+  return recent.length === 1 ? t('probesSummaryOne', 1 - failed, failed) : t('probesSummary', recent.length, recent.length - failed, failed);
 }
 
 export function historyStrip(history: readonly ProbeSample[], expectedDownAt: (at: string) => boolean): Element {

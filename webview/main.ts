@@ -6,6 +6,7 @@ import { initialState, markPending, persistable, reduce } from './dashboardState
 import type { ViewOptions } from './render';
 import { mountDashboard, render, tick } from './render';
 import type { Transport } from './transport';
+import { setStrings, t } from './strings';
 import { FeedTransport, VsCodeTransport, inVsCode, takeToken } from './transport';
 
 const NOTICE_MS = 6000;
@@ -22,7 +23,7 @@ function viewOptions(transport: Transport): ViewOptions {
       mode: 'vscode',
       canControl: true,
       canShowTerminal: true,
-      disconnectedHint: 'Run "Manito: Restart Host" from the Command Palette, or "Manito: Show Logs" to see why it stopped.',
+      disconnectedHint: t('vscodeDisconnectedHint'),
     };
   }
   return {
@@ -48,7 +49,7 @@ function boot(): void {
   if (!container) return;
   const transport = createTransport();
   if (transport.mode === 'browser') followSystemScheme();
-  const options = viewOptions(transport);
+  let options = viewOptions(transport);
   const root = mountDashboard(container);
   let state: DashboardState = initialState(transport.loadState());
 
@@ -90,7 +91,16 @@ function boot(): void {
   });
 
   render(root, state, options, Date.now());
-  transport.start((message) => update(reduce(state, message, Date.now())));
+  transport.start((message) => {
+    if (message.type === 'strings') {
+      // The editor's display language: every word is re-read, so rebuild everything.
+      setStrings(message.strings);
+      options = viewOptions(transport);
+      render(root, state, options, Date.now());
+      return;
+    }
+    update(reduce(state, message, Date.now()));
+  });
   setInterval(() => tick(container, state, Date.now()), 1000);
 }
 

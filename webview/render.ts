@@ -2,6 +2,7 @@
 // the events list. Rebuilt on every message; `tick` only refreshes the clocks once a second.
 import type { OverallHealth, ServiceView, StackSnapshot } from '../protocol/model';
 import { brokenConfigNote, overallHealth } from '../protocol/model';
+import type { DashboardStringKey } from '../protocol/dashboardStrings';
 import type { DashboardAction } from '../protocol/webview';
 import type { DashboardState } from './dashboardState';
 import { hostUptimeMs, pendingKey } from './dashboardState';
@@ -10,6 +11,7 @@ import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
 import { ownershipNote } from './ownershipNote';
+import { t } from './strings';
 
 export interface ViewOptions {
   mode: 'vscode' | 'browser';
@@ -43,11 +45,11 @@ export function render(root: DashboardRoot, state: DashboardState, options: View
   replaceChildrenKeepingFocus(root.header, headerContent(state, options, now));
   replaceChildrenKeepingFocus(root.notices, noticesContent(state, options));
   replaceChildrenKeepingFocus(root.services, [
-    h('h2', { id: 'services-heading' }, 'Services'),
+    h('h2', { id: 'services-heading' }, t('servicesHeading')),
     servicesContent(state, options),
   ]);
   replaceChildrenKeepingFocus(root.events, [
-    h('h2', { id: 'events-heading' }, 'Recent events'),
+    h('h2', { id: 'events-heading' }, t('eventsHeading')),
     eventsList(state.events),
   ]);
 }
@@ -79,45 +81,55 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   const nodes: Node[] = [title];
   if (snap) {
     nodes.push(h('p', { class: 'workspace' },
-      h('span', { class: 'muted' }, 'Workspace '), h('code', {}, snap.workspace),
-      h('span', { class: 'muted' }, CONFIG_LABEL[snap.configSource]),
-      h('span', { class: 'muted' }, ` · ${snap.environment} · ${snap.strategy} strategy`)));
+      h('span', { class: 'muted' }, t('workspace')), h('code', {}, snap.workspace),
+      h('span', { class: 'muted' }, t(CONFIG_LABEL[snap.configSource])),
+      h('span', { class: 'muted' }, t('strategyLine', snap.environment, snap.strategy))));
   }
   nodes.push(hostLine(state, now));
   if (snap && options.canControl) {
     const anyCommand = snap.services.some((s) => s.hasCommand);
     if (anyCommand) {
       const live = state.connection === 'connected';
-      nodes.push(h('div', { class: 'stack-actions', role: 'group', 'aria-label': 'Stack' },
-        actionButton(state, 'stack', 'start', 'Start stack', 'run-all', 'Start every service that has a command', live && snap.host.trusted, false),
-        actionButton(state, 'stack', 'stop', 'Stop stack', 'debug-stop', 'Stop every running service', live, false)));
+      const start = actionButton(state, 'stack', 'start', t('startStack'), 'run-all', t('startStackTitle'), live && snap.host.trusted, false);
+      const stop = actionButton(state, 'stack', 'stop', t('stopStack'), 'debug-stop', t('stopStackTitle'), live, false);
+      // The primary button is the next thing to do: Stop once every service with a command runs.
+      const primary = stackPrimary(snap.services);
+      (primary === 'stop' ? stop : start).classList.add('primary');
+      nodes.push(h('div', { class: 'stack-actions', role: 'group', 'aria-label': t('stackGroup'), 'data-primary': primary },
+        ...(primary === 'stop' ? [stop, start] : [start, stop])));
     }
   }
   return nodes;
 }
 
-const CONFIG_LABEL: Record<StackSnapshot['configSource'], string> = {
-  file: ' · manito.json',
-  none: ' · manito.json (invalid: no service served)',
-  default: ' · default stack (no manito.json)',
+const CONFIG_LABEL: Record<StackSnapshot['configSource'], DashboardStringKey> = {
+  file: 'configFile',
+  none: 'configInvalid',
+  default: 'configDefault',
 };
+
+/** 'stop' when every service Manito can start is running, else 'start'. */
+export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' | 'runner'>[]): 'start' | 'stop' {
+  const startable = services.filter((s) => s.hasCommand);
+  return startable.length > 0 && startable.every((s) => s.runner === 'terminal' || s.runner === 'process') ? 'stop' : 'start';
+}
 
 function hostLine(state: DashboardState, now: number): HTMLElement {
   const snap = state.snapshot;
   const connected = state.connection === 'connected';
-  const status = connected ? 'running' : state.connection === 'connecting' ? 'connecting…' : 'not reachable';
+  const status = connected ? t('hostRunning') : state.connection === 'connecting' ? t('hostConnecting') : t('hostUnreachable');
   const line = h('p', { class: `host-line host-${state.connection}` },
     icon(connected ? 'server-process' : state.connection === 'connecting' ? 'loading' : 'debug-disconnect', state.connection === 'connecting' ? 'codicon-modifier-spin' : ''),
-    h('span', { class: 'host-status' }, `Host ${status}`));
+    h('span', { class: 'host-status' }, status));
   if (snap) {
     line.append(
-      sep(), h('span', {}, `port ${snap.host.port}`),
-      sep(), h('span', {}, `pid ${snap.host.pid}`),
-      sep(), h('span', {}, 'up ', h('span', { 'data-uptime': '' }, formatDuration(hostUptimeMs(state, now)))),
-      sep(), h('span', { class: 'feed-connections', title: 'Open WebSocket feed connections (services.websocket)' },
-        `WebSocket: ${snap.host.connections} connection${snap.host.connections === 1 ? '' : 's'}`),
+      sep(), h('span', {}, t('hostPort', snap.host.port)),
+      sep(), h('span', {}, t('hostPid', snap.host.pid)),
+      sep(), h('span', {}, t('hostUp'), h('span', { 'data-uptime': '' }, formatDuration(hostUptimeMs(state, now)))),
+      sep(), h('span', { class: 'feed-connections', title: t('feedTitle') },
+        snap.host.connections === 1 ? t('feedConnectionOne') : t('feedConnections', snap.host.connections)),
       sep(), h('span', {}, `v${snap.host.version}`));
-    if (!snap.host.trusted) line.append(sep(), h('span', { class: 'warn-text' }, 'untrusted workspace: commands do not run'));
+    if (!snap.host.trusted) line.append(sep(), h('span', { class: 'warn-text' }, t('untrusted')));
   }
   return line;
 }
@@ -130,10 +142,10 @@ function noticesContent(state: DashboardState, options: ViewOptions): Node[] {
   const nodes: Node[] = [];
   if (state.connection === 'disconnected') {
     nodes.push(notice('error', 'debug-disconnect',
-      state.connectionMessage || 'The Manito host is not reachable.', options.disconnectedHint,
-      state.snapshot ? 'What you see below is the last state received.' : ''));
+      state.connectionMessage || t('hostUnreachableNotice'), options.disconnectedHint,
+      state.snapshot ? t('lastStateNotice') : ''));
   } else if (state.connection === 'connecting' && !state.snapshot) {
-    nodes.push(notice('info', 'loading', state.connectionMessage || 'Connecting to the Manito host…'));
+    nodes.push(notice('info', 'loading', state.connectionMessage || t('connectingNotice')));
   }
   if (state.notice) nodes.push(notice(state.notice.tone, state.notice.tone === 'error' ? 'error' : 'info', state.notice.text));
   if (options.readOnlyNote) nodes.push(notice('info', 'lock', options.readOnlyNote));
@@ -158,17 +170,17 @@ function servicesContent(state: DashboardState, options: ViewOptions): Node {
   const snap = state.snapshot;
   if (!snap) {
     return h('p', { class: 'empty' }, state.connection === 'disconnected'
-      ? 'No services to show until the host is reachable.'
-      : 'Waiting for the first state from the host…');
+      ? t('noServicesUntilHost')
+      : t('waitingForState'));
   }
   if (snap.services.length === 0) {
-    return h('p', { class: 'empty' }, 'No services are configured. Add them under "services" in manito.json',
-      options.mode === 'vscode' ? ' (run "Manito: Create Config" to start from the default stack).' : '.');
+    return h('p', { class: 'empty' }, t('noServicesConfigured'),
+      options.mode === 'vscode' ? t('noServicesVsCodeHint') : '.');
   }
   const table = h('table', { class: 'services-table' },
-    h('caption', { class: 'visually-hidden' }, 'Services with their port, health and recent probes'),
+    h('caption', { class: 'visually-hidden' }, t('tableCaption')),
     h('thead', {}, h('tr', {},
-      ...['Service', 'Port', 'Health', 'Last probe', 'History', 'URL', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))));
+      ...(['colService', 'colPort', 'colHealth', 'colProbe', 'colHistory', 'colUrl', 'colActions'] as const).map((key) => h('th', { scope: 'col' }, t(key))))));
   const body = h('tbody');
   for (const s of snap.services) {
     body.appendChild(serviceRow(state, s, snap, options));
@@ -203,15 +215,15 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
 
   const healthCell = h('td', { class: `cell-health health-${s.health}` },
     h('span', { class: 'health-state' }, icon(healthIcon(s.health), s.health === 'starting' ? 'codicon-modifier-spin' : ''), ' ', healthLabel(s.health)),
-    h('span', { class: 'muted small since' }, 'for ', h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))),
-    s.waitingForStart ? h('span', { class: 'muted small', title: 'Its command check runs once you start it; until then only TCP is checked' }, 'waiting for start') : null);
+    h('span', { class: 'muted small since' }, t('forDuration'), h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))),
+    s.waitingForStart ? h('span', { class: 'muted small', title: t('waitingForStartTitle') }, t('waitingForStart')) : null);
 
   const probeCell = h('td', { class: 'cell-probe' },
     h('span', { class: 'latency' }, formatLatency(s.latencyMs)));
   if (s.lastCheck) {
-    probeCell.appendChild(h('span', { class: 'muted small' }, h('span', { 'data-since': s.lastCheck }, formatDuration(elapsedSince(s.lastCheck, Date.now()))), ' ago'));
+    probeCell.appendChild(h('span', { class: 'muted small' }, h('span', { 'data-since': s.lastCheck }, formatDuration(elapsedSince(s.lastCheck, Date.now()))), t('ago')));
   } else {
-    probeCell.appendChild(h('span', { class: 'muted small' }, 'not probed yet'));
+    probeCell.appendChild(h('span', { class: 'muted small' }, t('notProbed')));
   }
 
   const urlCell = h('td', { class: 'cell-url' });
@@ -223,22 +235,22 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     urlCell.appendChild(h('span', { class: 'muted' }, '—'));
   }
 
-  const actions = h('div', { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${s.name}` });
+  const actions = h('div', { class: 'row-actions', role: 'group', 'aria-label': t('actionsFor', s.name) });
   const running = s.runner === 'terminal' || s.runner === 'process';
   const live = state.connection === 'connected';
   if (options.canControl && s.hasCommand) {
-    if (!running) actions.appendChild(actionButton(state, s.name, 'start', `Start ${s.name}`, 'play', `Start ${s.name}`, live && snap.host.trusted));
-    if (running) actions.appendChild(actionButton(state, s.name, 'restart', `Restart ${s.name}`, 'debug-restart', `Restart ${s.name}`, live && snap.host.trusted));
-    if (running) actions.appendChild(actionButton(state, s.name, 'stop', `Stop ${s.name}`, 'debug-stop', `Stop ${s.name}`, live));
+    if (!running) actions.appendChild(actionButton(state, s.name, 'start', t('startService', s.name), 'play', t('startService', s.name), live && snap.host.trusted));
+    if (running) actions.appendChild(actionButton(state, s.name, 'restart', t('restartService', s.name), 'debug-restart', t('restartService', s.name), live && snap.host.trusted));
+    if (running) actions.appendChild(actionButton(state, s.name, 'stop', t('stopService', s.name), 'debug-stop', t('stopService', s.name), live));
   }
   if (options.canControl && s.moveBack) {
-    actions.appendChild(actionButton(state, s.name, 'move-back', `Move back to ${s.moveBack.port}`, 'history', `${s.moveBack.port} is free again: move ${s.name} back to it`, live, false));
+    actions.appendChild(actionButton(state, s.name, 'move-back', t('moveBackTo', s.moveBack.port), 'history', t('moveBackTitle', s.moveBack.port, s.name), live, false));
   }
-  if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', `Open ${s.name} in browser`, 'globe', `Open ${s.url}`, true));
+  if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', t('openServiceInBrowser', s.name), 'globe', t('openUrl', s.url), true));
   if (options.canShowTerminal && s.runner === 'terminal') {
-    actions.appendChild(actionButton(state, s.name, 'showTerminal', `Show terminal of ${s.name}`, 'terminal', `Show the "${s.name}" terminal`, true));
+    actions.appendChild(actionButton(state, s.name, 'showTerminal', t('showTerminalOf', s.name), 'terminal', t('showTerminalTitle', s.name), true));
   }
-  if (!actions.hasChildNodes()) actions.appendChild(h('span', { class: 'muted small' }, s.runner === 'detected' ? 'running outside Manito' : '—'));
+  if (!actions.hasChildNodes()) actions.appendChild(h('span', { class: 'muted small' }, s.runner === 'detected' ? t('runningOutside') : '—'));
 
   return h('tr', { class: `service-row health-${s.health}`, 'data-service': s.name, 'data-health': s.health, 'data-port': s.port ?? '' },
     nameCell, portCell, healthCell, probeCell,
@@ -256,7 +268,7 @@ function actionButton(state: DashboardState, target: string, action: DashboardAc
     'data-focus-key': `${target}:${action}`,
     'aria-label': label,
     'aria-busy': busy ? 'true' : null,
-    title: enabled ? title : `${title} (not available while the host is unreachable)`,
+    title: enabled ? title : t('unavailable', title),
     disabled: !enabled || busy,
   }, icon(busy ? 'loading' : iconName, busy ? 'codicon-modifier-spin' : ''));
   if (!iconOnly) button.appendChild(h('span', {}, label));

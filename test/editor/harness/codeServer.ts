@@ -26,6 +26,10 @@ export interface CodeServerOptions {
   workspaceTrust?: boolean;
   /** How long to wait for the server to answer; generous because two cores are shared. */
   startTimeoutMs?: number;
+  /** Extra code-server arguments, e.g. `['--locale', 'qps-ploc']`. */
+  args?: string[];
+  /** Called once the .vsix files are installed, before the server starts. */
+  afterInstall?: (dirs: { extensionsDir: string; userDataDir: string }) => void;
 }
 
 export interface CodeServer {
@@ -149,6 +153,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const env = { ...process.env, ...options.env, [MARKER]: dir };
   try {
     for (const vsix of options.vsix ?? []) await installVsix(vsix, extensionsDir, userDataDir, env);
+    options.afterInstall?.({ extensionsDir, userDataDir });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -172,6 +177,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         '--disable-getting-started-override',
         '--user-data-dir', userDataDir,
         '--extensions-dir', extensionsDir,
+        ...(options.args ?? []),
       ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );

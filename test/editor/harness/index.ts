@@ -25,6 +25,12 @@ export interface EditorSessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Workspace trust on, as VS Code ships it: opened folders start untrusted (see CodeServerOptions). */
   workspaceTrust?: boolean;
+  /** Extra code-server arguments (see CodeServerOptions.args). */
+  args?: string[];
+  /** More .vsix files to install beside Manito's (built on demand, e.g. a language pack). */
+  extraVsix?: () => Promise<string[]>;
+  /** Runs once the extensions are installed, before the server starts, e.g. to add a locale. */
+  prepareInstall?: (dirs: { extensionsDir: string; userDataDir: string }) => void;
 }
 
 export interface EditorSession {
@@ -70,10 +76,12 @@ export async function startEditorSession(options: EditorSessionOptions = {}): Pr
   let browser: Browser | undefined;
   try {
     server = await startCodeServer({
-      vsix: [vsix],
+      vsix: [vsix, ...(await options.extraVsix?.() ?? [])],
       settings: options.settings,
       workspaceTrust: options.workspaceTrust,
       env: { MANITO_STATE_DIR: stateDir, ...options.env },
+      args: options.args,
+      afterInstall: options.prepareInstall,
     });
     browser = await launchBrowser();
   } catch (error) {

@@ -6,10 +6,11 @@
 // "web" on a free port written into MANITO_TEST_WEB_PORT of that file's sibling port.txt.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CrashLoopGuard } from '../../../extension/crashLoopGuard';
-import type { ManitoApi } from '../../../extension/main';
+import type { ActivationResult } from '../../../extension/main';
 import { runRegistered, test, waitFor } from './runner';
 
 const EXTENSION_ID = 'manito.manito';
@@ -24,10 +25,17 @@ function webPort(): number {
   return Number(fs.readFileSync(path.join(workspace(), 'port.txt'), 'utf8'));
 }
 
-async function api(): Promise<ManitoApi> {
-  const extension = vscode.extensions.getExtension<ManitoApi>(EXTENSION_ID);
+async function exports(): Promise<ActivationResult> {
+  const extension = vscode.extensions.getExtension<ActivationResult>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed`);
   return extension.activate();
+}
+
+/** The internals, handed out only because VS Code runs the extension under test here. */
+async function api(): Promise<NonNullable<ActivationResult['testing']>> {
+  const { testing } = await exports();
+  assert.ok(testing, 'activate() returns its internals in test mode');
+  return testing;
 }
 
 async function get(url: string): Promise<string | undefined> {
@@ -101,6 +109,58 @@ test('Create Config leaves an existing manito.json alone and opens it', async ()
   assert.equal(fs.readFileSync(file, 'utf8'), before);
   await waitFor('manito.json to be the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file);
 });
+
+test('the public API is version 1 and small: getPorts(folder) and onDidChangePorts, nothing internal', async () => {
+  const result = await exports();
+  assert.deepEqual(Object.keys(result).sort(), ['getPorts', 'onDidChangePorts', 'testing', 'version']);
+  assert.equal(result.version, 1);
+  const folder = vscode.workspace.workspaceFolders![0]!.uri;
+  const expected = { web: webPort(), api: webPort() };
+  assert.deepEqual(await result.getPorts(folder), expected);
+  assert.deepEqual(await result.getPorts(vscode.Uri.joinPath(folder, 'web.js')), expected, 'a file inside the folder names the folder');
+  await assert.rejects(result.getPorts(vscode.Uri.file('/nowhere/else')), /Manito serves no folder holding \/nowhere\/else/);
+  await assert.rejects(result.getPorts(undefined as unknown as vscode.Uri), TypeError);
+});
+
+test('onDidChangePorts fires with the folder and its new ports when manito.json gains a service', async () => {
+  const result = await exports();
+  const folder = vscode.workspace.workspaceFolders![0]!.uri;
+  const file = path.join(workspace(), 'manito.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { services: Record<string, unknown> };
+  const changed = new Promise<{ folderUri: vscode.Uri; ports: Readonly<Record<string, number>> }>((resolve) => {
+    const sub = result.onDidChangePorts((event) => {
+      if (!('extra' in event.ports)) return;
+      sub.dispose();
+      resolve(event);
+    });
+  });
+  config.services.extra = { kind: 'tcp' };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  // The test's own timeout bounds the wait.
+  const event = await changed;
+  assert.equal(event.folderUri.fsPath, folder.fsPath);
+  assert.equal(event.ports.web, webPort());
+  assert.equal(typeof event.ports.extra, 'number');
+  assert.deepEqual(await result.getPorts(folder), { ...event.ports });
+}, { timeoutMs: 60_000 });
+
+test('a change of manito.host.ports applies at once: the host restarts on the new port', async () => {
+  const { controller } = await api();
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    }).on('error', reject);
+  });
+  const config = vscode.workspace.getConfiguration('manito');
+  await config.update('host.ports', [port], vscode.ConfigurationTarget.Global);
+  try {
+    await waitFor(`the host to answer on ${port}`, () => controller.isRunning && controller.snapshot?.host.port === port, 60_000);
+  } finally {
+    await config.update('host.ports', undefined, vscode.ConfigurationTarget.Global);
+  }
+  await waitFor('the host back on its default range', () => controller.isRunning && controller.snapshot?.host.port !== port, 60_000);
+}, { timeoutMs: 150_000 });
 
 test('the crash-loop guard restarts until N crashes fall within the window', () => {
   let now = 0;
