@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { brokenConfigNote } from '../../protocol/model';
 import { ProcessLauncher } from '../../server/launch/processLauncher';
 import { processRecordsFile } from '../../server/proc/processRecords';
-import { stateDir } from '../../protocol/discovery';
+import { stateDir } from '../../server/discovery/stateFolder';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
 import { provenHostOf } from '../findHost';

@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stateDir } from '../../protocol/discovery';
+import { stateDir } from '../discovery/stateFolder';
 import { withFileLock } from '../engine/fileLock';
 import { isSameProcess, type ProcessRecord } from './processIdentity';
 
