@@ -13,7 +13,7 @@ import { validateStack } from './validateStack';
 
 const NO_SERVICES: StackConfig = { services: {} };
 
-export interface PathError { path: string; segments?: Array<string | number>; message: string }
+export interface PathError { path: string; segments?: Array<string | number>; message: string; atKey?: boolean }
 /** Checks a parsed manito.json; returns every problem with the JSON path of the offending value. */
 export type StackValidator = (value: unknown, options: { workspace?: string }) => PathError[];
 
@@ -55,7 +55,7 @@ export function parseConfigText(text: string, validate: StackValidator = validat
     const { root, value, lines } = parsed;
     const errors = validate(value, options);
     if (errors.length > 0) {
-      const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments));
+      const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments, e.atKey));
       return { exists: true, problems: capProblems(shown, errors.length) };
     }
     // Plain objects from here on: the parser's are null-prototype, which code downstream need not expect.
