@@ -62,12 +62,14 @@ function describeParseError(code: string): string {
  * property name of its nearest existing parent (so "services.api.command is required" points at "api").
  */
 export function validationProblem(_text: string, root: Node | undefined, lines: LineIndex, message: string, path: string,
-  given?: Segment[]): ConfigProblem {
+  given?: Segment[], atKey = false): ConfigProblem {
   if (!root) return problemAt(lines, message, 0, 1, path);
   const segments = given ?? parseJsonPath(path);
   for (let n = segments.length; n >= 0; n--) {
     const node = findNodeAtLocation(root, segments.slice(0, n));
     if (!node) continue;
+    const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    if (atKey && n === segments.length && key) return problemAt(lines, message, key.offset, key.length, path);
     // A property's value: point at its key, which is what a person reads as "the setting".
     const target = n === segments.length ? node : node.parent?.type === 'property' ? node.parent.children?.[0] ?? node : node;
     return problemAt(lines, message, target.offset, n === segments.length ? node.length : target.length, path);

@@ -1,23 +1,10 @@
 // Turns the text of manito.json into a value, within bounds: a file too large is refused unread,
-// nesting too deep, lists too long and files with too many values are found by a flat token scan before the (recursive) parser ever sees it, and
+// nesting too deep, lists too long and files with too many values are found by a flat scan before the (recursive) parser ever sees it, and
 // syntax errors are counted, not all listed. Whatever the text, the answer comes in one pass.
-import { createScanner, getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { CONFIG_FILE_NAME } from '../../protocol/config';
 import { LineIndex, syntaxProblems, type ConfigProblem } from './configPositions';
-
-// jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read.
-const OPEN_BRACE = 1;
-const CLOSE_BRACE = 2;
-const OPEN_BRACKET = 3;
-const CLOSE_BRACKET = 4;
-const COMMA = 5;
-const NULL = 7;
-const TRUE = 8;
-const FALSE = 9;
-const STRING = 10;
-const NUMBER = 11;
-const EOF = 17;
 
 export type ParsedText =
   | { ok: true; root: Node; value: unknown; lines: LineIndex }
@@ -39,35 +26,54 @@ export function tooLarge(bytes: number): ConfigProblem {
   return oneProblem(`${CONFIG_FILE_NAME} is ${bytes} bytes; at most ${CONFIG_BOUNDS.maxFileBytes} are read`);
 }
 
-const VALUE_TOKENS = new Set([OPEN_BRACE, OPEN_BRACKET, NULL, TRUE, FALSE, STRING, NUMBER]);
+/** Characters that end a bare token (number, literal or garbage). */
+function endsBareToken(c: number): boolean {
+  return c <= 32 || c === 44 || c === 58 || c === 91 || c === 93 || c === 123 || c === 125 || c === 34 || c === 47;
+}
 
 /**
- * The first place where the text's shape passes a bound (nesting, entries of one object or array,
- * values in all), found by a flat token scan that keeps no tree: any depth, any size, one pass.
+ * The first place where the text's shape passes a bound (nesting, entries of one object or list,
+ * values in all), found by one flat pass over the characters that keeps no tree: any depth, any
+ * size. Strings and comments are skipped as JSONC reads them; the parser judges everything else.
  */
 export function shapeProblem(text: string, B: { maxDepth: number; maxEntries: number; maxValues: number } = CONFIG_BOUNDS): { offset: number; message: string } | undefined {
-  const scanner = createScanner(text, true);
   // Each open container: its entries so far, and for an object whether a key comes next.
   const open: Array<{ object: boolean; entries: number; keyNext: boolean }> = [];
+  const tooMany = (offset: number) => ({ offset, message: `More than ${B.maxEntries} entries in one object or list` });
   let values = 0;
-  const tooMany = () => ({ offset: scanner.getTokenOffset(), message: `More than ${B.maxEntries} entries in one object or list` });
-  for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
+    if (c <= 32) { i++; continue; }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) { const end = text.indexOf('\n', i + 2); i = end < 0 ? n : end + 1; continue; }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) { const end = text.indexOf('*/', i + 2); i = end < 0 ? n : end + 2; continue; }
     const top = open[open.length - 1];
-    if (top?.object && token === COMMA) top.keyNext = true;
-    if (top?.object && top.keyNext && token === STRING) {
-      top.keyNext = false;
-      if (++top.entries > B.maxEntries) return tooMany();
-      continue; // a key, not a value
+    if (c === 44) { if (top?.object) top.keyNext = true; i++; continue; }
+    if (c === 58 || c === 47) { i++; continue; }
+    if (c === 125 || c === 93) { open.pop(); i++; continue; }
+    const start = i;
+    if (c === 34) {
+      // A string ends at its closing quote, or (unterminated) at the line's end, as the parser reads it.
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) { i++; break; } else if (d === 10 || d === 13) break;
+      }
+      if (top?.object && top.keyNext) {
+        top.keyNext = false;
+        if (++top.entries > B.maxEntries) return tooMany(start);
+        continue; // a key, not a value
+      }
+    } else if (c === 123 || c === 91) {
+      i++;
+    } else {
+      for (i++; i < n && !endsBareToken(text.charCodeAt(i)); i++);
     }
-    if (!VALUE_TOKENS.has(token)) {
-      if (token === CLOSE_BRACE || token === CLOSE_BRACKET) open.pop();
-      continue;
-    }
-    if (++values > B.maxValues) return { offset: scanner.getTokenOffset(), message: `More than ${B.maxValues} values in the file; a manito.json needs far fewer` };
-    if (top && !top.object && ++top.entries > B.maxEntries) return tooMany();
-    if (token === OPEN_BRACE || token === OPEN_BRACKET) {
-      open.push({ object: token === OPEN_BRACE, entries: 0, keyNext: true });
-      if (open.length > B.maxDepth) return { offset: scanner.getTokenOffset(), message: `Nesting deeper than ${B.maxDepth} levels (a manito.json needs 5)` };
+    if (++values > B.maxValues) return { offset: start, message: `More than ${B.maxValues} values in the file; a manito.json needs far fewer` };
+    if (top && !top.object && ++top.entries > B.maxEntries) return tooMany(start);
+    if (c === 123 || c === 91) {
+      open.push({ object: c === 123, entries: 0, keyNext: true });
+      if (open.length > B.maxDepth) return { offset: start, message: `Nesting deeper than ${B.maxDepth} levels (a manito.json needs 5)` };
     }
   }
   return undefined;

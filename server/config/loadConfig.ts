@@ -8,12 +8,12 @@ import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { CONFIG_FILE_NAME, DEFAULT_STACK, type StackConfig } from '../../protocol/config';
 import type { ConfigSource } from '../../protocol/model';
 import { validationProblem, type ConfigProblem } from './configPositions';
-import { capProblems, oneProblem, parseBounded, tooLarge } from './configText';
+import { capProblems, oneProblem, parseBounded, shapeProblem, tooLarge } from './configText';
 import { validateStack } from './validateStack';
 
 const NO_SERVICES: StackConfig = { services: {} };
 
-export interface PathError { path: string; segments?: Array<string | number>; message: string }
+export interface PathError { path: string; segments?: Array<string | number>; message: string; atKey?: boolean }
 /** Checks a parsed manito.json; returns every problem with the JSON path of the offending value. */
 export type StackValidator = (value: unknown, options: { workspace?: string }) => PathError[];
 
@@ -44,7 +44,8 @@ export function parseConfigText(text: string, validate: StackValidator = validat
     // Fast path, for the common file that is plain JSON and valid: V8's parser (iterative, so any
     // depth) and no parse tree. Comments, trailing commas and every problem take the bounded path,
     // which places problems by line and column.
-    if (Buffer.byteLength(text, 'utf8') <= CONFIG_BOUNDS.maxFileBytes) {
+    // The same bounds hold on both paths, so whether a file has comments never decides whether it is accepted.
+    if (Buffer.byteLength(text, 'utf8') <= CONFIG_BOUNDS.maxFileBytes && !shapeProblem(text)) {
       let value: unknown;
       try { value = JSON.parse(text); } catch { value = undefined; }
       if (value !== undefined && validate(value, options).length === 0) return { exists: true, problems: [], stack: value as StackConfig };
@@ -54,7 +55,7 @@ export function parseConfigText(text: string, validate: StackValidator = validat
     const { root, value, lines } = parsed;
     const errors = validate(value, options);
     if (errors.length > 0) {
-      const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments));
+      const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments, e.atKey));
       return { exists: true, problems: capProblems(shown, errors.length) };
     }
     // Plain objects from here on: the parser's are null-prototype, which code downstream need not expect.

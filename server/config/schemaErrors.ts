@@ -115,5 +115,7 @@ function describe(error: SchemaError, root: unknown): StackIssue {
       default: text = `${label} ${error.message ?? `fails ${error.keyword}`}`;
     }
   }
-  return { path: formatPath(segments), segments, message: service !== undefined ? `${service}: ${text}` : text };
+  const issue: StackIssue = { path: formatPath(segments), segments, message: service !== undefined ? `${service}: ${text}` : text };
+  if (error.keyword === 'additionalProperties' || error.propertyName !== undefined) issue.atKey = true;
+  return issue;
 }

@@ -9,6 +9,8 @@ export interface StackIssue {
   /** The same path as segments, as jsonc-parser's findNodeAtLocation takes it. */
   segments: Seg[];
   message: string;
+  /** Point at the property's name rather than its value (an unknown key is its name's fault). */
+  atKey?: boolean;
 }
 
 export class InvalidStackError extends Error {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getNodeValue, parseTree } from 'jsonc-parser';
 import { DEFAULT_STACK } from '../../../protocol/config';
+import { parseConfigText } from '../../../server/config/loadConfig';
 import { InvalidStackError, validateStack } from '../../../server/config/validateStack';
 import { PortEngine } from '../../../server/engine/portEngine';
 
@@ -107,4 +108,10 @@ test('the engine refuses an invalid stack with an error listing the messages', (
     (error: unknown) => error instanceof InvalidStackError && /inheritance cycle: a -> b -> a/.test(error.message) && error.issues.length === 1,
   );
   assert.throws(() => new PortEngine({ stack: DEFAULT_STACK, workspace: 42 as unknown as string }), { name: 'TypeError', message: 'PortEngine: `workspace` must be a string' });
+});
+
+test('an unknown key and a bad service name are placed at the name; a bad value at the value', () => {
+  const text = '{"services":{\n  "w": {"prefered": [1]},\n  "urls": {},\n  "v": {"preferred": [0]}}}';
+  const problems = parseConfigText(text).problems.map((p) => `${p.line}:${p.column}-${p.endColumn} ${p.path}`);
+  assert.deepEqual(problems.sort(), ['2:9-19 services.w.prefered', '3:3-9 services.urls', '4:23-24 services.v.preferred[0]']);
 });
