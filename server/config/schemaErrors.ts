@@ -80,11 +80,10 @@ function describe(error: SchemaError, root: unknown): StackIssue {
   if (custom !== undefined) {
     // Messages that name their setting ("health.path must start with ...") need no label in front.
     const last = [...segments].reverse().find((s): s is string => typeof s === 'string') ?? '';
-    const named = custom.includes(last) || error.propertyName !== undefined;
+    const named = (last !== '' && custom.includes(last)) || error.propertyName !== undefined;
     const subject = error.propertyName !== undefined ? `${JSON.stringify(error.propertyName)}: ` : named || label.startsWith('service "') ? '' : `${label}: `;
     text = `${subject}${custom.replace(/\.$/, '')}${shown}`;
-  }
-  else {
+  } else {
     switch (error.keyword) {
       case 'additionalProperties': text = `unknown key "${String(p.additionalProperty)}"${segments.length > (service !== undefined ? 3 : 1) ? ` in ${formatPath(segments.slice(service !== undefined ? 2 : 0, -1))}` : ''}`; break;
       case 'required': text = `${label} is required`; break;
