@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, DEFAULT_STACK } from '../protocol/config';
 import { RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
-import type { ServiceView, StackSnapshot } from '../protocol/model';
+import { primaryUrl, type ServiceView, type StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
 import type { Log } from './log';
 import { ServiceItem } from './servicesTree';
@@ -85,24 +85,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
     title: 'Copy URL',
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service whose URL to copy', (s) => s.url !== null);
-      if (!service?.url) return;
-      await vscode.env.clipboard.writeText(service.url);
-      void vscode.window.showInformationMessage(`Copied ${service.url}`);
+      const service = await pickService(ctx, arg, 'Service whose URL to copy', (s) => primaryUrl(s) !== null);
+      const url = service && primaryUrl(service);
+      if (!url) return;
+      await vscode.env.clipboard.writeText(url);
+      void vscode.window.showInformationMessage(`Copied ${url}`);
     },
   },
   'manito.openInBrowser': {
     title: 'Open in Browser',
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, 'Service to open', (s) => s.url?.startsWith('http') === true);
-      if (!service?.url) return;
-      if (!service.url.startsWith('http')) {
-        void vscode.window.showWarningMessage(`${service.name} speaks ${service.kind}, not HTTP: ${service.url} cannot be opened in a browser. Use Copy URL.`);
+      const service = await pickService(ctx, arg, 'Service to open', (s) => primaryUrl(s)?.startsWith('http') === true);
+      const url = service && primaryUrl(service);
+      if (!service || !url) return;
+      if (!url.startsWith('http')) {
+        void vscode.window.showWarningMessage(`${service.name} speaks ${service.kind}, not HTTP: ${url} cannot be opened in a browser. Use Copy URL.`);
         return;
       }
-      // asExternalUri forwards the port when the editor runs remotely (code-server, SSH).
-      const uri = await vscode.env.asExternalUri(vscode.Uri.parse(service.url));
+      // The named URL first (it survives port moves); asExternalUri forwards the port when the
+      // editor runs remotely (code-server, SSH).
+      const uri = await vscode.env.asExternalUri(vscode.Uri.parse(url));
       await vscode.env.openExternal(uri);
     },
   },

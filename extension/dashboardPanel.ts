@@ -6,7 +6,7 @@ import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
 import { type ActionResult, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
-import type { ManitoEvent, StackSnapshot } from '../protocol/model';
+import { primaryUrl, type ManitoEvent, type StackSnapshot } from '../protocol/model';
 import { type ConnectionState, DASHBOARD_VIEW_TYPE, type DashboardAction, type FromWebview, type ToWebview } from '../protocol/webview';
 import { dashboardShell } from '../webview/pageShell';
 
@@ -208,7 +208,8 @@ export class DashboardPanel implements vscode.Disposable {
       case 'restart':
         return this.run(() => this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'openBrowser': {
-        const url = this.deps.host.snapshot?.services.find((s) => s.name === service)?.url;
+        const view = this.deps.host.snapshot?.services.find((s) => s.name === service);
+        const url = view ? primaryUrl(view) : null;
         if (!url || !/^https?:\/\//i.test(url)) return { ok: false, message: `${service} has no web URL to open.` };
         // asExternalUri makes localhost reachable from where the user sits (remote, tunnels).
         const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));

@@ -1,7 +1,7 @@
 // How a service reads in the tree, the status bar and messages: one place for the wording, the
 // icons and the theme colours, so every surface says the same thing.
 import * as vscode from 'vscode';
-import type { HealthState, Reason, ServiceView } from '../protocol/model';
+import { primaryUrl, type HealthState, type Reason, type ServiceView } from '../protocol/model';
 // md lives in a module without vscode, so pure wording (runnerLine.ts) can share it.
 export { md } from './markdownText';
 
@@ -17,9 +17,13 @@ export function reasonLabel(reason: Reason | null): string | undefined {
   return reason ? REASON_LABEL[reason] : undefined;
 }
 
-/** "3001 · moved · healthy", or "no port · stopped". */
+/**
+ * "api.shop.localhost:14730 · 3001 · moved · healthy": the named URL first (it survives the port's
+ * moves), without its scheme; "3001 · moved · healthy" when the proxy gives none; "no port · stopped".
+ */
 export function serviceDescription(service: ServiceView): string {
-  return [service.port ?? 'no port', reasonLabel(service.reason), service.health].filter((p) => p !== undefined).join(' · ');
+  const named = service.namedUrl?.replace(/^[a-z]+:\/\//, '');
+  return [named, service.port ?? 'no port', reasonLabel(service.reason), service.health].filter((p) => p !== undefined).join(' · ');
 }
 
 const HEALTH_ICON: Record<HealthState, [icon: string, color: string]> = {
@@ -43,5 +47,5 @@ export function healthCodicon(service: ServiceView): string {
 
 /** Services can be opened in a browser when they speak HTTP. */
 export function isBrowsable(service: ServiceView): boolean {
-  return service.url !== null && service.url.startsWith('http');
+  return primaryUrl(service)?.startsWith('http') === true;
 }

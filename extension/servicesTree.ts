@@ -165,7 +165,9 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   // The probe's time too, so a reader can tell how current the latency is.
   const probe = service.latencyMs === null ? '' : ` · last probe ${service.latencyMs} ms${service.lastCheck ? ` at ${timeOf(service.lastCheck)}` : ''}`;
   tip.appendMarkdown(`Health: **${service.health}** since ${timeOf(service.healthSince)}${probe}\n\n`);
-  if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
+  // The named URL first: it keeps working when the port moves; the port's own URL after it.
+  if (service.namedUrl) tip.appendMarkdown(`URL: ${md(service.namedUrl)}\n\n`);
+  if (service.url) tip.appendMarkdown(`${service.namedUrl ? 'Port URL' : 'URL'}: ${md(service.url)}\n\n`);
   tip.appendMarkdown(runnerLine(service));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);
   return tip;

@@ -30,6 +30,11 @@ export type PortsData = { environment: string; urls: Record<string, string> } & 
 export interface PortsResponse {
   success: true;
   data: PortsData;
+  /**
+   * Added beside the seed's `data` (which keeps its shape): each web service's named URL through
+   * the user's proxy, `http://<service>.<workspace>.localhost:<proxy port>`. Absent when none.
+   */
+  namedUrls?: Record<string, string>;
 }
 
 export interface ErrorResponse {

@@ -1,7 +1,7 @@
 // Builds the dashboard from its state: header with host status, notices, the services table and
 // the events list. Rebuilt on every message; `tick` only refreshes the clocks once a second.
 import type { OverallHealth, ServiceView, StackSnapshot } from '../protocol/model';
-import { brokenConfigNote, overallHealth } from '../protocol/model';
+import { brokenConfigNote, overallHealth, primaryUrl } from '../protocol/model';
 import type { DashboardAction } from '../protocol/webview';
 import type { DashboardState } from './dashboardState';
 import { hostUptimeMs, pendingKey } from './dashboardState';
@@ -9,6 +9,7 @@ import { h, icon, replaceChildrenKeepingFocus } from './dom';
 import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
+import { urlCell } from './urlCell';
 
 export interface ViewOptions {
   mode: 'vscode' | 'browser';
@@ -212,15 +213,6 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     probeCell.appendChild(h('span', { class: 'muted small' }, 'not probed yet'));
   }
 
-  const urlCell = h('td', { class: 'cell-url' });
-  if (isBrowsable(s.url)) {
-    urlCell.appendChild(h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer', 'data-service': s.name, 'data-focus-key': `${s.name}:link` }, s.url));
-  } else if (s.url) {
-    urlCell.appendChild(h('code', {}, s.url));
-  } else {
-    urlCell.appendChild(h('span', { class: 'muted' }, '—'));
-  }
-
   const actions = h('div', { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${s.name}` });
   const running = s.runner === 'terminal' || s.runner === 'process';
   const live = state.connection === 'connected';
@@ -229,7 +221,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     if (running) actions.appendChild(actionButton(state, s.name, 'restart', `Restart ${s.name}`, 'debug-restart', `Restart ${s.name}`, live && snap.host.trusted));
     if (running) actions.appendChild(actionButton(state, s.name, 'stop', `Stop ${s.name}`, 'debug-stop', `Stop ${s.name}`, live));
   }
-  if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', `Open ${s.name} in browser`, 'globe', `Open ${s.url}`, true));
+  if (isBrowsable(primaryUrl(s))) actions.appendChild(actionButton(state, s.name, 'openBrowser', `Open ${s.name} in browser`, 'globe', `Open ${primaryUrl(s)}`, true));
   if (options.canShowTerminal && s.runner === 'terminal') {
     actions.appendChild(actionButton(state, s.name, 'showTerminal', `Show terminal of ${s.name}`, 'terminal', `Show the "${s.name}" terminal`, true));
   }
@@ -238,7 +230,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   return h('tr', { class: `service-row health-${s.health}`, 'data-service': s.name, 'data-health': s.health, 'data-port': s.port ?? '' },
     nameCell, portCell, healthCell, probeCell,
     h('td', { class: 'cell-history' }, historyStrip(s.history, expectedDownAtFor(s.name, state.events, s.health))),
-    urlCell, h('td', { class: 'cell-actions' }, actions));
+    urlCell(s), h('td', { class: 'cell-actions' }, actions));
 }
 
 function actionButton(state: DashboardState, target: string, action: DashboardAction, label: string, iconName: string, title: string, enabled: boolean, iconOnly = true): HTMLButtonElement {

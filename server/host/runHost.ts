@@ -25,6 +25,7 @@ import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
 import type { ProxyRole } from '../proxy/proxyRole';
 import { startHostProxy } from '../proxy/hostProxy';
+import { launchUrls, namedUrlMap } from '../proxy/namedUrlViews';
 import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
@@ -86,7 +87,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     startedAt: new Date(startedAt).toISOString(), uptimeSec: Math.round((Date.now() - startedAt) / 100) / 10,
     connections: feed?.connections ?? 0, trusted,
   });
-  const core = new StackCore({ workspace, config, health, log, hostInfo, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
+  let proxy: ProxyRole | undefined;
+  const core = new StackCore({ workspace, config, health, log, hostInfo, namedUrls: () => namedUrlMap(proxy, workspace), createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
   core.onEvent((event) => metrics.observe(event));
   feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
 
@@ -95,6 +97,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,
     trusted: () => trusted,
+    urls: () => launchUrls(core.snapshot().services),
     waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
     adoptIfListening: (service) => core.adoptIfListening(service),
@@ -146,7 +149,10 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
-  const proxy = await startHostProxy({ env, port: options.proxyPort, log });
+  proxy = await startHostProxy({ env, port: options.proxyPort, log });
+  // Named URLs appear (or go) when this host takes or loses the proxy, and when the routes change.
+  const offProxy = proxy?.onChange(() => core.changed());
+  if (proxy) core.changed();
 
   const onExit = () => removeDiscovery();
   process.on('exit', onExit);
@@ -182,6 +188,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       health.dispose();
       await feed!.close();
       await api!.close();
+      offProxy?.();
       await proxy?.stop();
       // Under an editor the terminals outlive this host: leave its leases to the next one.
       await core.dispose({ handOver: Boolean(options.connection) });

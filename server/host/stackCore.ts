@@ -14,6 +14,7 @@ import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
+import { withNamedUrls, type NamedUrlMap } from '../proxy/namedUrlViews';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
 export type { RunnerView } from './serviceView';
@@ -31,6 +32,8 @@ export interface StackCoreOptions {
   listening?: () => Set<number>;
   healIntervalMs?: number;
   coalesceMs?: number;
+  /** The named URLs the user's proxy gives this workspace's services (server/proxy/namedUrlViews.ts). */
+  namedUrls?: () => NamedUrlMap;
 }
 
 export class StackCore {
@@ -130,7 +133,7 @@ export class StackCore {
       environment: stack.environment ?? 'development',
       strategy: stack.strategy ?? 'minimal',
       host: this.options.hostInfo(),
-      services: Object.keys(stack.services).map((name) => serviceView(name, stack, sources)),
+      services: withNamedUrls(Object.keys(stack.services).map((name) => serviceView(name, stack, sources)), this.options.namedUrls?.() ?? {}),
       configErrors: state.problems.map(toConfigError),
     };
   }

@@ -34,6 +34,8 @@ export interface StackRunnerOptions {
   /** The stack as it is now (re-read on every action, so a new manito.json applies to the next start). */
   config: () => StackConfig;
   trusted: () => boolean;
+  /** Each service's URL for MANITO_<SERVICE>_URL (named first); none when absent. */
+  urls?: () => ReadonlyMap<string, string>;
   /** Resolves true once the service is healthy, false after `timeoutMs`. */
   waitHealthy: (service: string, timeoutMs: number) => Promise<boolean>;
   /** A service found already running (not launched by us) is not started twice. */
@@ -240,6 +242,7 @@ export class StackRunner {
       for (const [service, assignment] of this.options.engine.all()) ports.set(service, assignment.port);
       const spec = buildLaunchSpec({
         service: name, config: stack.services[name]!, ports, workspace: this.options.workspace, services: Object.keys(stack.services),
+        urls: this.options.urls?.(),
       });
       // Running from now on: a service listening before it is healthy (or before the launcher
       // answers) must not look stolen to self-healing and be moved off its port.
