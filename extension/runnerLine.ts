@@ -4,8 +4,9 @@ import type { ServiceView } from '../protocol/model';
 import { md } from './markdownText';
 
 /** Markdown: 'Runs in terminal "server" · pid 123', 'Not running', 'Already running (found, not started by Manito)'. */
-export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason'>): string {
-  const how = service.runner === 'terminal' ? `Runs in terminal "${md(service.name)}"`
+export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason' | 'container'>): string {
+  const how = service.container ? `Runs in container "${md(service.container)}" (docker compose)`
+    : service.runner === 'terminal' ? `Runs in terminal "${md(service.name)}"`
     : service.runner === 'process' ? 'Runs as a child of `manito up`'
       : service.runner === 'detected' ? 'Already running (found, not started by Manito)'
         : service.hasCommand ? 'Not running'

@@ -23,7 +23,9 @@ export function reasonLabel(reason: Reason | null): string | undefined {
  */
 export function serviceDescription(service: ServiceView): string {
   const named = service.namedUrl?.replace(/^[a-z]+:\/\//, '');
-  return [named, service.port ?? 'no port', reasonLabel(service.reason), service.health].filter((p) => p !== undefined).join(' · ');
+  // A compose service names its container, as `docker ps` does.
+  const container = service.container ? `container ${service.container}` : undefined;
+  return [named, service.port ?? 'no port', reasonLabel(service.reason), service.health, container].filter((p) => p !== undefined).join(' · ');
 }
 
 const HEALTH_ICON: Record<HealthState, [icon: string, color: string]> = {

@@ -48,6 +48,8 @@ export interface ServiceView {
   /** How it runs now: in an editor terminal, as a child of `manito up`, found already running, or not at all. */
   runner: 'terminal' | 'process' | 'detected' | null;
   pid: number | null;
+  /** The container's name when it runs in one (a docker compose service Manito started). */
+  container?: string;
   hasCommand: boolean;
   dependsOn: string[];
   error?: string;

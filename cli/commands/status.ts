@@ -46,7 +46,7 @@ export const status: CliCommand = {
     if (ctx.values.json) {
       const detailed = Object.fromEntries(Object.entries(services).map(([name, entry]) => {
         const view = views.get(name);
-        return [name, view ? { ...entry, explanation: view.explanation, url: view.url, ...(view.namedUrl ? { namedUrl: view.namedUrl } : {}), runner: view.runner, pid: view.pid, ...(view.error ? { error: view.error } : {}) } : entry];
+        return [name, view ? { ...entry, explanation: view.explanation, url: view.url, ...(view.namedUrl ? { namedUrl: view.namedUrl } : {}), ...(view.container ? { container: view.container } : {}), runner: view.runner, pid: view.pid, ...(view.error ? { error: view.error } : {}) } : entry];
       }));
       ctx.out(JSON.stringify({
         found: true,

@@ -30,6 +30,7 @@ import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
+import { openHostCompose } from '../compose/hostCompose';
 
 export interface RunHostOptions {
   workspace: string;
@@ -77,7 +78,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const token = newHostToken();
   let trusted = options.trusted ?? !options.connection;
 
-  const config = new ConfigWatcher({ workspace, validate: validateStack });
+  // Compose services join the stack (and are started through the Compose CLI) before anything reads it.
+  const compose = openHostCompose({ workspace, env, log });
+  const config = new ConfigWatcher({ workspace, validate: validateStack, extend: compose?.extend });
   const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
   const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
   let api: ApiServer | undefined;
@@ -92,7 +95,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   core.onEvent((event) => metrics.observe(event));
   feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
 
-  const launcher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
+  const baseLauncher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
+  const launcher = compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher;
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,
@@ -134,16 +138,16 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   core.onEvent((event) => feed!.publishEvent(event));
   core.onSnapshot((snapshot) => feed!.publishSnapshot(snapshot));
   const detachClient = options.connection ? attachClient(options.connection, core, config, log, {
-    terminalExited: (params) => { if (launcher instanceof TerminalLauncher) launcher.terminalExited(params); },
+    terminalExited: (params) => { if (baseLauncher instanceof TerminalLauncher) baseLauncher.terminalExited(params); },
     trustChanged: (value) => setTrusted(value),
   }) : () => undefined;
 
   // Terminals that outlived the previous host run our services: not looked for as found-running.
-  const terminals = launcher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
+  const terminals = baseLauncher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
   await core.start({ own: terminals.map((t) => t.service) });
-  if (launcher instanceof TerminalLauncher) {
+  if (baseLauncher instanceof TerminalLauncher) {
     await adoptTerminals(terminals, {
-      launcher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
+      launcher: baseLauncher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
     });
   }
   config.watch((error) => log.error('Watching manito.json failed', error));

@@ -11,6 +11,8 @@ import type { HealthMonitor, MonitoredService } from '../health/healthMonitor';
 export interface RunnerView {
   runnerOf(service: string): 'terminal' | 'process' | null;
   pidOf(service: string): number | null;
+  /** The container a service runs in (a compose service), if any. */
+  containerOf?(service: string): string | null;
   isStopping?(service: string): boolean;
 }
 
@@ -32,6 +34,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
   const runner = launcher?.runnerOf(name) ?? (detected.has(name) ? 'detected' : null);
   const error = engine?.errorOf(name);
   const pid = launcher?.pidOf(name) ?? detected.get(name)?.holder?.pid ?? null;
+  const container = launcher?.containerOf?.(name) ?? null;
   return {
     name,
     kind,
@@ -47,6 +50,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
     history: h ? [...h.history] : [],
     runner,
     pid,
+    ...(container ? { container } : {}),
     hasCommand: Boolean(config.command),
     dependsOn: config.dependsOn ?? [],
     ...(error ? { error } : {}),

@@ -13,6 +13,8 @@ export interface LaunchedService {
   /** The shell's pid; null when the editor could not tell it. */
   readonly pid: number | null;
   readonly runner: 'process' | 'terminal';
+  /** The container's name when the service runs in one (a compose service). */
+  readonly container?: string;
   /** True once the service has exited (on its own or through stop()). */
   readonly exited: boolean;
   /** Kill the whole process tree; resolves when nothing of it remains. Idempotent. */

@@ -84,6 +84,10 @@ export class StackRunner {
     return this.launched.get(service)?.pid ?? null;
   }
 
+  containerOf(service: string): string | null {
+    return this.launched.get(service)?.container ?? null;
+  }
+
   /** Between a stop being asked for and the service being gone. */
   isStopping(service: string): boolean {
     return this.stopping.has(service);
