@@ -7,6 +7,8 @@ import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
 import { type ActionResult, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
 import { primaryUrl, type ManitoEvent, type StackSnapshot } from '../protocol/model';
+import { isContestEvent } from '../protocol/usage';
+import { fetchUsage } from './usageRecord';
 import { type ConnectionState, DASHBOARD_VIEW_TYPE, type DashboardAction, type FromWebview, type ToWebview } from '../protocol/webview';
 import { dashboardShell } from '../webview/pageShell';
 
@@ -130,7 +132,10 @@ export class DashboardPanel implements vscode.Disposable {
         if (isFromWebview(message)) void this.receive(message);
       }),
       host.onDidChangeSnapshot((snapshot) => this.post({ type: 'snapshot', snapshot })),
-      host.onDidReceiveEvent((event) => this.post({ type: 'event', event })),
+      host.onDidReceiveEvent((event) => {
+        this.post({ type: 'event', event });
+        if (isContestEvent(event)) void this.postUsage();
+      }),
       host.onDidChangeState(() => {
         this.post(this.connection());
         if (host.state === 'running' && host.snapshot) this.post({ type: 'snapshot', snapshot: host.snapshot });
@@ -163,6 +168,12 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
+  private async postUsage(): Promise<void> {
+    const snapshot = this.deps.host.snapshot;
+    const usage = snapshot && (await fetchUsage(snapshot));
+    if (usage) this.post({ type: 'usage', usage });
+  }
+
   private post(message: ToWebview): void {
     // Until the webview says it is ready its listener is not there; `ready` sends everything.
     if (this.ready) void this.panel.webview.postMessage(message);
@@ -185,6 +196,7 @@ export class DashboardPanel implements vscode.Disposable {
         this.post(this.connection());
         if (host.snapshot) {
           this.post({ type: 'hello', snapshot: host.snapshot, events: await this.initialEvents(host.snapshot) });
+          await this.postUsage();
         }
         return;
       }

@@ -10,6 +10,7 @@ import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
 import { urlCell } from './urlCell';
+import { usageView } from './usageView';
 
 export interface ViewOptions {
   mode: 'vscode' | 'browser';
@@ -27,6 +28,7 @@ export interface DashboardRoot {
   notices: HTMLElement;
   services: HTMLElement;
   events: HTMLElement;
+  usage: HTMLElement;
 }
 
 /** The fixed skeleton; sections are refilled by `render`. */
@@ -35,8 +37,9 @@ export function mountDashboard(container: HTMLElement): DashboardRoot {
   const notices = h('div', { class: 'notices', role: 'status', 'aria-live': 'polite' });
   const services = h('section', { class: 'services', 'aria-labelledby': 'services-heading', tabindex: -1 });
   const events = h('section', { class: 'events-section', 'aria-labelledby': 'events-heading', tabindex: -1 });
-  container.replaceChildren(header, notices, services, events);
-  return { header, notices, services, events };
+  const usage = h('section', { class: 'usage-section', 'aria-labelledby': 'usage-heading', tabindex: -1 });
+  container.replaceChildren(header, notices, services, usage, events);
+  return { header, notices, services, events, usage };
 }
 
 export function render(root: DashboardRoot, state: DashboardState, options: ViewOptions, now: number): void {
@@ -46,6 +49,7 @@ export function render(root: DashboardRoot, state: DashboardState, options: View
     h('h2', { id: 'services-heading' }, 'Services'),
     servicesContent(state, options),
   ]);
+  replaceChildrenKeepingFocus(root.usage, [h('h2', { id: 'usage-heading' }, 'Port usage'), usageView(state.usage)]);
   replaceChildrenKeepingFocus(root.events, [
     h('h2', { id: 'events-heading' }, 'Recent events'),
     eventsList(state.events),

@@ -31,6 +31,7 @@ import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdop
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
 import { openHostCompose } from '../compose/hostCompose';
+import { isContestEvent } from '../../protocol/usage';
 
 export interface RunHostOptions {
   workspace: string;
@@ -93,7 +94,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   let proxy: ProxyRole | undefined;
   const core = new StackCore({ workspace, config, health, log, hostInfo, namedUrls: () => namedUrlMap(proxy, workspace), createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
   core.onEvent((event) => metrics.observe(event));
-  feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
+  feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }), usage: () => metrics.usage() });
+  // After metrics.observe (registered above) has counted the contest: every dashboard sees it at once.
+  core.onEvent((event) => { if (isContestEvent(event)) feed!.publishUsage(metrics.usage()); });
 
   const baseLauncher = options.launcher ?? (options.connection ? new TerminalLauncher(options.connection) : new ProcessLauncher());
   const launcher = compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher;
@@ -122,6 +125,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     version: () => core.version,
     events: (limit, after) => core.events.recent(limit, after),
     metrics: () => metrics.render(),
+    usage: () => metrics.usage(),
     onError: (message, error) => log.error(message, error),
   });
 

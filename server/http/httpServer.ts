@@ -4,11 +4,12 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import {
-  API_EVENTS_PATH, API_HEALTH_PATH, API_PORTS_PATH, API_SERVICES_PREFIX, API_SNAPSHOT_PATH, API_STACK_PREFIX,
+  API_EVENTS_PATH, API_HEALTH_PATH, API_PORTS_PATH, API_SERVICES_PREFIX, API_SNAPSHOT_PATH, API_STACK_PREFIX, API_USAGE_PATH,
   DASHBOARD_PATH, FEED_PATH, METRICS_PATH, TOKEN_HEADER, type ErrorResponse, type ServiceAction, type StackAction,
 } from '../../protocol/http';
 import type { ActionResult } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
+import type { UsageReport } from '../../protocol/usage';
 import { healthBody, portsBody } from './apiBodies';
 import type { Feed } from './feed';
 import { isAllowedHost, isAllowedOrigin, isJsonContentType, tokenMatches } from './guards';
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   webviewDir: string;
   /** `GET /metrics` in the Prometheus text format, readable without the token like /api/ports. */
   metrics?: () => { body: string; contentType: string };
+  /** `GET /api/usage`: the workspace's usage record. */
+  usage?: () => UsageReport;
   onError: (message: string, error: unknown) => void;
 }
 
@@ -181,6 +184,9 @@ export class ApiServer {
         return sendJson(res, 200, healthBody(o.snapshot(), detailed, { connections: o.feed.connections, startedAt: o.startedAt }), head);
       }
       case API_SNAPSHOT_PATH: return sendJson(res, 200, { success: true, data: o.snapshot() }, head);
+      case API_USAGE_PATH:
+        if (o.usage) return sendJson(res, 200, { success: true, data: o.usage() }, head);
+        break;
       case API_EVENTS_PATH: {
         const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 200);
         const after = Number(url.searchParams.get('after') ?? 0) || 0;
