@@ -32,6 +32,8 @@ import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
 import { openHostCompose } from '../compose/hostCompose';
 import { isContestEvent } from '../../protocol/usage';
+import { stateDir } from '../../protocol/discovery';
+import { publishScrapeTarget } from '../metrics/scrapeTargets';
 
 export interface RunHostOptions {
   workspace: string;
@@ -156,13 +158,18 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   }
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
+  // Before the "listening" line: whoever waits for that line finds the host's scrape target too.
+  const removeScrapeTarget = publishScrapeTarget({ stateDir: stateDir(env), pid: process.pid, port, workspace }, (line) => log.warn(line));
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
   proxy = await startHostProxy({ env, port: options.proxyPort, log });
   // Named URLs appear (or go) when this host takes or loses the proxy, and when the routes change.
   const offProxy = proxy?.onChange(() => core.changed());
   if (proxy) core.changed();
 
-  const onExit = () => removeDiscovery();
+  const onExit = () => {
+    removeDiscovery();
+    removeScrapeTarget();
+  };
   process.on('exit', onExit);
   const onSignal = (signal: NodeJS.Signals) => {
     log.info(`Received ${signal}; stopping`);
@@ -186,6 +193,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       removeDiscovery();
+      removeScrapeTarget();
       try {
         await runner.dispose();
       } catch (error) {
