@@ -70,7 +70,7 @@ function responseHeaders(raw: readonly string[]): string[] {
 }
 
 /** A request without a body may be sent again on a fresh socket when a reused one was closed under it. */
-function hasNoBody(req: http.IncomingMessage): boolean {
+export function hasNoBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
@@ -133,5 +133,6 @@ export function forwardUpgrade(req: http.IncomingMessage, socket: Duplex, head: 
   });
   socket.on('error', () => upstream.destroy());
   socket.on('close', () => upstream.destroy());
-  upstream.on('close', () => socket.destroy());
+  // Before the connection, a failure is `fail`'s to answer (or to try another upstream with).
+  upstream.on('close', () => { if (connected) socket.destroy(); });
 }
