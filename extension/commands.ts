@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, DEFAULT_STACK } from '../protocol/config';
 import { stopWithConfirmation } from './stopConfirm';
 import { MoveBackService, RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
-import type { ServiceView, StackSnapshot } from '../protocol/model';
+import { primaryUrl, type ServiceView, type StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
 import type { Log } from './log';
 import { ServiceItem } from './servicesTree';
@@ -97,24 +97,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
     title: () => vscode.l10n.t('Copy URL'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, vscode.l10n.t('Service whose URL to copy'), (s) => s.url !== null);
-      if (!service?.url) return;
-      await vscode.env.clipboard.writeText(service.url);
-      quietSuccess(vscode.l10n.t('Copied {0}', service.url));
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service whose URL to copy'), (s) => primaryUrl(s) !== null);
+      const url = service && primaryUrl(service);
+      if (!url) return;
+      await vscode.env.clipboard.writeText(url);
+      quietSuccess(vscode.l10n.t('Copied {0}', url));
     },
   },
   'manito.openInBrowser': {
     title: () => vscode.l10n.t('Open in Browser'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, vscode.l10n.t('Service to open'), (s) => s.url?.startsWith('http') === true);
-      if (!service?.url) return;
-      if (!service.url.startsWith('http')) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('{0} speaks {1}, not HTTP: {2} cannot be opened in a browser. Use Copy URL.', service.name, service.kind, service.url));
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to open'), (s) => primaryUrl(s)?.startsWith('http') === true);
+      const url = service && primaryUrl(service);
+      if (!service || !url) return;
+      if (!url.startsWith('http')) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('{0} speaks {1}, not HTTP: {2} cannot be opened in a browser. Use Copy URL.', service.name, service.kind, url));
         return;
       }
-      // asExternalUri forwards the port when the editor runs remotely (code-server, SSH).
-      const uri = await vscode.env.asExternalUri(vscode.Uri.parse(service.url));
+      // The named URL first (it survives port moves); asExternalUri forwards the port when the
+      // editor runs remotely (code-server, SSH).
+      const uri = await vscode.env.asExternalUri(vscode.Uri.parse(url));
       await vscode.env.openExternal(uri);
     },
   },

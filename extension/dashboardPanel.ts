@@ -7,7 +7,9 @@ import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
 import { type ActionResult, MoveBackService, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
-import type { ManitoEvent, StackSnapshot } from '../protocol/model';
+import { primaryUrl, type ManitoEvent, type StackSnapshot } from '../protocol/model';
+import { isContestEvent } from '../protocol/usage';
+import { fetchUsage } from './usageRecord';
 import { type ConnectionState, DASHBOARD_VIEW_TYPE, type DashboardAction, type FromWebview, type ToWebview } from '../protocol/webview';
 import { dashboardShell } from '../webview/pageShell';
 
@@ -132,7 +134,10 @@ export class DashboardPanel implements vscode.Disposable {
         if (isFromWebview(message)) void this.receive(message);
       }),
       host.onDidChangeSnapshot((snapshot) => this.post({ type: 'snapshot', snapshot })),
-      host.onDidReceiveEvent((event) => this.post({ type: 'event', event })),
+      host.onDidReceiveEvent((event) => {
+        this.post({ type: 'event', event });
+        if (isContestEvent(event)) void this.postUsage();
+      }),
       host.onDidChangeState(() => {
         this.post(this.connection());
         if (host.state === 'running' && host.snapshot) this.post({ type: 'snapshot', snapshot: host.snapshot });
@@ -165,6 +170,12 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
+  private async postUsage(): Promise<void> {
+    const snapshot = this.deps.host.snapshot;
+    const usage = snapshot && (await fetchUsage(snapshot));
+    if (usage) this.post({ type: 'usage', usage });
+  }
+
   private post(message: ToWebview): void {
     // Until the webview says it is ready its listener is not there; `ready` sends everything.
     if (this.ready) void this.panel.webview.postMessage(message);
@@ -188,6 +199,7 @@ export class DashboardPanel implements vscode.Disposable {
         this.post(this.connection());
         if (host.snapshot) {
           this.post({ type: 'hello', snapshot: host.snapshot, events: await this.initialEvents(host.snapshot) });
+          await this.postUsage();
         }
         return;
       }
@@ -212,7 +224,8 @@ export class DashboardPanel implements vscode.Disposable {
       case 'move-back':
         return this.run(() => this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'openBrowser': {
-        const url = this.deps.host.snapshot?.services.find((s) => s.name === service)?.url;
+        const view = this.deps.host.snapshot?.services.find((s) => s.name === service);
+        const url = view ? primaryUrl(view) : null;
         if (!url || !/^https?:\/\//i.test(url)) return { ok: false, message: vscode.l10n.t('{0} has no web URL to open.', service) };
         // asExternalUri makes localhost reachable from where the user sits (remote, tunnels).
         const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));

@@ -1,7 +1,7 @@
 // How a service reads in the tree, the status bar and messages: one place for the wording, the
 // icons and the theme colours, so every surface says the same thing.
 import * as vscode from 'vscode';
-import type { HealthState, Reason, ServiceView } from '../protocol/model';
+import { primaryUrl, type HealthState, type Reason, type ServiceView } from '../protocol/model';
 // md lives in a module without vscode, so pure wording (runnerLine.ts) can share it.
 export { md } from './markdownText';
 
@@ -29,10 +29,17 @@ export function healthLabel(state: HealthState): string {
   return HEALTH_LABEL[state]();
 }
 
-/** "3001 · moved · healthy", "3001 · fallback · healthy · 3000 free again", or "no port · stopped". */
+/**
+ * "api.shop.localhost:14730 · 3001 · moved · healthy": the named URL first (it survives the port's
+ * moves), without its scheme; "3001 · moved · healthy" when the proxy gives none; "no port · stopped";
+ * "… · 3000 free again" when the holder that forced a move has gone.
+ */
 export function serviceDescription(service: ServiceView): string {
+  const named = service.namedUrl?.replace(/^[a-z]+:\/\//, '');
+  // A compose service names its container, as `docker ps` does.
+  const container = service.container ? vscode.l10n.t('container {0}', service.container) : undefined;
   const freed = service.moveBack ? vscode.l10n.t('{0} free again', service.moveBack.port) : undefined;
-  return [service.port ?? vscode.l10n.t('no port'), reasonLabel(service.reason), healthLabel(service.health), freed].filter((p) => p !== undefined).join(' · ');
+  return [named, service.port ?? vscode.l10n.t('no port'), reasonLabel(service.reason), healthLabel(service.health), container, freed].filter((p) => p !== undefined).join(' · ');
 }
 
 const HEALTH_ICON: Record<HealthState, [icon: string, color: string]> = {
@@ -56,5 +63,5 @@ export function healthCodicon(service: ServiceView): string {
 
 /** Services can be opened in a browser when they speak HTTP. */
 export function isBrowsable(service: ServiceView): boolean {
-  return service.url !== null && service.url.startsWith('http');
+  return primaryUrl(service)?.startsWith('http') === true;
 }

@@ -172,7 +172,9 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
       : ` · ${vscode.l10n.t('last probe {0} ms', service.latencyMs)}`;
   const waiting = service.waitingForStart ? ` · ${vscode.l10n.t('command check waiting for start')}` : '';
   tip.appendMarkdown(`${vscode.l10n.t('Health: **{0}** since {1}', healthLabel(service.health), timeOf(service.healthSince))}${probe}${waiting}\n\n`);
-  if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
+  // The named URL first: it keeps working when the port moves; the port's own URL after it.
+  if (service.namedUrl) tip.appendMarkdown(`URL: ${md(service.namedUrl)}\n\n`);
+  if (service.url) tip.appendMarkdown(`${service.namedUrl ? vscode.l10n.t('Port URL') : 'URL'}: ${md(service.url)}\n\n`);
   tip.appendMarkdown(runnerLine(service, vscode.l10n.t));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\n${vscode.l10n.t('Depends on: {0}', service.dependsOn.map(md).join(', '))}`);
   return tip;

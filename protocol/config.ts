@@ -80,3 +80,8 @@ export const DEFAULT_STACK: StackConfig = {
 export function servicePortVariable(service: string): string {
   return `MANITO_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
 }
+
+/** `MANITO_<SERVICE>_URL`: the service's named URL (its port's URL when no proxy serves), for dependents. */
+export function serviceUrlVariable(service: string): string {
+  return `MANITO_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+}

@@ -1,6 +1,7 @@
 // Payloads of the host's HTTP API and WebSocket feed. `/api/ports` and `/api/health` keep the
 // seed's shapes exactly, so apps written against the seed read them unchanged.
 import type { ManitoEvent, Reason, HealthState, StackSnapshot } from './model';
+import type { UsageReport } from './usage';
 
 export const API_PORTS_PATH = '/api/ports';
 export const API_HEALTH_PATH = '/api/health';
@@ -10,6 +11,8 @@ export const API_EVENTS_PATH = '/api/events';
 export const API_SERVICES_PREFIX = '/api/services/';
 export const API_STACK_PREFIX = '/api/stack/';
 export const DASHBOARD_PATH = '/dashboard';
+/** The workspace's port usage record (UsageReport); no token, like /api/snapshot. */
+export const API_USAGE_PATH = '/api/usage';
 /** Prometheus text format; no token, like /api/ports. */
 export const METRICS_PATH = '/metrics';
 export const FEED_PATH = '/';
@@ -31,6 +34,11 @@ export type PortsData = { environment: string; urls: Record<string, string> } & 
 export interface PortsResponse {
   success: true;
   data: PortsData;
+  /**
+   * Added beside the seed's `data` (which keeps its shape): each web service's named URL through
+   * the user's proxy, `http://<service>.<workspace>.localhost:<proxy port>`. Absent when none.
+   */
+  namedUrls?: Record<string, string>;
 }
 
 export interface ErrorResponse {
@@ -67,4 +75,6 @@ export interface HealthResponse {
 export type FeedMessage =
   | { type: 'hello'; snapshot: StackSnapshot; events: ManitoEvent[] }
   | { type: 'snapshot'; snapshot: StackSnapshot }
-  | { type: 'event'; event: ManitoEvent };
+  | { type: 'event'; event: ManitoEvent }
+  /** After `hello`, and whenever a port was contested: the usage view's whole record (bounded). */
+  | { type: 'usage'; usage: UsageReport };

@@ -33,6 +33,11 @@ export interface ServiceView {
   /** One sentence a person reads: "3000 is held by pid 1234 (vite), assigned 3001". */
   explanation: string;
   url: string | null;
+  /**
+   * The service's name through the user's loopback proxy (`http://api.shop.localhost:14730`),
+   * which survives every port move; absent for kinds that are not web or when no proxy serves.
+   */
+  namedUrl?: string;
   health: HealthState;
   /** ISO time the service entered its current health state. */
   healthSince: string;
@@ -43,6 +48,8 @@ export interface ServiceView {
   /** How it runs now: in an editor terminal, as a child of `manito up`, found already running, or not at all. */
   runner: 'terminal' | 'process' | 'detected' | null;
   pid: number | null;
+  /** The container's name when it runs in one (a docker compose service Manito started). */
+  container?: string;
   hasCommand: boolean;
   dependsOn: string[];
   error?: string;
@@ -128,6 +135,11 @@ export function overallHealth(snapshot: Pick<StackSnapshot, 'services' | 'config
   if (snapshot.configErrors.length > 0 || services.some((s) => s.health === 'starting' || s.health === 'unhealthy')) return 'warning';
   if (services.every((s) => s.health === 'stopped')) return 'stopped';
   return 'ok';
+}
+
+/** The URL every surface shows and opens first: the named one when the proxy gives one, else the port's. */
+export function primaryUrl(service: Pick<ServiceView, 'url' | 'namedUrl'>): string | null {
+  return service.namedUrl ?? service.url;
 }
 
 /** The URL scheme a person uses for a service of this kind. */

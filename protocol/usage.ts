@@ -32,6 +32,11 @@ export interface PortUsage {
   holders: UsageHolder[];
 }
 
+/** Whether an event adds to the usage record (a port found taken): the usage view is refreshed after it. */
+export function isContestEvent(event: { type: string; reason?: string }): boolean {
+  return event.type === 'moved' || event.type === 'allocationFailed' || (event.type === 'assigned' && event.reason === 'fallback');
+}
+
 export interface UsageReport {
   workspace: string;
   /** Most contested first. */

@@ -1,6 +1,7 @@
 // The dashboard's state and the reducer that applies every message from the host (feed or
 // extension) to it. Pure: no DOM, no clock of its own, so the unit tests drive it directly.
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
+import type { UsageReport } from '../protocol/usage';
 import type { ConnectionState, DashboardAction, ToWebview } from '../protocol/webview';
 
 /** Enough to read back a few minutes of a busy stack without the list growing forever. */
@@ -22,6 +23,8 @@ export interface DashboardState {
   /** `<target>:<action>` keys of actions sent and not yet answered. */
   pending: string[];
   notice: Notice | null;
+  /** The host's record of contested ports (the usage view); null until the host sends it. */
+  usage: UsageReport | null;
 }
 
 /** What survives a reload of the webview (getState/setState) or of the browser tab. */
@@ -40,6 +43,7 @@ export function initialState(persisted?: PersistedState | null): DashboardState 
     connectionMessage: '',
     pending: [],
     notice: null,
+    usage: null,
   };
 }
 
@@ -74,6 +78,8 @@ export function reduce(state: DashboardState, message: ToWebview, now: number): 
       return applyEvent({ ...state, events: mergeEvents(state.events, [message.event]) }, message.event);
     case 'connection':
       return { ...state, connection: message.state, connectionMessage: message.message };
+    case 'usage':
+      return { ...state, usage: message.usage };
     case 'actionResult': {
       const key = pendingKey(message.target, message.action);
       return {
@@ -125,6 +131,7 @@ export function isToWebview(value: unknown): value is ToWebview {
     case 'connection': return typeof m.state === 'string' && typeof m.message === 'string';
     case 'actionResult': return typeof m.target === 'string' && typeof m.ok === 'boolean';
     case 'strings': return typeof m.strings === 'object' && m.strings !== null;
+    case 'usage': return typeof m.usage === 'object' && m.usage !== null && Array.isArray((m.usage as { ports?: unknown }).ports);
     default: return false;
   }
 }

@@ -1,6 +1,7 @@
 // Entry point of the dashboard bundle, in the VS Code webview and in the host-served browser tab:
 // picks the transport, applies every message to the state, renders, and ticks the clocks.
 import type { DashboardAction } from '../protocol/webview';
+import { primaryUrl } from '../protocol/model';
 import type { DashboardState } from './dashboardState';
 import { initialState, markPending, persistable, reduce } from './dashboardState';
 import type { ViewOptions } from './render';
@@ -72,7 +73,8 @@ function boot(): void {
       const action = button.dataset.action as DashboardAction;
       const name = button.dataset.target ?? '';
       if (action === 'openBrowser' && transport.mode === 'browser') {
-        const url = state.snapshot?.services.find((s) => s.name === name)?.url;
+        const view = state.snapshot?.services.find((s) => s.name === name);
+        const url = view ? primaryUrl(view) : null;
         if (url) window.open(url, '_blank', 'noopener,noreferrer');
         return;
       }

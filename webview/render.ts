@@ -1,7 +1,7 @@
 // Builds the dashboard from its state: header with host status, notices, the services table and
 // the events list. Rebuilt on every message; `tick` only refreshes the clocks once a second.
 import type { OverallHealth, ServiceView, StackSnapshot } from '../protocol/model';
-import { brokenConfigNote, overallHealth } from '../protocol/model';
+import { brokenConfigNote, overallHealth, primaryUrl } from '../protocol/model';
 import type { DashboardStringKey } from '../protocol/dashboardStrings';
 import type { DashboardAction } from '../protocol/webview';
 import type { DashboardState } from './dashboardState';
@@ -12,6 +12,8 @@ import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, h
 import { historyStrip, expectedDownAtFor } from './historyStrip';
 import { ownershipNote } from './ownershipNote';
 import { t } from './strings';
+import { urlCell } from './urlCell';
+import { usageView } from './usageView';
 
 export interface ViewOptions {
   mode: 'vscode' | 'browser';
@@ -29,6 +31,7 @@ export interface DashboardRoot {
   notices: HTMLElement;
   services: HTMLElement;
   events: HTMLElement;
+  usage: HTMLElement;
 }
 
 /** The fixed skeleton; sections are refilled by `render`. */
@@ -37,8 +40,9 @@ export function mountDashboard(container: HTMLElement): DashboardRoot {
   const notices = h('div', { class: 'notices', role: 'status', 'aria-live': 'polite' });
   const services = h('section', { class: 'services', 'aria-labelledby': 'services-heading', tabindex: -1 });
   const events = h('section', { class: 'events-section', 'aria-labelledby': 'events-heading', tabindex: -1 });
-  container.replaceChildren(header, notices, services, events, ownershipNote());
-  return { header, notices, services, events };
+  const usage = h('section', { class: 'usage-section', 'aria-labelledby': 'usage-heading', tabindex: -1 });
+  container.replaceChildren(header, notices, services, usage, events, ownershipNote());
+  return { header, notices, services, events, usage };
 }
 
 export function render(root: DashboardRoot, state: DashboardState, options: ViewOptions, now: number): void {
@@ -48,6 +52,7 @@ export function render(root: DashboardRoot, state: DashboardState, options: View
     h('h2', { id: 'services-heading' }, t('servicesHeading')),
     servicesContent(state, options),
   ]);
+  replaceChildrenKeepingFocus(root.usage, [h('h2', { id: 'usage-heading' }, 'Port usage'), usageView(state.usage)]);
   replaceChildrenKeepingFocus(root.events, [
     h('h2', { id: 'events-heading' }, t('eventsHeading')),
     eventsList(state.events),
@@ -226,15 +231,6 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     probeCell.appendChild(h('span', { class: 'muted small' }, t('notProbed')));
   }
 
-  const urlCell = h('td', { class: 'cell-url' });
-  if (isBrowsable(s.url)) {
-    urlCell.appendChild(h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer', 'data-service': s.name, 'data-focus-key': `${s.name}:link` }, s.url));
-  } else if (s.url) {
-    urlCell.appendChild(h('code', {}, s.url));
-  } else {
-    urlCell.appendChild(h('span', { class: 'muted' }, '—'));
-  }
-
   const actions = h('div', { class: 'row-actions', role: 'group', 'aria-label': t('actionsFor', s.name) });
   const running = s.runner === 'terminal' || s.runner === 'process';
   const live = state.connection === 'connected';
@@ -246,7 +242,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   if (options.canControl && s.moveBack) {
     actions.appendChild(actionButton(state, s.name, 'move-back', t('moveBackTo', s.moveBack.port), 'history', t('moveBackTitle', s.moveBack.port, s.name), live, false));
   }
-  if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', t('openServiceInBrowser', s.name), 'globe', t('openUrl', s.url), true));
+  if (isBrowsable(primaryUrl(s))) actions.appendChild(actionButton(state, s.name, 'openBrowser', t('openServiceInBrowser', s.name), 'globe', t('openUrl', primaryUrl(s) ?? ''), true));
   if (options.canShowTerminal && s.runner === 'terminal') {
     actions.appendChild(actionButton(state, s.name, 'showTerminal', t('showTerminalOf', s.name), 'terminal', t('showTerminalTitle', s.name), true));
   }
@@ -255,7 +251,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   return h('tr', { class: `service-row health-${s.health}`, 'data-service': s.name, 'data-health': s.health, 'data-port': s.port ?? '' },
     nameCell, portCell, healthCell, probeCell,
     h('td', { class: 'cell-history' }, historyStrip(s.history, expectedDownAtFor(s.name, state.events, s.health))),
-    urlCell, h('td', { class: 'cell-actions' }, actions));
+    urlCell(s), h('td', { class: 'cell-actions' }, actions));
 }
 
 function actionButton(state: DashboardState, target: string, action: DashboardAction, label: string, iconName: string, title: string, enabled: boolean, iconOnly = true): HTMLButtonElement {

@@ -1,7 +1,7 @@
 // `manito status`: find the running host, its environment, and each service's port, reason and health.
 import * as path from 'node:path';
 import { API_SNAPSHOT_PATH, type ServiceHealthEntry } from '../../protocol/http';
-import { brokenConfigNote, type StackSnapshot } from '../../protocol/model';
+import { brokenConfigNote, primaryUrl, type ServiceView, type StackSnapshot } from '../../protocol/model';
 import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
@@ -47,7 +47,8 @@ export const status: CliCommand = {
       const detailed = Object.fromEntries(Object.entries(services).map(([name, entry]) => {
         const view = views.get(name);
         return [name, view ? {
-          ...entry, explanation: view.explanation, url: view.url, runner: view.runner, pid: view.pid,
+          ...entry, explanation: view.explanation, url: view.url, ...(view.namedUrl ? { namedUrl: view.namedUrl } : {}),
+          ...(view.container ? { container: view.container } : {}), runner: view.runner, pid: view.pid,
           ...(view.error ? { error: view.error } : {}), ...(view.moveBack ? { moveBack: view.moveBack } : {}),
         } : entry];
       }));
@@ -73,8 +74,9 @@ export const status: CliCommand = {
       ctx.out('   no services');
       return EXIT_OK;
     }
-    const rows = names.map((name) => row(name, services[name]!));
-    const lines = table([['SERVICE', 'PORT', 'REASON', 'HEALTH'], ...rows], (r, c, cell) => {
+    // The named URL first when the proxy gives one: it is the address that survives port moves.
+    const rows = names.map((name) => [...row(name, services[name]!), urlOf(views.get(name))]);
+    const lines = table([['SERVICE', 'PORT', 'REASON', 'HEALTH', 'URL'], ...rows], (r, c, cell) => {
       if (r === 0) return s.bold(cell);
       if (c !== 3) return cell;
       const health = rows[r - 1]![3];
@@ -92,6 +94,10 @@ export const status: CliCommand = {
     return EXIT_OK;
   },
 };
+
+function urlOf(view: ServiceView | undefined): string {
+  return (view && primaryUrl(view)) ?? '-';
+}
 
 function row(name: string, entry: ServiceHealthEntry): string[] {
   return [name, entry.port === null ? '-' : String(entry.port), entry.reason ?? '-', entry.status];

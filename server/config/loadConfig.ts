@@ -92,6 +92,8 @@ export interface ConfigWatcherOptions {
   workspace: string;
   validate?: StackValidator;
   debounceMs?: number;
+  /** Adds services from outside manito.json (a compose file's) to every stack served; manito.json's names win. */
+  extend?: (stack: StackConfig) => StackConfig;
 }
 
 /** Owns the current ConfigState; calls listeners after every reload whose outcome differs. */
@@ -162,6 +164,8 @@ export class ConfigWatcher {
       // Broken file: keep serving what was served, report the problems.
       this.current = { stack: previous.stack, source: previous.source, path: this.file, exists: true, problems: result.problems };
     }
+    // A kept stack was extended already; extending again adds nothing and returns it unchanged.
+    if (this.options.extend && this.current.source !== 'none') this.current = { ...this.current, stack: this.options.extend(this.current.stack) };
     // A listener that throws must not take the watcher (and the timer that called it) down.
     for (const listener of this.listeners) {
       try {

@@ -10,7 +10,7 @@ import type { HostInfo } from '../../protocol/model';
 import { ConfigWatcher } from '../config/loadConfig';
 import { validateStack } from '../config/validateStack';
 import { newHostToken, writeDiscoveryFile } from '../discovery/discoveryFile';
-import { ensureStateDir } from '../discovery/stateFolder';
+import { ensureStateDir, stateDir } from '../discovery/stateFolder';
 import type { PortEngineApi } from '../engine/engineApi';
 import { HealthMonitor, type Clock } from '../health/healthMonitor';
 import { createProbe, type Probe } from '../health/probes';
@@ -31,10 +31,14 @@ import { HostLog, streamSink, type LogSink } from './log';
 import { moveBackService } from './moveBack';
 import type { ProxyRole } from '../proxy/proxyRole';
 import { startHostProxy } from '../proxy/hostProxy';
+import { launchUrls, namedUrlMap } from '../proxy/namedUrlViews';
 import { StackCore } from './stackCore';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
+import { openHostCompose } from '../compose/hostCompose';
+import { isContestEvent } from '../../protocol/usage';
+import { publishScrapeTarget } from '../metrics/scrapeTargets';
 
 export interface RunHostOptions {
   workspace: string;
@@ -90,7 +94,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   ensureStateDir(env);
   let trusted = options.trusted ?? !options.connection;
 
-  const config = new ConfigWatcher({ workspace, validate: validateStack });
+  // Compose services join the stack (and are started through the Compose CLI) before anything reads it.
+  const compose = openHostCompose({ workspace, env, log });
+  const config = new ConfigWatcher({ workspace, validate: validateStack, extend: compose?.extend });
   const records = new ProcessRecords(workspace, env);
   const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
   const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
@@ -104,22 +110,27 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     startedAt: new Date(startedAt).toISOString(), uptimeSec: Math.round((Date.now() - startedAt) / 100) / 10,
     connections: feed?.connections ?? 0, trusted,
   });
-  const core = new StackCore({ workspace, config, health, log, hostInfo, records, createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
+  let proxy: ProxyRole | undefined;
+  const core = new StackCore({ workspace, config, health, log, hostInfo, records, namedUrls: () => namedUrlMap(proxy, workspace), createEngine: options.engineFactory ?? ((stack) => createEngine(stack, { workspace, env, onListenerError: (error) => log.error('Engine listener failed', error) })) });
   core.onEvent((event) => metrics.observe(event));
-  feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }) });
+  feed = new Feed({ hello: () => ({ snapshot: core.snapshot(), events: core.events.recent(50) }), usage: () => metrics.usage() });
+  // After metrics.observe (registered above) has counted the contest: every dashboard sees it at once.
+  core.onEvent((event) => { if (isContestEvent(event)) feed!.publishUsage(metrics.usage()); });
 
   // Whatever this host starts ends with it, however it ends (issue 12 rule 3), unless the user chose to detach.
   const reaper = options.detach ? undefined : await Reaper.start(env).catch((error: unknown) => {
     log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
     return undefined;
   });
-  const launcher: Launcher = options.launcher ?? (!options.connection ? new ProcessLauncher()
+  const baseLauncher: Launcher = options.launcher ?? (!options.connection ? new ProcessLauncher()
     : options.pseudoTerminals ? new EditorLauncher(options.connection) : new TerminalLauncher(options.connection));
-  if (reaper) launcher.attachReaper?.(reaper);
+  if (reaper) baseLauncher.attachReaper?.(reaper);
+  const launcher = compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher;
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,
     trusted: () => trusted,
+    urls: () => launchUrls(core.snapshot().services),
     waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
     claimPort: (service, when, started) => core.claimPort(service, when, started),
@@ -157,6 +168,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     version: () => core.version,
     events: (limit, after) => core.events.recent(limit, after),
     metrics: () => metrics.render(),
+    usage: () => metrics.usage(),
     onError: (message, error) => log.error(message, error),
   });
 
@@ -173,29 +185,37 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   core.onEvent((event) => feed!.publishEvent(event));
   core.onSnapshot((snapshot) => feed!.publishSnapshot(snapshot));
   const detachClient = options.connection ? attachClient(options.connection, core, config, log, {
-    terminalExited: (params) => { if (launcher instanceof TerminalLauncher) launcher.terminalExited(params); },
+    terminalExited: (params) => { if (baseLauncher instanceof TerminalLauncher) baseLauncher.terminalExited(params); },
     trustChanged: (value) => setTrusted(value),
   }) : () => undefined;
 
   // Terminals that outlived the previous host run our services: not looked for as found-running.
-  const terminals = launcher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
+  const terminals = baseLauncher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
   await core.start({ own: terminals.map((t) => t.service) });
   // What an earlier host (or `manito up --detach`) started here, proven by its record: ours to stop.
   for (const name of Object.keys(core.stack.services)) {
     const found = core.detection(name);
     if (found?.how === 'manito' && found.record && !runner.isRunning(name)) runner.adopt(name, recordedProcess(name, found.record, { reaper }));
   }
-  if (launcher instanceof TerminalLauncher) {
+  if (baseLauncher instanceof TerminalLauncher) {
     await adoptTerminals(terminals, {
-      launcher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
+      launcher: baseLauncher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
     });
   }
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
+  // Before the "listening" line: whoever waits for that line finds the host's scrape target too.
+  const removeScrapeTarget = publishScrapeTarget({ stateDir: stateDir(env), pid: process.pid, port, workspace }, (line) => log.warn(line));
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
-  const proxy = await startHostProxy({ env, port: options.proxyPort, log });
+  proxy = await startHostProxy({ env, port: options.proxyPort, log });
+  // Named URLs appear (or go) when this host takes or loses the proxy, and when the routes change.
+  const offProxy = proxy?.onChange(() => core.changed());
+  if (proxy) core.changed();
 
-  const onExit = () => removeDiscovery();
+  const onExit = () => {
+    removeDiscovery();
+    removeScrapeTarget();
+  };
   process.on('exit', onExit);
   const onSignal = (signal: NodeJS.Signals) => {
     log.info(`Received ${signal}; stopping`);
@@ -219,6 +239,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       removeDiscovery();
+      removeScrapeTarget();
       try {
         if (options.detach) runner.detach();
         await runner.dispose();
@@ -233,6 +254,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       health.dispose();
       await feed!.close();
       await api!.close();
+      offProxy?.();
       await proxy?.stop();
       // Under an editor the terminals outlive this host: leave its leases to the next one.
       await core.dispose({ handOver: Boolean(options.connection) });

@@ -12,6 +12,8 @@ import type { FreedPort } from './holderWatch';
 export interface RunnerView {
   runnerOf(service: string): 'terminal' | 'process' | null;
   pidOf(service: string): number | null;
+  /** The container a service runs in (a compose service), if any. */
+  containerOf?(service: string): string | null;
   isStopping?(service: string): boolean;
 }
 
@@ -36,6 +38,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
   const error = engine?.errorOf(name);
   const pid = launcher?.pidOf(name) ?? detected.get(name)?.holder?.pid ?? null;
   const freed = a ? sources.freed?.(name) : undefined;
+  const container = launcher?.containerOf?.(name) ?? null;
   return {
     name,
     kind,
@@ -51,6 +54,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
     history: h ? [...h.history] : [],
     runner,
     pid,
+    ...(container ? { container } : {}),
     hasCommand: Boolean(config.command),
     dependsOn: config.dependsOn ?? [],
     ...(error ? { error } : {}),

@@ -18,6 +18,7 @@ import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import { startHolderWatch, type HolderWatch } from './holderWatch';
 import type { HostLog } from './log';
+import { withNamedUrls, type NamedUrlMap } from '../proxy/namedUrlViews';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
 export type { RunnerView } from './serviceView';
@@ -39,6 +40,8 @@ export interface StackCoreOptions {
   /** How often the holders that pushed services off their preferred ports are looked at. Default 1000. */
   holderWatchMs?: number;
   coalesceMs?: number;
+  /** The named URLs the user's proxy gives this workspace's services (server/proxy/namedUrlViews.ts). */
+  namedUrls?: () => NamedUrlMap;
 }
 
 export class StackCore {
@@ -141,7 +144,7 @@ export class StackCore {
       environment: stack.environment ?? 'development',
       strategy: stack.strategy ?? 'minimal',
       host: this.options.hostInfo(),
-      services: Object.keys(stack.services).map((name) => serviceView(name, stack, sources)),
+      services: withNamedUrls(Object.keys(stack.services).map((name) => serviceView(name, stack, sources)), this.options.namedUrls?.() ?? {}),
       configErrors: state.problems.map(toConfigError),
     };
   }

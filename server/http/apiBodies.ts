@@ -10,13 +10,15 @@ export function portsBody(snapshot: StackSnapshot): PortsResponse {
   // Keys in the seed's order: services, then environment, then urls.
   const ports: Record<string, number> = {};
   const urls: Record<string, string> = {};
+  const namedUrls: Record<string, string> = {};
   for (const s of snapshot.services) {
     if (s.port === null || s.url === null) continue;
     if (!RESERVED.has(s.name)) ports[s.name] = s.port;
     urls[s.name] = s.url;
+    if (s.namedUrl) namedUrls[s.name] = s.namedUrl;
   }
   const data = { ...ports, environment: snapshot.environment, urls } as PortsData;
-  return { success: true, data };
+  return Object.keys(namedUrls).length ? { success: true, data, namedUrls } : { success: true, data };
 }
 
 

@@ -5,12 +5,15 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { FeedMessage } from '../../protocol/http';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
+import type { UsageReport } from '../../protocol/usage';
 
 /** A subscriber that lets this much pile up unread is cut off rather than grow the host's memory. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
 export interface FeedOptions {
   hello: () => { snapshot: StackSnapshot; events: ManitoEvent[] };
+  /** The usage record, sent after `hello` to each new subscriber. */
+  usage?: () => UsageReport;
 }
 
 export class Feed {
@@ -23,6 +26,7 @@ export class Feed {
       ws.on('message', () => undefined);
       const { snapshot, events } = this.options.hello();
       this.sendTo(ws, JSON.stringify({ type: 'hello', snapshot, events } satisfies FeedMessage));
+      if (this.options.usage) this.sendTo(ws, JSON.stringify({ type: 'usage', usage: this.options.usage() } satisfies FeedMessage));
     });
   }
 
@@ -41,6 +45,10 @@ export class Feed {
 
   publishSnapshot(snapshot: StackSnapshot): void {
     this.broadcast({ type: 'snapshot', snapshot });
+  }
+
+  publishUsage(usage: UsageReport): void {
+    this.broadcast({ type: 'usage', usage });
   }
 
   private broadcast(message: FeedMessage): void {

@@ -4,13 +4,14 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import {
-  API_EVENTS_PATH, API_HEALTH_PATH, API_PORTS_PATH, API_SERVICES_PREFIX, API_SNAPSHOT_PATH, API_STACK_PREFIX,
+  API_EVENTS_PATH, API_HEALTH_PATH, API_PORTS_PATH, API_SERVICES_PREFIX, API_SNAPSHOT_PATH, API_STACK_PREFIX, API_USAGE_PATH,
   DASHBOARD_PATH, FEED_PATH, METRICS_PATH, TOKEN_HEADER, type ErrorResponse, type ServiceAction, type StackAction,
 } from '../../protocol/http';
 import { API_WHOAMI_PATH } from '../../protocol/discovery';
 import type { ActionResult } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
 import { whoamiBody } from '../discovery/discoveryFile';
+import type { UsageReport } from '../../protocol/usage';
 import { healthBody, portsBody } from './apiBodies';
 import type { Feed } from './feed';
 import { isAllowedHost, isAllowedOrigin, isJsonContentType, tokenMatches } from './guards';
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   webviewDir: string;
   /** `GET /metrics` in the Prometheus text format, readable without the token like /api/ports. */
   metrics?: () => { body: string; contentType: string };
+  /** `GET /api/usage`: the workspace's usage record. */
+  usage?: () => UsageReport;
   onError: (message: string, error: unknown) => void;
 }
 
@@ -201,6 +204,9 @@ export class ApiServer {
         if (typeof body === 'string') throw new HttpError(400, body);
         return sendJson(res, 200, body, head);
       }
+      case API_USAGE_PATH:
+        if (o.usage) return sendJson(res, 200, { success: true, data: o.usage() }, head);
+        break;
       case API_EVENTS_PATH: {
         const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 200);
         const after = Number(url.searchParams.get('after') ?? 0) || 0;

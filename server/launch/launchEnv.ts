@@ -1,7 +1,7 @@
 // Pure: turns one service's config and the stack's assigned ports into what a launcher runs
 // (command, cwd, env). Terminals and headless processes get exactly the same spec.
 import * as path from 'node:path';
-import { servicePortVariable, type ServiceConfig } from '../../protocol/config';
+import { servicePortVariable, serviceUrlVariable, type ServiceConfig } from '../../protocol/config';
 
 export interface LaunchSpec {
   service: string;
@@ -29,6 +29,8 @@ export interface LaunchEnvInput {
   workspace: string;
   /** Names of every service of the stack, for error messages (default: the keys of `ports`). */
   services?: Iterable<string>;
+  /** Each service's URL (the named one where the proxy gives one), as MANITO_<SERVICE>_URL. */
+  urls?: ReadonlyMap<string, string>;
   /** Variables laid under Manito's own (default none: launchers add the process environment). */
   baseEnv?: Readonly<Record<string, string | undefined>>;
 }
@@ -72,6 +74,9 @@ export function buildLaunchSpec(input: LaunchEnvInput): LaunchSpec {
   }
   for (const [name, port] of [...ports].sort(([a], [b]) => a.localeCompare(b))) {
     env[servicePortVariable(name)] = String(port);
+  }
+  for (const [name, url] of [...(input.urls ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
+    env[serviceUrlVariable(name)] = url;
   }
   const own = ports.get(service);
   if (own !== undefined) env[config.portEnv || 'PORT'] = String(own);

@@ -17,6 +17,8 @@ export interface LaunchedService {
   readonly runner: 'process' | 'terminal';
   /** pid, start time and process group of what we started, when /proc tells: proof it is ours. */
   readonly record?: ProcessRecord | null;
+  /** The container's name when the service runs in one (a compose service). */
+  readonly container?: string;
   /** True once the service has exited (on its own or through stop()). */
   readonly exited: boolean;
   /** Kill the whole process tree; resolves when nothing of it remains. Idempotent. */

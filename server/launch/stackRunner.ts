@@ -45,6 +45,10 @@ export class StackRunner {
 
   pidOf(service: string): number | null { return this.launched.get(service)?.pid ?? null; }
 
+  containerOf(service: string): string | null {
+    return this.launched.get(service)?.container ?? null;
+  }
+
   /** Between a stop being asked for and the service being gone. */
   isStopping(service: string): boolean { return this.stopping.has(service); }
 
@@ -219,6 +223,7 @@ export class StackRunner {
       for (const [service, assignment] of this.options.engine.all()) ports.set(service, assignment.port);
       const spec = buildLaunchSpec({
         service: name, config: stack.services[name]!, ports, workspace: this.options.workspace, services: Object.keys(stack.services),
+        urls: this.options.urls?.(),
       });
       // Running from now on: a service listening before it is healthy (or before the launcher
       // answers) must not look stolen to self-healing and be moved off its port.

@@ -17,6 +17,8 @@ export interface StackRunnerOptions {
   /** The stack as it is now (re-read on every action, so a new manito.json applies to the next start). */
   config: () => StackConfig;
   trusted: () => boolean;
+  /** Each service's URL for MANITO_<SERVICE>_URL (named first); none when absent. */
+  urls?: () => ReadonlyMap<string, string>;
   /** Resolves true once the service is healthy, false after `timeoutMs`. */
   waitHealthy: (service: string, timeoutMs: number) => Promise<boolean>;
   /** A service found already running (not launched by us) is not started twice. */

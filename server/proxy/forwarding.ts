@@ -33,15 +33,20 @@ export function upstreamHeaders(req: http.IncomingMessage, ctx: ForwardContext, 
   const out: string[] = [];
   let forwardedFor = '';
   let named: Set<string> | undefined;
+  // One pass, one toLowerCase per header: this runs for every proxied request.
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i].toLowerCase();
-    if (lower === 'connection') named = connectionTokens(raw[i + 1], named);
-    else if (lower === 'x-forwarded-for') forwardedFor += `${forwardedFor ? ', ' : ''}${raw[i + 1]}`;
+    if (!DROPPED.has(lower)) {
+      out.push(raw[i], raw[i + 1]);
+    } else if (lower === 'connection') {
+      named = connectionTokens(raw[i + 1], named);
+    } else if (lower === 'x-forwarded-for') {
+      forwardedFor += `${forwardedFor ? ', ' : ''}${raw[i + 1]}`;
+    }
   }
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i].toLowerCase();
-    if (DROPPED.has(lower) || named?.has(lower)) continue;
-    out.push(raw[i], raw[i + 1]);
+  // Headers the client named in Connection are hop-by-hop too (rare: only then a second pass).
+  if (named?.size) {
+    for (let i = out.length - 2; i >= 0; i -= 2) if (named.has(out[i].toLowerCase())) out.splice(i, 2);
   }
   const client = req.socket.remoteAddress ?? '';
   out.push('X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${client}` : client,
@@ -65,7 +70,7 @@ function responseHeaders(raw: readonly string[]): string[] {
 }
 
 /** A request without a body may be sent again on a fresh socket when a reused one was closed under it. */
-function hasNoBody(req: http.IncomingMessage): boolean {
+export function hasNoBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
@@ -128,5 +133,6 @@ export function forwardUpgrade(req: http.IncomingMessage, socket: Duplex, head: 
   });
   socket.on('error', () => upstream.destroy());
   socket.on('close', () => upstream.destroy());
-  upstream.on('close', () => socket.destroy());
+  // Before the connection, a failure is `fail`'s to answer (or to try another upstream with).
+  upstream.on('close', () => { if (connected) socket.destroy(); });
 }

@@ -76,6 +76,7 @@ export class ProxyRole {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.timer);
+    this.options.routes.watched = false;
     this.watcher?.close();
     this.watcher = undefined;
     await this.attempting;
@@ -159,9 +160,11 @@ export class ProxyRole {
         void this.retry();
       });
       this.watcher.on('error', () => {
+        this.options.routes.watched = false;
         this.watcher?.close();
         this.watcher = undefined;
       });
+      this.options.routes.watched = true;
     } catch {
       this.watcher = undefined; // no state folder yet: the timer tries again
     }

@@ -14,8 +14,17 @@ export interface RouteSourceOptions {
   onError?: (message: string, error: unknown) => void;
 }
 
+/**
+ * While a watcher reports every change of the registry (`watched`), the file is stat'ed at most this
+ * often rather than before every request; the watcher's invalidate() still applies a change at once.
+ */
+export const WATCHED_RECHECK_MS = 250;
+
 export class RouteSource {
   readonly leases: LeaseSource;
+  /** Set by whoever watches the registry's folder and calls invalidate() on every change. */
+  watched = false;
+  private checkedAt = 0;
   private readonly facts: (workspace: string) => WorkspaceFacts;
   private cached: RouteTable = EMPTY_ROUTES;
   private cachedSignature: string | undefined;
@@ -31,6 +40,8 @@ export class RouteSource {
   /** The table for the registry as it is now. Never throws: a registry it cannot read routes nothing. */
   table(): RouteTable {
     let signature: string;
+    const now = this.watched ? Date.now() : 0;
+    if (this.watched && this.cachedSignature !== undefined && now - this.checkedAt < WATCHED_RECHECK_MS) return this.cached;
     try {
       signature = this.leases.signature();
       if (signature === this.cachedSignature) return this.cached;
@@ -45,6 +56,7 @@ export class RouteSource {
     }
     this.lastError = undefined;
     this.cachedSignature = signature;
+    this.checkedAt = now;
     return this.cached;
   }
 

@@ -57,7 +57,7 @@ function serviceRow(workbench: WorkbenchType, service: string) {
   return workbench.view('Services').locator('.monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${service}$`) }) }).first();
 }
 
-/** The description of a service's row in the Services tree, e.g. "3001 · moved · healthy". */
+/** The description of a service's row in the Services tree, e.g. "server.shop.localhost:14730 · 3001 · moved · healthy". */
 async function treeRow(workbench: WorkbenchType, service: string): Promise<string> {
   return (await serviceRow(workbench, service).locator('.label-description').innerText({ timeout: 2000 })).trim();
 }
@@ -198,9 +198,10 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     await wb.openViewContainer('Manito');
     // The engine calls a later preferred port "preferred" and an evicted one "moved"; either way
     // the row shows the port and the tooltip says who holds 3000.
-    const rowPattern = new RegExp(`^${expectedServerPort} · (preferred|fallback|moved) · healthy$`);
+    // The named URL through the user's proxy leads the row: it is the address that survives moves.
+    const rowPattern = new RegExp(`^server\\.[a-z0-9.-]+\\.localhost:\\d+ · ${expectedServerPort} · (preferred|fallback|moved) · healthy$`);
     await until('the server row to be healthy', async () => rowPattern.test(await treeRow(wb, 'server')));
-    assert.match(await treeRow(wb, 'websocket'), new RegExp(`^${expectedServerPort} · inherited`));
+    assert.match(await treeRow(wb, 'websocket'), new RegExp(`^websocket\\.[a-z0-9.-]+\\.localhost:\\d+ · ${expectedServerPort} · inherited`));
 
     const item = await wb.waitForStatusBarItem(new RegExp(`server ${expectedServerPort}`));
     assert.match(item.text, new RegExp(`server ${expectedServerPort} · client \\d+`));
@@ -213,7 +214,7 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
 
     const statusItem = wb.page.locator('.part.statusbar .statusbar-item', { hasText: `server ${expectedServerPort}` }).first();
     const tooltip = await visibleHover(wb, /Open Dashboard/, statusItem);
-    assert.match(tooltip, new RegExp(`server\\s+${expectedServerPort} · \\w+ · healthy`));
+    assert.match(tooltip, new RegExp(`server\\s+server\\.[a-z0-9.-]+\\.localhost:\\d+ · ${expectedServerPort} · \\w+ · healthy`));
     assert.match(tooltip, new RegExp(`${FOREIGN_PORT} is held by pid ${foreign!.pid}`));
     assert.match(tooltip, /Open Dashboard/);
     await wb.screenshot('extension-status-bar-tooltip');

@@ -27,6 +27,8 @@ before(async () => {
     },
   });
   host = await startHeadless(ws);
+  // The named URLs come with the proxy role, decided just after the API listens.
+  await host.waitForOutput(/Proxy: (serving|another Manito host serves)/);
 });
 
 after(async () => {
@@ -56,18 +58,24 @@ async function assertAlive(): Promise<void> {
   assert.equal(r.body.service, 'Manito');
 }
 
-test('GET /api/ports has exactly the seed shape', async () => {
+test('GET /api/ports has exactly the seed shape in data, and the named URLs as an added field', async () => {
   const r = await getJson(`${host.url}/api/ports`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type')!, /^application\/json/);
-  assert.deepEqual(r.body, {
-    success: true,
-    data: {
-      server: p[0], client: p[1], websocket: p[0], environment: 'development',
-      urls: { server: `http://localhost:${p[0]}`, client: `http://localhost:${p[1]}`, websocket: `ws://localhost:${p[0]}` },
-    },
+  assert.deepEqual(r.body.data, {
+    server: p[0], client: p[1], websocket: p[0], environment: 'development',
+    urls: { server: `http://localhost:${p[0]}`, client: `http://localhost:${p[1]}`, websocket: `ws://localhost:${p[0]}` },
   });
   assert.deepEqual(Object.keys(r.body.data), ['server', 'client', 'websocket', 'environment', 'urls']);
+  assert.deepEqual(Object.keys(r.body), ['success', 'data', 'namedUrls']);
+  assert.equal(r.body.success, true);
+  const named = r.body.namedUrls as Record<string, string>;
+  assert.deepEqual(Object.keys(named), ['server', 'client', 'websocket']);
+  const workspace = /^http:\/\/server\.([a-z0-9-]+)\.localhost:\d+$/.exec(named.server)?.[1];
+  assert.ok(workspace, `server's named URL ${named.server}`);
+  const proxyPort = new URL(named.server).port;
+  assert.equal(named.client, `http://client.${workspace}.localhost:${proxyPort}`);
+  assert.equal(named.websocket, `ws://websocket.${workspace}.localhost:${proxyPort}`);
 });
 
 test('GET /api/health names Manito; detailed adds services and the seed websocket fields', async () => {

@@ -94,6 +94,7 @@ describe('status and ports against a real host', () => {
       },
     });
     host = await startHeadless(ws);
+    await host.waitForOutput(/Proxy: serving/);
   });
   after(async () => {
     await host.stop();
@@ -108,11 +109,12 @@ describe('status and ports against a real host', () => {
     assert.equal(lines[0], `✅ Manito host detected on port ${ports[0]}`);
     assert.match(lines[1]!, new RegExp(`${ws.dir.replace(/[/.]/g, '\\$&')} \\(pid ${host.child.pid}, found by discovery file\\)`));
     assert.equal(lines[2], `   development environment · minimal strategy · ${path.join(ws.dir, 'manito.json')}`);
-    assert.match(r.stdout, /SERVICE\s+PORT\s+REASON\s+HEALTH/);
-    assert.match(r.stdout, new RegExp(`^\\s+api\\s+${ports[1]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
-    assert.match(r.stdout, new RegExp(`^\\s+web\\s+${ports[2]}\\s+preferred\\s+(stopped|unhealthy|starting)$`, 'm'));
+    assert.match(r.stdout, /SERVICE\s+PORT\s+REASON\s+HEALTH\s+URL/);
+    // Web services show their named URL (it survives port moves); a TCP service its port's URL.
+    assert.match(r.stdout, new RegExp(`^\\s+api\\s+${ports[1]}\\s+preferred\\s+(stopped|unhealthy|starting)\\s+http://api\\.[a-z0-9-]+\\.localhost:\\d+$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^\\s+web\\s+${ports[2]}\\s+preferred\\s+(stopped|unhealthy|starting)\\s+http://web\\.[a-z0-9-]+\\.localhost:\\d+$`, 'm'));
     // db's first preferred port is held, so its second one is a fallback.
-    assert.match(r.stdout, new RegExp(`^\\s+db\\s+${ports[4]}\\s+fallback\\s+\\w+$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^\\s+db\\s+${ports[4]}\\s+fallback\\s+\\w+\\s+tcp://localhost:${ports[4]}$`, 'm'));
     // The move is explained under the table.
     assert.match(r.stdout, new RegExp(`^   db: .*${ports[3]}.*${ports[4]}`, 'm'));
     assert.ok(!r.stdout.includes('\x1b['));

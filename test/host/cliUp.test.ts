@@ -66,7 +66,8 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
 
   const status = await runCli(['status', ws.dir], { env: ws.env });
   assert.match(status.stdout, new RegExp(`^✅ Manito host detected on port ${s.hostPort}$`, 'm'));
-  assert.match(status.stdout, new RegExp(`^\\s+api\\s+${s.apiPort}\\s+preferred\\s+healthy$`, 'm'));
+  // The URL column gives the named URL: the host `up` runs serves the user's proxy.
+  assert.match(status.stdout, new RegExp(`^\\s+api\\s+${s.apiPort}\\s+preferred\\s+healthy\\s+http://api\\.[a-z0-9-]+\\.localhost:\\d+$`, 'm'));
   assert.ok(leases(ws.stateDir).length >= 2, 'leases held while up runs');
 
   const pids = stackPids(up.child.pid!);

@@ -17,7 +17,8 @@ import { projectVariables } from '../../server/compose/interpolate';
 import { createProbe } from '../../server/health/probes';
 import { createEngine } from '../../server/host/createEngine';
 import { daemonNetns, docker, requireDockerAndImage, runInDaemonNetns, TEST_IMAGE } from './support/dockerSupport';
-import { exitOf, freePorts } from './support/hostProcess';
+import { exitOf, freePorts, getJson, makeWorkspace, startHeadless, until, type HostProcess } from './support/hostProcess';
+import type { ServiceView } from '../../protocol/model';
 
 const TIMEOUT_MS = 8 * 60_000;
 
@@ -128,5 +129,62 @@ if (netns) {
     await runner.stopAll();
     assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${runner.projectName}_default$`]), '');
     assert.equal(docker(['inspect', '-f', '{{.State.Running}}', usersContainer]), 'true');
+  });
+  test('through the real host: a compose service is a Manito service, Start Stack brings it up past a foreign holder on its allocated port, Stop Stack removes its container', { timeout: TIMEOUT_MS }, async (t) => {
+    requireDockerAndImage();
+    const [held, hostPort] = await freePorts(2);
+    // The daemon's namespace is shared: no proxy here, and the host on a port of its own.
+    const ws = makeWorkspace({ host: { ports: [hostPort!] }, services: {} });
+    ws.env.MANITO_PROXY = 'off';
+    fs.mkdirSync(path.join(ws.dir, 'www'));
+    fs.writeFileSync(path.join(ws.dir, 'www', 'index.html'), 'compose through the host\n');
+    const composeText = ['services:', '  site:', `    image: ${TEST_IMAGE}`, '    ports:', `      - "${held}:80"`, '    volumes:', '      - ./www:/www:ro', ''].join('\n');
+    fs.writeFileSync(path.join(ws.dir, 'compose.yaml'), composeText);
+    const foreign = await foreignHttp(held!);
+    let host: HostProcess | undefined;
+    t.after(async () => {
+      await host?.stop();
+      for (const id of docker(['ps', '-a', '-q', '--filter', 'label=com.docker.compose.service=site']).split('\n').filter(Boolean)) {
+        if (docker(['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project.working_dir"}}', id]) === ws.dir) docker(['rm', '-f', id]);
+      }
+      foreign.kill('SIGKILL');
+      await exitOf(foreign);
+      ws.cleanup();
+    });
+    host = await startHeadless(ws);
+    const auth = { 'content-type': 'application/json', 'x-manito-token': host.token };
+    const view = async (): Promise<ServiceView> => ((await getJson(`${host!.url}/api/snapshot`)).body.data.services as ServiceView[]).find((s) => s.name === 'site')!;
+
+    // Allocated like any service: its published port is held, so it gets another.
+    const before = await view();
+    assert.ok(before, 'the compose service is in the snapshot');
+    assert.equal(before.kind, 'http');
+    assert.equal(before.reason, 'fallback', before.explanation);
+    assert.notEqual(before.port, held);
+    assert.match(before.explanation, new RegExp(`${held} is held by pid ${foreign.pid}`));
+    assert.equal((await getJson(`${host.url}/api/ports`)).body.data.site, before.port);
+
+    const started = await getJson(`${host.url}/api/stack/start`, { method: 'POST', headers: auth, body: '{}' });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(started.body.ok ?? started.body.success, true, JSON.stringify(started.body));
+    const running = await until(async () => {
+      const v = await view();
+      return v.health === 'healthy' && v.container ? v : undefined;
+    }, 120_000, 'site healthy through its host port, in a container');
+    assert.equal(running.port, before.port);
+    assert.match(running.container!, /^manito-ws-[0-9a-f]{8}[_-]site[_-]1$/);
+    assert.equal(await body(running.port!), 'compose through the host\n');
+    assert.equal(await body(held!), 'foreign', 'the foreign holder keeps its port');
+    assert.equal(fs.readFileSync(path.join(ws.dir, 'compose.yaml'), 'utf8'), composeText, 'the user\'s compose file is never edited');
+
+    const stopped = await getJson(`${host.url}/api/stack/stop`, { method: 'POST', headers: auth, body: '{}' });
+    assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+    assert.equal(docker(['ps', '-a', '-q', '--filter', `name=^/${running.container}$`]), '', 'the container is gone after Stop');
+    const after = await until(async () => {
+      const v = await view();
+      return v.container === undefined && v.runner === null ? v : undefined;
+    }, 30_000, 'site shown as stopped');
+    assert.equal(after.port, running.port, 'the port stays allocated to it');
+    await assert.rejects(body(running.port!), 'nothing answers on the allocated port any more');
   });
 }

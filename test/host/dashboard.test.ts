@@ -37,6 +37,8 @@ before(async () => {
   };
   ws = makeWorkspace(config);
   host = await startHeadless(ws);
+  // Named URLs come with the proxy role, decided just after the API listens.
+  await host.waitForOutput(/Proxy: (serving|another Manito host serves)/);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 });
 
@@ -97,7 +99,11 @@ test('the page is served with a strict CSP and shows every service as /api/healt
   assert.match(hostLine, /Host running/);
   assert.match(hostLine, new RegExp(`port ${host.port}`));
   assert.match(hostLine, /WebSocket: \d+ connections?/);
-  assert.match(await page.locator('a[data-service="web"]').getAttribute('href') ?? '', new RegExp(`^http://localhost:${ports[1]}`));
+  // The named URL through the user's proxy leads; the port's own URL is under it.
+  const web = (await getJson(`${host.url}/api/snapshot`)).body.data.services.find((x: { name: string }) => x.name === 'web');
+  assert.match(web.namedUrl, /^http:\/\/web\.[a-z0-9-]+\.localhost:\d+$/);
+  assert.equal(await page.locator('a[data-service="web"]').getAttribute('href'), web.namedUrl);
+  assert.equal(await page.locator('tr.service-row[data-service="web"] .port-url').innerText(), `http://localhost:${ports[1]}`);
   // Read-only without the token: no start/stop/restart, and a note that says how to get them.
   assert.equal(await page.locator('button[data-action="start"], button[data-action="stop"], button[data-action="restart"]').count(), 0);
   assert.match(await page.locator('.notices').innerText(), /Read-only/);

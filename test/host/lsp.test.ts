@@ -13,7 +13,7 @@ import {
   TerminalExited, type HostInitOptions, type HostStatusParams,
 } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
-import { exitOf, freePorts, getJson, makeWorkspace, spawnLsp, type LspHost, type Workspace } from './support/hostProcess';
+import { exitOf, freePorts, getJson, makeWorkspace, spawnLsp, until, type LspHost, type Workspace } from './support/hostProcess';
 
 let ws: Workspace;
 let lsp: LspHost;
@@ -88,11 +88,16 @@ after(async () => {
 });
 
 test('GetPorts and GetHealth answer the same bodies as the HTTP API', async () => {
-  const ports = await lsp.connection.sendRequest(GetPorts.type);
-  assert.deepEqual(ports, {
-    success: true,
-    data: { api: p[0], worker: p[1], environment: 'development', urls: { api: `http://localhost:${p[0]}`, worker: `tcp://localhost:${p[1]}` } },
-  });
+  // The named URLs come with the proxy role, decided just after the API listens.
+  const ports = await until(async () => {
+    const body = await lsp.connection.sendRequest(GetPorts.type);
+    return body.namedUrls ? body : undefined;
+  }, 20_000, 'GetPorts to carry the named URLs');
+  assert.deepEqual(ports.data, { api: p[0], worker: p[1], environment: 'development', urls: { api: `http://localhost:${p[0]}`, worker: `tcp://localhost:${p[1]}` } });
+  assert.equal(ports.success, true);
+  // Only the web service has a name; the TCP worker keeps its port's URL.
+  assert.deepEqual(Object.keys(ports.namedUrls!), ['api']);
+  assert.match(ports.namedUrls!.api!, /^http:\/\/api\.[a-z0-9-]+\.localhost:\d+$/);
   const snap = await lsp.connection.sendRequest(GetSnapshot.type);
   assert.equal(snap.host.port, p[5]);
   assert.equal(snap.host.trusted, true);

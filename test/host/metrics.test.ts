@@ -2,7 +2,7 @@
 // promtool), no token needed, and a real Prometheus that scrapes it answers a query for a Manito
 // series. The contested port lands in the workspace's usage record on disk.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -23,26 +23,26 @@ test('a real Prometheus scrapes /metrics of a real host and its query API return
   await new Promise((r) => holder.once('listening', r));
   const ws = makeWorkspace({ services: { api: { preferred: [held!], kind: 'http' } } });
   const host = await startHeadless(ws);
-  const promDir = fs.mkdtempSync(path.join(ws.stateDir, '..', 'prometheus-'));
-  fs.writeFileSync(path.join(promDir, 'prometheus.yml'), [
-    'global: { scrape_interval: 1s, scrape_timeout: 1s }',
-    'scrape_configs:',
-    '  - job_name: manito',
-    `    static_configs: [{ targets: ["127.0.0.1:${host.port}"] }]`,
-    '',
-  ].join('\n'));
-  const prometheus = spawn(PROMETHEUS, [
-    `--config.file=${path.join(promDir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(promDir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let prometheus: ChildProcess | undefined;
   t.after(async () => {
-    prometheus.kill('SIGKILL');
-    await exitOf(prometheus);
+    prometheus?.kill('SIGKILL');
+    if (prometheus) await exitOf(prometheus);
     await host.stop();
     holder.close();
     ws.cleanup();
   });
-
+  const promDir = fs.mkdtempSync(path.join(ws.stateDir, '..', 'prometheus-'));
+  // The config the host writes for the `monitoring` service: it finds every live host through
+  // their target files, so nobody types a host port. Only the interval is shortened for the test.
+  const written = fs.readFileSync(path.join(ws.stateDir, 'prometheus', 'prometheus.yml'), 'utf8');
+  assert.match(written, /file_sd_configs:/);
+  const target = JSON.parse(fs.readFileSync(path.join(ws.stateDir, 'prometheus', 'targets', `${host.child.pid}.json`), 'utf8'));
+  assert.deepEqual(target[0].targets, [`127.0.0.1:${host.port}`]);
+  fs.writeFileSync(path.join(promDir, 'prometheus.yml'), written.replace('scrape_interval: 15s', 'scrape_interval: 1s\n  scrape_timeout: 1s'));
+  prometheus = spawn(PROMETHEUS, [
+    `--config.file=${path.join(promDir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(promDir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const res = await fetch(`${host.url}/metrics`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
@@ -64,13 +64,15 @@ test('a real Prometheus scrapes /metrics of a real host and its query API return
     return body?.data?.result?.length ? body.data.result : undefined;
   }, 60_000, 'Prometheus to have scraped a Manito series');
   assert.equal(series[0].metric.job, 'manito');
+  assert.equal(series[0].metric.workspace, path.basename(ws.dir), 'the target file\'s labels reach the series');
   assert.equal(series[0].metric.reason, 'fallback');
   assert.equal(series[0].value[1], '1');
   const up = await query('up{job="manito"}');
   assert.equal(up.body.data.result[0].value[1], '1', 'the scrape itself succeeds');
 
-  // The host writes the contest to the workspace's usage record when it stops.
+  // The host writes the contest to the workspace's usage record when it stops, and takes its target away.
   await host.stop();
+  assert.equal(fs.existsSync(path.join(ws.stateDir, 'prometheus', 'targets', `${host.child.pid}.json`)), false);
   const usage = JSON.parse(fs.readFileSync(usageFile(ws.stateDir, ws.dir), 'utf8'));
   assert.equal(usage.workspace, ws.dir);
   assert.equal(usage.ports[0].port, held);

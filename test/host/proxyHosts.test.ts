@@ -54,6 +54,10 @@ test('two worktrees of one repository reach their own servers: <service>.<worksp
   assert.equal(featureWeb.cwd, featureDir);
   assert.notEqual(mainWeb.port, featureWeb.port);
   assert.equal(mainWeb.host, `web.shop.localhost:${port}`, 'the service sees its name as Host');
+  // Every process Manito starts reads each service's named URL from MANITO_<SERVICE>_URL.
+  assert.equal(mainWeb.urls.MANITO_WEB_URL, `http://web.shop.localhost:${port}`);
+  assert.equal(featureWeb.urls.MANITO_WEB_URL, `http://web.login.shop.localhost:${port}`);
+  assert.equal((await serviceView(feature, 'web')).namedUrl, `http://web.login.shop.localhost:${port}`);
   // Each workspace's main web service answers to the workspace's own name.
   assert.equal((await untilServed(port, 'shop.localhost')).cwd, mainDir);
   assert.equal((await untilServed(port, 'login.shop.localhost')).cwd, featureDir);
@@ -63,6 +67,8 @@ test('a service the engine moves keeps its name: the same URL reaches it on its 
   const port = user.proxyPort;
   const before = await untilServed(port, 'web.shop.localhost');
   assert.equal(before.port, firstPort);
+  const named = `http://web.shop.localhost:${port}`;
+  assert.equal((await serviceView(main, 'web')).namedUrl, named);
   await serviceAction(main, 'web', 'stop');
   // Another program takes the port while the service is stopped: self-healing moves the service.
   held.push(await new Promise<net.Server>((resolve, reject) => {
@@ -79,6 +85,10 @@ test('a service the engine moves keeps its name: the same URL reaches it on its 
     return r.port === moved ? r : undefined;
   }, 30_000, 'web answering on its new port through its name');
   assert.equal(after.cwd, mainDir);
+  const view = await serviceView(main, 'web');
+  assert.equal(view.port, moved);
+  assert.equal(view.namedUrl, named, 'every surface keeps showing the same named URL after the move');
+  assert.equal(view.url, `http://localhost:${moved}`);
 });
 
 test('when the serving host exits, the other host serves the proxy and its names answer', { timeout: 90_000 }, async () => {

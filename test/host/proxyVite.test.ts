@@ -90,3 +90,23 @@ test('an unknown name in Chromium gets the 404 page listing the user\'s named se
   assert.equal(JSON.parse((await page.textContent('body'))!).cwd, dir);
   await page.close();
 });
+
+test('the dashboard shows each web service\'s named URL first, the port\'s URL under it, and the link opens the app by its name', { timeout: 60_000 }, async () => {
+  const port = user.proxyPort;
+  const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
+  await page.goto(`${host.url}/dashboard?token=${host.token}`);
+  const web = page.locator('tr.service-row[data-service="web"] td.cell-url');
+  await web.locator('a.named-url').waitFor({ timeout: 30_000 });
+  assert.equal(await web.locator('a').first().textContent(), `http://web.storefront.localhost:${port}`);
+  const webPort = await page.getAttribute('tr.service-row[data-service="web"]', 'data-port');
+  assert.equal(await web.locator('.port-url').textContent(), `http://localhost:${webPort}`);
+  assert.equal(await page.locator('tr.service-row[data-service="api"] td.cell-url a').first().textContent(), `http://api.storefront.localhost:${port}`);
+  await page.screenshot({ path: path.join(screenshotsDir, 'proxy-dashboard-named-urls.png') });
+  // In a browser tab the link opens as it is: the app by its name, through the proxy.
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), web.locator('a').first().click()]);
+  await tab.waitForLoadState();
+  assert.equal(new URL(tab.url()).host, `web.storefront.localhost:${port}`);
+  await tab.waitForFunction(() => document.getElementById('where')?.textContent?.startsWith('served through'));
+  await tab.close();
+  await page.close();
+});

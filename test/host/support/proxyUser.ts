@@ -10,7 +10,8 @@ import type { ServiceView } from '../../../protocol/model';
 import { freePort, getJson, startHeadless, until, type HostProcess, type Workspace } from './hostProcess';
 
 /** A service that answers with where it runs: the folder it was started in and its port. */
-export const WHERE_SERVER = `require('http').createServer((q, s) => s.end(JSON.stringify({ cwd: process.cwd(), port: +process.env.PORT, url: q.url, host: q.headers.host })))` +
+export const WHERE_SERVER = `const urls = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^MANITO_.+_URL$/.test(k)));` +
+  `require('http').createServer((q, s) => s.end(JSON.stringify({ cwd: process.cwd(), port: +process.env.PORT, url: q.url, host: q.headers.host, urls })))` +
   `.listen(+process.env.PORT, '127.0.0.1');`;
 
 export interface ProxyUser {
@@ -81,7 +82,7 @@ export function viaProxy(port: number, name: string, pathName = '/'): Promise<Pr
 }
 
 /** Waits until the name answers 200 through the proxy, and returns the service's JSON. */
-export function untilServed(port: number, name: string, what = name, timeoutMs = 30_000): Promise<{ cwd: string; port: number; host: string }> {
+export function untilServed(port: number, name: string, what = name, timeoutMs = 30_000): Promise<{ cwd: string; port: number; host: string; urls: Record<string, string> }> {
   return until(async () => {
     const r = await viaProxy(port, name).catch(() => undefined);
     return r?.status === 200 ? JSON.parse(r.body) : undefined;

@@ -43,3 +43,12 @@ test('${ports.unknown} is a clear error naming the known services', () => {
   assert.throws(() => buildLaunchSpec({ service: 'worker', config: { command: 'x ${port}' }, ports, workspace: '/ws' }), /\$\{port\} in command, but "worker" has no assigned port/);
   assert.throws(() => buildLaunchSpec({ service: 'server', config: {}, ports, workspace: '/ws' }), /has no command/);
 });
+
+test('MANITO_<SERVICE>_URL for every service given a URL: a dependent reads where its dependency answers by name', () => {
+  const urls = new Map([['server', 'http://server.shop.localhost:14730'], ['api-gateway', 'http://localhost:8080']]);
+  const spec = buildLaunchSpec({ service: 'client', config: { command: 'vite' }, ports, urls, workspace: '/ws' });
+  assert.equal(spec.env.MANITO_SERVER_URL, 'http://server.shop.localhost:14730');
+  assert.equal(spec.env.MANITO_API_GATEWAY_URL, 'http://localhost:8080');
+  assert.equal(spec.env.MANITO_CLIENT_URL, undefined, 'no URL given, no variable');
+  assert.equal(spec.env.PORT, '5174');
+});

@@ -154,3 +154,13 @@ test('the proxy answers on ::1 as on 127.0.0.1', async () => {
   const r = await request(port, 'api.shop.localhost', { address: '::1' });
   assert.equal(JSON.parse(r.body).headers['x-forwarded-for'], '::1');
 });
+
+test('hop-by-hop headers stop at the proxy: Connection, Keep-Alive, TE, Proxy-Authorization, and any header Connection names', async () => {
+  const r = await request(port, `api.shop.localhost:${port}`, {
+    headers: { connection: 'keep-alive, X-Secret-Hop', 'x-secret-hop': 'no', 'keep-alive': 'timeout=5', te: 'trailers', 'proxy-authorization': 'Basic eA==', 'x-kept': 'yes', 'x-manito-hops': '2' },
+  });
+  const seen = JSON.parse(r.body).headers as Record<string, string>;
+  for (const name of ['x-secret-hop', 'keep-alive', 'te', 'proxy-authorization']) assert.equal(seen[name], undefined, name);
+  assert.equal(seen['x-kept'], 'yes');
+  assert.equal(seen['x-manito-hops'], '3', 'the hop count is the proxy\'s own, one more than it got');
+});

@@ -1,0 +1,97 @@
+// How compose services join the stack and run: the merge (manito.json wins a name), the launcher's
+// routing (compose services through the runner, the rest to the launcher it wraps), one container
+// shared by the ports of one compose service, a container that stops on its own, and the clear
+// sentence a real ComposeRunner gives when no Compose CLI is installed.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { StackConfig } from '../../../protocol/config';
+import { NO_COMPOSE } from '../../../server/compose/composeCli';
+import { ComposeLauncher } from '../../../server/compose/composeLauncher';
+import type { ComposeServiceDefinition } from '../../../server/compose/composeModel';
+import { ComposeRunner } from '../../../server/compose/composeRunner';
+import { composeCommand, mergeComposeServices } from '../../../server/compose/composeServices';
+import { composeProject } from '../../../server/compose/composeModel';
+import { readComposeFile } from '../../../server/compose/composeFile';
+import type { ContainerSummary } from '../../../server/compose/dockerEngine';
+import type { LaunchedService, Launcher } from '../../../server/launch/launcher';
+import type { LaunchSpec } from '../../../server/launch/launchEnv';
+
+const def = (name: string, composeService: string, containerPort: number): ComposeServiceDefinition => ({
+  name, composeService, containerPort, kind: 'http', config: { preferred: [containerPort], kind: 'http', description: `compose ${composeService}` },
+});
+const definitions = [def('web', 'web', 80), def('web-8443', 'web', 8443), def('cache', 'cache', 6379)];
+const spec = (service: string): LaunchSpec => ({ service, name: service, command: composeCommand(service), cwd: '/ws', env: {} });
+
+test('merge: compose services join the stack with the command they run by; a name manito.json uses stays manito.json\'s', () => {
+  const stack: StackConfig = { services: { cache: { preferred: [7000], command: 'redis-server' } } };
+  const merged = mergeComposeServices(stack, definitions);
+  assert.deepEqual(Object.keys(merged.services), ['cache', 'web', 'web-8443']);
+  assert.equal(merged.services.cache, stack.services.cache);
+  assert.equal(merged.services.web!.command, 'docker compose up -d web');
+  assert.deepEqual(merged.services.web!.preferred, [80]);
+  assert.equal(mergeComposeServices(merged, definitions), merged, 'merging again adds nothing and keeps the object');
+});
+
+class FakeRunner {
+  readonly started: string[] = [];
+  readonly stopped: string[] = [];
+  running = new Map<string, ContainerSummary>();
+  async start(service: string) {
+    this.started.push(service);
+    const c = { id: `${service}-id-0123456789`, name: `proj-${service}-1`, state: 'running', labels: {} };
+    this.running.set(service, c);
+    return { service, containerName: c.name, containerId: c.id };
+  }
+  async stop(service: string) {
+    this.stopped.push(service);
+    this.running.delete(service);
+  }
+  async containers(service?: string) {
+    return [...this.running.entries()].filter(([s]) => !service || s === service).map(([, c]) => c);
+  }
+}
+
+const base: Launcher = {
+  runner: 'process',
+  launch: async (s) => ({ service: s.service, pid: 4242, runner: 'process', exited: false, stop: async () => undefined, onExit: () => () => undefined }),
+};
+
+test('launcher: compose services through the runner, with their container; two ports of one container stop it once, with the last', async () => {
+  const runner = new FakeRunner();
+  const launcher = new ComposeLauncher({ base, runner, definitions, plan: () => new Map(), pollMs: 10_000 });
+  assert.equal((await launcher.launch({ ...spec('api'), command: 'node api.js' })).pid, 4242, 'other services go to the wrapped launcher');
+  const web = await launcher.launch(spec('web'));
+  const web8443 = await launcher.launch(spec('web-8443'));
+  assert.deepEqual(runner.started, ['web', 'web']);
+  assert.equal(web.container, 'proj-web-1');
+  assert.equal(web.pid, null);
+  await web.stop();
+  assert.deepEqual(runner.stopped, [], 'the other port of the container still runs');
+  assert.equal(web.exited, true);
+  await web8443.stop();
+  assert.deepEqual(runner.stopped, ['web']);
+});
+
+test('launcher: a container that stops on its own ends its service', async () => {
+  const runner = new FakeRunner();
+  const launcher = new ComposeLauncher({ base, runner, definitions, plan: () => new Map(), pollMs: 20 });
+  const cache = await launcher.launch(spec('cache'));
+  const exited = new Promise<LaunchedService>((resolve) => cache.onExit(() => resolve(cache)));
+  runner.running.set('cache', { ...runner.running.get('cache')!, state: 'exited' });
+  assert.equal((await exited).exited, true);
+});
+
+test('launcher over a real ComposeRunner without any Compose CLI: the start fails with the sentence naming what to install', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-compose-launch-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n');
+  const read = readComposeFile(path.join(dir, 'compose.yaml'), dir);
+  assert.ok(read.ok);
+  const project = composeProject(read.document, {});
+  const runner = new ComposeRunner({ project, workspace: dir, stateDir: path.join(dir, 'state'), env: { PATH: path.join(dir, 'no-bin') }, vars: {} });
+  const launcher = new ComposeLauncher({ base, runner, definitions: [def('web', 'web', 80)], plan: () => new Map() });
+  await assert.rejects(launcher.launch(spec('web')), (error: Error) => error.message === NO_COMPOSE);
+});
