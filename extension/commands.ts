@@ -1,10 +1,11 @@
-// Every Manito command, as one table. Each entry says whether it needs the host; when the host is
-// down such commands still answer, saying why and offering Restart Host and Show Logs.
+// Every Manito command, as one table, run for one folder's host (commandDispatch.ts picks the
+// folder). Each entry says whether it needs the host; when the host is down such commands still
+// answer (commandDispatch.ts), saying why and offering Restart Host and Show Logs.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, DEFAULT_STACK } from '../protocol/config';
 import { RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
-import type { ServiceView, StackSnapshot } from '../protocol/model';
+import type { ServiceView } from '../protocol/model';
 import type { HostController } from './hostController';
 import type { Log } from './log';
 import { ServiceItem } from './servicesTree';
@@ -20,7 +21,7 @@ export interface CommandContext {
   openDashboard(): Promise<void> | void;
 }
 
-interface CommandSpec {
+export interface CommandSpec {
   title: string;
   /** Needs a running host; answered with a message otherwise. */
   needsHost: boolean;
@@ -127,71 +128,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
 };
 
-/** Registers the table; every command is wrapped so failures become messages, never silence. */
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, spec]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      if (spec.needsHost) {
-        if (!ctx.workspace) return noFolder();
-        if (!(await hostReady(ctx.controller))) {
-          const choice = await vscode.window.showWarningMessage(
-            `Manito: ${spec.title} needs the host. ${ctx.controller.unavailableReason}`, 'Restart Host', 'Show Logs');
-          if (choice === 'Restart Host') await ctx.controller.restart();
-          else if (choice === 'Show Logs') ctx.log.show();
-          return undefined;
-        }
-      }
-      try {
-        return await spec.run(ctx, ...args);
-      } catch (error) {
-        ctx.log.error(`${spec.title} failed`, error);
-        // Port lookups feed ${command:...} variables: the caller shows the error itself.
-        if (id === 'manito.port') throw error;
-        void vscode.window.showErrorMessage(`Manito: ${spec.title} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      }
-    }));
-}
-
-/**
- * One `manito.port.<service>` command per service, for `${command:manito.port.server}` in
- * tasks.json and launch.json (VS Code passes no name to such commands). Kept in step with the stack.
- */
-export class PortCommands implements vscode.Disposable {
-  private readonly registered = new Map<string, vscode.Disposable>();
-  private readonly subscription: vscode.Disposable;
-
-  constructor(private readonly ctx: CommandContext) {
-    this.subscription = ctx.controller.onDidChangeSnapshot((snapshot) => this.sync(snapshot));
-    if (ctx.controller.snapshot) this.sync(ctx.controller.snapshot);
-  }
-
-  get ids(): string[] {
-    return [...this.registered.keys()].map((name) => `manito.port.${name}`);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    for (const d of this.registered.values()) d.dispose();
-    this.registered.clear();
-  }
-
-  private sync(snapshot: StackSnapshot): void {
-    const names = new Set(snapshot.services.map((s) => s.name));
-    for (const [name, disposable] of this.registered) {
-      if (!names.has(name)) {
-        disposable.dispose();
-        this.registered.delete(name);
-      }
-    }
-    for (const name of names) {
-      if (this.registered.has(name)) continue;
-      this.registered.set(name, vscode.commands.registerCommand(`manito.port.${name}`, () => servicePort(this.ctx, name)));
-    }
-  }
-}
-
-async function hostReady(controller: HostController): Promise<boolean> {
+export async function hostReady(controller: HostController): Promise<boolean> {
   if (controller.isRunning) return true;
   if (controller.state !== 'starting') return false;
   await new Promise<void>((resolve) => {
@@ -207,7 +144,7 @@ async function hostReady(controller: HostController): Promise<boolean> {
 }
 
 /** The port as a string: `${command:...}` substitution accepts only strings. */
-async function servicePort(ctx: CommandContext, name: string | undefined): Promise<string> {
+export async function servicePort(ctx: CommandContext, name: string | undefined): Promise<string> {
   if (!name) throw new Error('manito.port needs a service name, e.g. { "command": "manito.port", "args": "server" }');
   const snapshot = ctx.controller.snapshot ?? await ctx.controller.waitForSnapshot(HOST_WAIT_MS);
   if (!snapshot) throw new Error(`Manito does not know the ports yet. ${ctx.controller.unavailableReason}`);
@@ -217,7 +154,7 @@ async function servicePort(ctx: CommandContext, name: string | undefined): Promi
   return String(service.port);
 }
 
-function serviceName(arg: unknown): string | undefined {
+export function serviceName(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (arg instanceof ServiceItem) return arg.service.name;
   if (arg && typeof arg === 'object') {
@@ -269,7 +206,7 @@ async function reportAction(ctx: CommandContext, title: string, action: () => Pr
   else void vscode.window.showWarningMessage(`Manito: ${result.message}`, 'Show Logs').then((c) => c && ctx.log.show());
 }
 
-function noFolder(): undefined {
+export function noFolder(): undefined {
   void vscode.window.showWarningMessage('Manito works on a folder: open the folder of your stack first.', 'Open Folder')
     .then((c) => c && vscode.commands.executeCommand('vscode.openFolder'));
   return undefined;

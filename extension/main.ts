@@ -1,22 +1,26 @@
-// Entry point: wires the host controller to the tree, the status bar, the terminals and the
-// command table. Activation is cheap: the host starts in the background.
-import * as fs from 'node:fs';
+// Entry point: wires the folder hosts (one host per served folder) to the tree, the status bar,
+// the dashboard and the command table. Activation is cheap: the hosts start in the background.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../protocol/config';
-import { type CommandContext, PortCommands, registerCommands } from './commands';
+import { registerCommands, type CommandBase } from './commandDispatch';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
-import { HostController } from './hostController';
+import { DashboardTarget } from './dashboardTarget';
+import { type FolderHost, FolderHosts } from './folderHosts';
+import type { HostController } from './hostController';
+import { registerLaunchPorts } from './launchPorts';
 import { Log } from './log';
+import { PortCommands } from './portCommands';
 import { ServicesTreeProvider } from './servicesTree';
 import { PortStatusBar } from './statusBar';
-import { ServiceTerminals } from './terminals';
 
-let controller: HostController | undefined;
+let hosts: FolderHosts | undefined;
 
 /** What the extension hands to its own tests (test/editor/suite) and to other extensions. */
 export interface ManitoApi {
+  /** The first served folder's host: the only one in a single-folder window. */
   readonly controller: HostController;
+  /** Every served folder with its host, in the workspace's folder order. */
+  readonly folders: () => FolderHost[];
   readonly portCommands: () => string[];
 }
 
@@ -24,71 +28,62 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
   const started = Date.now();
   const log = new Log();
   context.subscriptions.push(log);
-  const workspace = pickWorkspace();
-
-  const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params));
-  const host = new HostController({
-    workspace: workspace ?? process.cwd(),
+  const folderHosts = new FolderHosts({
     hostModule: context.asAbsolutePath(path.join('dist', 'host.js')),
-    terminals,
     log,
-    crashLimit: vscode.workspace.getConfiguration('manito').get<number>('host.restartLimit', 5),
+    crashLimit: () => vscode.workspace.getConfiguration('manito').get<number>('host.restartLimit', 5),
   });
-  controller = host;
+  hosts = folderHosts;
 
-  const tree = new ServicesTreeProvider(host);
+  const tree = new ServicesTreeProvider(folderHosts);
   const view = vscode.window.createTreeView('manito.services', { treeDataProvider: tree });
-  const statusBar = new PortStatusBar(host);
-  const dashboard: DashboardDeps = { host, terminals, log };
-  const ctx: CommandContext = {
+  const statusBar = new PortStatusBar(folderHosts);
+  const target = new DashboardTarget(folderHosts);
+  const dashboard: DashboardDeps = { host: target, terminals: target.terminals, log };
+  const base: CommandBase = {
     extension: context,
-    controller: host,
-    terminals,
+    hosts: folderHosts,
     log,
-    workspace,
-    openDashboard: () => void DashboardPanel.createOrShow(context.extensionUri, dashboard),
+    openDashboard: (host) => {
+      target.follow(host ?? folderHosts.active);
+      DashboardPanel.createOrShow(context.extensionUri, dashboard);
+    },
   };
-  const portCommands = new PortCommands(ctx);
-  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx));
+  const portCommands = new PortCommands(base);
+  context.subscriptions.push(tree, view, statusBar, target, portCommands, registerDashboard(context, dashboard), registerLaunchPorts(folderHosts), ...registerCommands(base));
 
   const updateContext = (): void => {
-    const snapshot = host.snapshot;
-    const noConfig = snapshot ? snapshot.configSource === 'default' : !hasConfigFile(workspace);
+    const all = folderHosts.all;
+    const noConfig = all.length === 0 || all.every((h) => h.controller.snapshot?.configSource === 'default');
     void vscode.commands.executeCommand('setContext', 'manito.noConfig', noConfig);
-    void vscode.commands.executeCommand('setContext', 'manito.hostState', host.state);
-    const unhealthy = snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0;
+    void vscode.commands.executeCommand('setContext', 'manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
+    void vscode.commands.executeCommand('setContext', 'manito.multiFolder', all.length > 1);
+    const unhealthy = all.reduce((n, h) => n + (h.controller.snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0), 0);
     view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
-    view.message = host.state === 'failed' && snapshot ? `${host.unavailableReason} Showing the last known ports.` : undefined;
+    const failed = all.filter((h) => h.controller.state === 'failed' && h.controller.snapshot);
+    view.message = failed.length
+      ? failed.map((h) => `${all.length > 1 ? `${h.folder.name}: ` : ''}${h.controller.unavailableReason}`).join(' ') + ' Showing the last known ports.'
+      : undefined;
   };
-  context.subscriptions.push(host.onDidChangeSnapshot(updateContext), host.onDidChangeState(updateContext));
-  if (workspace) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspace, CONFIG_FILE_NAME));
-    context.subscriptions.push(watcher, watcher.onDidCreate(updateContext), watcher.onDidDelete(updateContext));
-  }
+  context.subscriptions.push(folderHosts.onDidChange(updateContext), folderHosts.onDidChangeActive(updateContext));
+  folderHosts.sync();
   updateContext();
 
-  if (workspace) {
-    void host.start().then(() => log.info(`host started for ${workspace} (${Date.now() - started} ms after activation began)`));
-  } else {
-    log.info('no folder is open: the host starts when a folder with manito.json is opened');
-  }
-  log.info(`activated in ${Date.now() - started} ms${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: no command from manito.json runs)'}`);
-  return { controller: host, portCommands: () => portCommands.ids };
+  if (!folderHosts.size) log.info('no folder is open: a host starts when a folder is opened');
+  log.info(`activated in ${Date.now() - started} ms, serving ${folderHosts.all.map((h) => h.folder.uri.fsPath).join(', ') || 'no folder'}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: no command from manito.json runs)'}`);
+  return {
+    get controller(): HostController {
+      const first = folderHosts.all[0];
+      if (!first) throw new Error('Manito serves no folder here: open the folder of your stack first.');
+      return first.controller;
+    },
+    folders: () => folderHosts.all,
+    portCommands: () => portCommands.ids,
+  };
 }
 
 export function deactivate(): Promise<void> | undefined {
-  const host = controller;
-  controller = undefined;
-  return host?.dispose();
-}
-
-/** The first folder with a manito.json, else the first local folder. */
-function pickWorkspace(): string | undefined {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  const local = folders.filter((f) => f.uri.scheme === 'file' || f.uri.scheme === 'vscode-remote');
-  return (local.find((f) => hasConfigFile(f.uri.fsPath)) ?? local[0])?.uri.fsPath;
-}
-
-function hasConfigFile(folder: string | undefined): boolean {
-  return folder !== undefined && fs.existsSync(path.join(folder, CONFIG_FILE_NAME));
+  const all = hosts;
+  hosts = undefined;
+  return all?.dispose();
 }
