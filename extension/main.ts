@@ -1,7 +1,9 @@
 // Entry point: wires the folder hosts (one host per served folder) to the tree, the status bar,
 // the dashboard and the command table. Activation is cheap: the hosts start in the background.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CONFIG_FILE_NAME } from '../protocol/config';
 import { registerCommands, type CommandBase } from './commandDispatch';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
 import { DashboardTarget } from './dashboardTarget';
@@ -54,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
 
   const updateContext = (): void => {
     const all = folderHosts.all;
-    const noConfig = all.length === 0 || all.every((h) => h.controller.snapshot?.configSource === 'default');
+    // Before a host's first snapshot, the file on disk says whether its folder has a config.
+    const noConfig = all.every((h) => (h.controller.snapshot ? h.controller.snapshot.configSource === 'default' : !fs.existsSync(path.join(h.folder.uri.fsPath, CONFIG_FILE_NAME))));
     void vscode.commands.executeCommand('setContext', 'manito.noConfig', noConfig);
     void vscode.commands.executeCommand('setContext', 'manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
     void vscode.commands.executeCommand('setContext', 'manito.multiFolder', all.length > 1);
