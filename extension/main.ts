@@ -54,13 +54,20 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
   const portCommands = new PortCommands(base);
   context.subscriptions.push(tree, view, statusBar, target, portCommands, registerDashboard(context, dashboard), registerLaunchPorts(folderHosts), ...registerCommands(base));
 
+  // Snapshots arrive with every health probe: tell VS Code only about context values that changed.
+  const contextValues = new Map<string, unknown>();
+  const setContext = (key: string, value: unknown): void => {
+    if (contextValues.has(key) && contextValues.get(key) === value) return;
+    contextValues.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
   const updateContext = (): void => {
     const all = folderHosts.all;
     // Before a host's first snapshot, the file on disk says whether its folder has a config.
     const noConfig = all.every((h) => (h.controller.snapshot ? h.controller.snapshot.configSource === 'default' : !fs.existsSync(path.join(h.folder.uri.fsPath, CONFIG_FILE_NAME))));
-    void vscode.commands.executeCommand('setContext', 'manito.noConfig', noConfig);
-    void vscode.commands.executeCommand('setContext', 'manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
-    void vscode.commands.executeCommand('setContext', 'manito.multiFolder', all.length > 1);
+    setContext('manito.noConfig', noConfig);
+    setContext('manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
+    setContext('manito.multiFolder', all.length > 1);
     const unhealthy = all.reduce((n, h) => n + (h.controller.snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0), 0);
     view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
     const failed = all.filter((h) => h.controller.state === 'failed' && h.controller.snapshot);
