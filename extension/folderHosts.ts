@@ -39,6 +39,8 @@ export class FolderHosts implements vscode.Disposable {
   /** The active editor moved to another served folder. */
   readonly onDidChangeActive = this.activeEmitter.event;
   private lastActive: FolderHost | undefined;
+  /** The folder of the last text editor: focusing the dashboard, a terminal or the tree keeps it. */
+  private editorFolder: string | undefined;
 
   constructor(private readonly options: FolderHostsOptions) {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`, false, true, false);
@@ -50,7 +52,10 @@ export class FolderHosts implements vscode.Disposable {
       this.changeEmitter, this.hostsEmitter, this.activeEmitter, watcher,
       watcher.onDidCreate(onConfig), watcher.onDidDelete(onConfig),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.checkActive()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.editorFolder = vscode.workspace.getWorkspaceFolder(editor.document.uri)?.uri.toString();
+        this.checkActive();
+      }),
     );
   }
 
@@ -63,11 +68,11 @@ export class FolderHosts implements vscode.Disposable {
     return this.hosts.size;
   }
 
-  /** The host of the active editor's folder, else the first served folder's. */
+  /** The host of the last active text editor's folder, else the first served folder's. */
   get active(): FolderHost | undefined {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
-    return (folder && this.hosts.get(folder.uri.toString())) ?? this.all[0];
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() : this.editorFolder;
+    return (folder !== undefined ? this.hosts.get(folder) : undefined) ?? this.all[0];
   }
 
   /** By folder URI, fsPath or folder name. */

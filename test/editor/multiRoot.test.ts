@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import type { Frame } from 'playwright-core';
 import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { PortsResponse } from '../../protocol/http';
 import { freePort } from './harness/codeServer';
@@ -64,6 +65,15 @@ async function openFile(workbench: Workbench, name: string): Promise<void> {
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
 }
 
+async function dashboardFrame(workbench: Workbench): Promise<Frame> {
+  return until('the dashboard webview frame', async () => {
+    for (const frame of workbench.page.frames()) {
+      if (await frame.locator('main#app.dashboard').count().catch(() => 0)) return frame;
+    }
+    return undefined;
+  });
+}
+
 test('a multi-root workspace: each folder with a manito.json served, grouped, followed, added and removed at run time', { timeout: 8 * 60_000 }, async () => {
   const s = editorSession();
   const preferred = await distinctFreePorts(3);
@@ -111,6 +121,13 @@ test('a multi-root workspace: each folder with a manito.json served, grouped, fo
     assert.match(followed.id, /^manito\.manito\./);
     console.log(`screenshot: ${await workbench.screenshot('multiroot-status-follows-editor')}`);
 
+    // The dashboard shows the active editor's folder; focusing it keeps the status bar on that folder.
+    await workbench.runCommand('Manito: Open Dashboard');
+    const dashboard = await dashboardFrame(workbench);
+    await dashboard.locator(`tr.service-row[data-service="web"][data-port="${portB}"]`).waitFor({ state: 'visible' });
+    await workbench.waitForStatusBarItem(new RegExp(`app-b: web ${portB}`));
+    console.log(`screenshot: ${await workbench.screenshot('multiroot-dashboard-of-active-folder')}`);
+
     // Start Stack asks: one folder, or all of them.
     const page = workbench.page;
     const widget = page.locator('.quick-input-widget');
@@ -145,6 +162,8 @@ test('a multi-root workspace: each folder with a manito.json served, grouped, fo
     });
     await treeRow(workbench, 'app-b').waitFor({ state: 'detached' });
     await treeRow(workbench, 'app-a').waitFor({ state: 'visible' });
+    // The dashboard that showed the removed folder now shows the first one.
+    await (await dashboardFrame(workbench)).locator(`tr.service-row[data-service="web"][data-port="${portA}"]`).waitFor({ state: 'visible' });
     console.log(`screenshot: ${await workbench.screenshot('multiroot-folder-removed')}`);
   } catch (error) {
     await workbench.screenshot('multiroot-failure').catch(() => {});
