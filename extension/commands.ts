@@ -1,11 +1,12 @@
-// Every Manito command, as one table. Each entry says whether it needs the host; when the host is
-// down such commands still answer, saying why and offering Restart Host and Show Logs.
+// Every Manito command, as one table, run for one folder's host (commandDispatch.ts picks the
+// folder). Each entry says whether it needs the host; when the host is down such commands still
+// answer (commandDispatch.ts), saying why and offering Restart Host and Show Logs.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, DEFAULT_STACK } from '../protocol/config';
 import { stopWithConfirmation } from './stopConfirm';
 import { MoveBackService, RestartService, type ActionResult, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
-import { primaryUrl, type ServiceView, type StackSnapshot } from '../protocol/model';
+import { primaryUrl, type ServiceView } from '../protocol/model';
 import type { HostController } from './hostController';
 import type { Log } from './log';
 import { ServiceItem } from './servicesTree';
@@ -23,7 +24,7 @@ export interface CommandContext {
   onPortUsed?(service: string): void;
 }
 
-interface CommandSpec {
+export interface CommandSpec {
   /** Localised when asked, so messages follow the display language. */
   title: () => string;
   /** Needs a running host; answered with a message otherwise. */
@@ -142,75 +143,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
 };
 
-/** Registers the table; every command is wrapped so failures become messages, never silence. */
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, spec]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      if (spec.needsHost) {
-        if (!ctx.workspace) return noFolder();
-        if (!(await hostReady(ctx.controller))) {
-          const restart = vscode.l10n.t('Restart Host');
-          const logs = vscode.l10n.t('Show Logs');
-          const choice = await vscode.window.showWarningMessage(
-            vscode.l10n.t('Manito: {0} needs the host. {1}', spec.title(), ctx.controller.unavailableReason), restart, logs);
-          if (choice === restart) await ctx.controller.restart();
-          else if (choice === logs) ctx.log.show();
-          return undefined;
-        }
-      }
-      try {
-        return await spec.run(ctx, ...args);
-      } catch (error) {
-        ctx.log.error(`${spec.title()} failed`, error);
-        // Port lookups feed ${command:...} variables: the caller shows the error itself.
-        if (id === 'manito.port') throw error;
-        const logs = vscode.l10n.t('Show Logs');
-        void vscode.window.showErrorMessage(vscode.l10n.t('Manito: {0} failed: {1}', spec.title(), error instanceof Error ? error.message : String(error)), logs)
-          .then((c) => c && ctx.log.show());
-        return undefined;
-      }
-    }));
-}
-
-/**
- * One `manito.port.<service>` command per service, for `${command:manito.port.server}` in
- * tasks.json and launch.json (VS Code passes no name to such commands). Kept in step with the stack.
- */
-export class PortCommands implements vscode.Disposable {
-  private readonly registered = new Map<string, vscode.Disposable>();
-  private readonly subscription: vscode.Disposable;
-
-  constructor(private readonly ctx: CommandContext) {
-    this.subscription = ctx.controller.onDidChangeSnapshot((snapshot) => this.sync(snapshot));
-    if (ctx.controller.snapshot) this.sync(ctx.controller.snapshot);
-  }
-
-  get ids(): string[] {
-    return [...this.registered.keys()].map((name) => `manito.port.${name}`);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    for (const d of this.registered.values()) d.dispose();
-    this.registered.clear();
-  }
-
-  private sync(snapshot: StackSnapshot): void {
-    const names = new Set(snapshot.services.map((s) => s.name));
-    for (const [name, disposable] of this.registered) {
-      if (!names.has(name)) {
-        disposable.dispose();
-        this.registered.delete(name);
-      }
-    }
-    for (const name of names) {
-      if (this.registered.has(name)) continue;
-      this.registered.set(name, vscode.commands.registerCommand(`manito.port.${name}`, () => servicePort(this.ctx, name)));
-    }
-  }
-}
-
-async function hostReady(controller: HostController): Promise<boolean> {
+export async function hostReady(controller: HostController): Promise<boolean> {
   if (controller.isRunning) return true;
   if (controller.state !== 'starting') return false;
   await new Promise<void>((resolve) => {
@@ -226,7 +159,7 @@ async function hostReady(controller: HostController): Promise<boolean> {
 }
 
 /** The port as a string: `${command:...}` substitution accepts only strings. */
-async function servicePort(ctx: CommandContext, name: string | undefined): Promise<string> {
+export async function servicePort(ctx: CommandContext, name: string | undefined): Promise<string> {
   if (!name) throw new Error(vscode.l10n.t('manito.port needs a service name, e.g. {0}', '{ "command": "manito.port", "args": "server" }'));
   const snapshot = ctx.controller.snapshot ?? await ctx.controller.waitForSnapshot(HOST_WAIT_MS);
   if (!snapshot) throw new Error(vscode.l10n.t('Manito does not know the ports yet. {0}', ctx.controller.unavailableReason));
@@ -237,7 +170,7 @@ async function servicePort(ctx: CommandContext, name: string | undefined): Promi
   return String(service.port);
 }
 
-function serviceName(arg: unknown): string | undefined {
+export function serviceName(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (arg instanceof ServiceItem) return arg.service.name;
   const o = (arg && typeof arg === 'object' ? arg : {}) as { service?: unknown; name?: unknown };
@@ -299,7 +232,7 @@ async function reportAction(ctx: CommandContext, title: string, action: () => Pr
   void vscode.window.showWarningMessage(vscode.l10n.t('Manito: {0}', result.message), logs).then((c) => c && ctx.log.show());
 }
 
-function noFolder(): undefined {
+export function noFolder(): undefined {
   const open = vscode.l10n.t('Open Folder');
   void vscode.window.showWarningMessage(vscode.l10n.t('Manito works on a folder: open the folder of your stack first.'), open)
     .then((c) => c && vscode.commands.executeCommand('vscode.openFolder'));

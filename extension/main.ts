@@ -1,116 +1,126 @@
-// Entry point: wires the host controller to the tree, the status bar, the terminals and the
-// command table. Activation is cheap: the host starts in the background.
+// Entry point: wires the folder hosts (one host per served folder) to the tree, the status bar,
+// the dashboard and the command table. Activation is cheap: the hosts start in the background.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../protocol/config';
-import { StopService } from '../protocol/lsp';
-import { type CommandContext, PortCommands, registerCommands } from './commands';
+import { registerCommands, type CommandBase } from './commandDispatch';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
-import { HostController } from './hostController';
+import { DashboardTarget } from './dashboardTarget';
+import { type FolderHost, FolderHosts } from './folderHosts';
+import type { HostController } from './hostController';
+import { registerLaunchPorts } from './launchPorts';
 import { Log } from './log';
+import { PortCommands } from './portCommands';
 import { ServicesTreeProvider } from './servicesTree';
-import { currentSettings, watchSettings } from './settings';
 import { type ManitoApi, PublicApi } from './publicApi';
+import { currentSettings, watchSettings } from './settings';
 import { PortStatusBar } from './statusBar';
-import { ServiceTerminals } from './terminals';
 import { registerTaskProvider } from './taskProvider';
 import { WalkthroughProgress } from './walkthrough';
 
-let controller: HostController | undefined;
+let hosts: FolderHosts | undefined;
+
+/** The internals the extension's own editor suites drive (test/editor/suite); other extensions never see them. */
+export interface ManitoTesting {
+  /** The first served folder's host: the only one in a single-folder window. */
+  readonly controller: HostController;
+  /** Every served folder with its host, in the workspace's folder order. */
+  readonly folders: () => FolderHost[];
+  readonly portCommands: () => string[];
+}
 
 /**
  * What activate returns: the public API (publicApi.ts), plus, only when VS Code runs the extension
- * under test, the internals its own editor suites drive. Other extensions never see `testing`.
+ * under test, the internals its own editor suites drive.
  */
-export type ActivationResult = ManitoApi & { readonly testing?: { readonly controller: HostController; readonly portCommands: () => string[] } };
+export type ActivationResult = ManitoApi & { readonly testing?: ManitoTesting };
 
 export function activate(context: vscode.ExtensionContext): ActivationResult {
   const started = Date.now();
   const log = new Log();
   context.subscriptions.push(log);
-  const workspace = pickWorkspace();
-
-  const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params), (service) => ({
-    input: (data) => void controller?.sendInput({ service, data }),
-    stop: () => void controller?.request(StopService.type, { service }).catch((error: unknown) => log.warn(`could not stop ${service}: ${(error as Error).message}`)),
-  }));
-  const host = new HostController({
-    workspace: workspace ?? process.cwd(),
+  const folderHosts = new FolderHosts({
     hostModule: context.asAbsolutePath(path.join('dist', 'host.js')),
-    terminals,
     log,
-    crashLimit: currentSettings().restartLimit,
+    crashLimit: () => currentSettings().restartLimit,
   });
-  controller = host;
+  hosts = folderHosts;
 
-  const tree = new ServicesTreeProvider(host);
+  const tree = new ServicesTreeProvider(folderHosts);
   const view = vscode.window.createTreeView('manito.services', { treeDataProvider: tree });
-  const statusBar = new PortStatusBar(host);
-  const dashboard: DashboardDeps = { host, terminals, log };
-  const walkthrough = new WalkthroughProgress(host);
-  context.subscriptions.push(walkthrough);
-  const ctx: CommandContext = {
+  const statusBar = new PortStatusBar(folderHosts);
+  const target = new DashboardTarget(folderHosts);
+  const dashboard: DashboardDeps = { host: target, terminals: target.terminals, log };
+  const walkthrough = new WalkthroughProgress(folderHosts);
+  const base: CommandBase = {
     extension: context,
-    controller: host,
-    terminals,
+    hosts: folderHosts,
     log,
-    workspace,
-    openDashboard: () => {
+    openDashboard: (host) => {
+      target.follow(host ?? folderHosts.active);
       void DashboardPanel.createOrShow(context.extensionUri, dashboard);
       walkthrough.dashboardOpened();
     },
     onPortUsed: () => walkthrough.portUsed(),
   };
-  const portCommands = new PortCommands(ctx);
-  const folder = () => (workspace ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(workspace)) : undefined);
-  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx), registerTaskProvider(host, terminals, folder));
-  context.subscriptions.push(watchSettings(host, log));
+  const portCommands = new PortCommands(base);
+  context.subscriptions.push(tree, view, statusBar, target, walkthrough, portCommands, registerDashboard(context, dashboard), registerLaunchPorts(folderHosts), ...registerCommands(base));
+  context.subscriptions.push(registerTaskProvider(folderHosts), watchSettings(folderHosts.settingsTarget(), log));
 
-  const updateContext = (): void => {
-    const snapshot = host.snapshot;
-    const noConfig = snapshot ? snapshot.configSource === 'default' : !hasConfigFile(workspace);
-    void vscode.commands.executeCommand('setContext', 'manito.noConfig', noConfig);
-    void vscode.commands.executeCommand('setContext', 'manito.hostState', host.state);
-    const unhealthy = snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0;
-    view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
-    view.message = host.state === 'failed' && snapshot ? `${host.unavailableReason} Showing the last known ports.` : undefined;
+  // Other extensions see every served folder's ports (publicApi.ts), as folders come and go.
+  const publicApi = new PublicApi();
+  const tracked = new Map<string, vscode.Disposable>();
+  const trackFolders = (): void => {
+    const keys = new Set(folderHosts.all.map((h) => h.key));
+    for (const [key, d] of tracked) if (!keys.has(key)) { d.dispose(); tracked.delete(key); }
+    for (const h of folderHosts.all) if (!tracked.has(h.key)) tracked.set(h.key, publicApi.track(h.folder.uri, h.controller));
   };
-  context.subscriptions.push(host.onDidChangeSnapshot(updateContext), host.onDidChangeState(updateContext));
-  context.subscriptions.push(host.onDidChangeState((state) => { if (state === 'starting' || state === 'failed') terminals.hostLost(); }));
-  if (workspace) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspace, CONFIG_FILE_NAME));
-    context.subscriptions.push(watcher, watcher.onDidCreate(updateContext), watcher.onDidDelete(updateContext));
-  }
+  context.subscriptions.push(publicApi, folderHosts.onDidChangeHosts(trackFolders), { dispose: () => { for (const d of tracked.values()) d.dispose(); } });
+
+  // Snapshots arrive with every health probe: tell VS Code only about context values that changed.
+  const contextValues = new Map<string, unknown>();
+  const setContext = (key: string, value: unknown): void => {
+    if (contextValues.has(key) && contextValues.get(key) === value) return;
+    contextValues.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
+  const updateContext = (): void => {
+    const all = folderHosts.all;
+    // Before a host's first snapshot, the file on disk says whether its folder has a config.
+    const noConfig = all.every((h) => (h.controller.snapshot ? h.controller.snapshot.configSource === 'default' : !fs.existsSync(path.join(h.folder.uri.fsPath, CONFIG_FILE_NAME))));
+    setContext('manito.noConfig', noConfig);
+    setContext('manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
+    setContext('manito.multiFolder', all.length > 1);
+    const unhealthy = all.reduce((n, h) => n + (h.controller.snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0), 0);
+    view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
+    const failed = all.filter((h) => h.controller.state === 'failed' && h.controller.snapshot);
+    view.message = failed.length
+      ? failed.map((h) => `${all.length > 1 ? `${h.folder.name}: ` : ''}${h.controller.unavailableReason}`).join(' ') + ' Showing the last known ports.'
+      : undefined;
+  };
+  context.subscriptions.push(folderHosts.onDidChange(updateContext), folderHosts.onDidChangeActive(updateContext));
+  folderHosts.sync();
+  trackFolders();
   updateContext();
 
-  if (workspace) {
-    void host.start().then(() => log.info(`host started for ${workspace} (${Date.now() - started} ms after activation began)`));
-  } else {
-    log.info('no folder is open: the host starts when a folder with manito.json is opened');
-  }
-  log.info(`activated in ${Date.now() - started} ms${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: no command from manito.json runs)'}`);
-  const publicApi = new PublicApi();
-  context.subscriptions.push(publicApi);
-  if (workspace) context.subscriptions.push(publicApi.track(vscode.Uri.file(workspace), host));
-  return context.extensionMode === vscode.ExtensionMode.Test
-    ? { ...publicApi.api, testing: { controller: host, portCommands: () => portCommands.ids } }
-    : publicApi.api;
+  if (!folderHosts.size) log.info('no folder is open: a host starts when a folder is opened');
+  log.info(`activated in ${Date.now() - started} ms, serving ${folderHosts.all.map((h) => h.folder.uri.fsPath).join(', ') || 'no folder'}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: no command from manito.json runs)'}`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return publicApi.api;
+  const testing: ManitoTesting = {
+    get controller(): HostController {
+      const first = folderHosts.all[0];
+      if (!first) throw new Error('Manito serves no folder here: open the folder of your stack first.');
+      return first.controller;
+    },
+    folders: () => folderHosts.all,
+    portCommands: () => portCommands.ids,
+  };
+  return { ...publicApi.api, testing };
 }
 
 export function deactivate(): Promise<void> | undefined {
-  const host = controller;
-  controller = undefined;
-  return host?.dispose();
-}
-
-/** The first folder with a manito.json, else the first local folder. */
-function pickWorkspace(): string | undefined {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  const local = folders.filter((f) => f.uri.scheme === 'file' || f.uri.scheme === 'vscode-remote');
-  return (local.find((f) => hasConfigFile(f.uri.fsPath)) ?? local[0])?.uri.fsPath;
-}
-
-function hasConfigFile(folder: string | undefined): boolean {
-  return folder !== undefined && fs.existsSync(path.join(folder, CONFIG_FILE_NAME));
+  const all = hosts;
+  hosts = undefined;
+  return all?.dispose();
 }

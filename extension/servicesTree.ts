@@ -1,8 +1,10 @@
 // The "Services" tree: one item per service of the stack with its port, why it has that port,
-// and its health. Items carry a contextValue so the manifest's inline menus apply to them.
+// and its health, grouped under one node per served folder when there is more than one. Items
+// carry a contextValue so the manifest's inline menus apply to them, and their folder's key so a
+// command run from a row acts on that folder's host.
 import * as vscode from 'vscode';
-import { brokenConfigNote, type ConfigError, type ConfigSource, type ServiceView, type StackSnapshot } from '../protocol/model';
-import type { HostController } from './hostController';
+import { brokenConfigNote, overallHealth, type ConfigError, type ConfigSource, type ServiceView, type StackSnapshot } from '../protocol/model';
+import type { FolderHost, FolderHosts } from './folderHosts';
 import { ResolvedTooltips } from './resolvedTooltips';
 import { runnerLine } from './runnerLine';
 import { formatClock } from '../protocol/timeFormat';
@@ -10,9 +12,9 @@ import { healthIcon, healthLabel, isBrowsable, md, reasonLabel, serviceDescripti
 
 /** A service's row. Its tooltip is left unset: the provider resolves it on hover, from the latest snapshot. */
 export class ServiceItem extends vscode.TreeItem {
-  constructor(readonly service: ServiceView) {
+  constructor(readonly service: ServiceView, readonly folderKey?: string) {
     super(service.name, vscode.TreeItemCollapsibleState.None);
-    this.id = `service:${service.name}`;
+    this.id = folderKey ? `${folderKey}/service:${service.name}` : `service:${service.name}`;
     this.description = serviceDescription(service);
     this.iconPath = healthIcon(service);
     this.contextValue = serviceContext(service);
@@ -21,9 +23,9 @@ export class ServiceItem extends vscode.TreeItem {
 }
 
 export class ConfigErrorItem extends vscode.TreeItem {
-  constructor(readonly error: ConfigError, configPath: string, errorCount: number, source: ConfigSource) {
+  constructor(readonly error: ConfigError, configPath: string, errorCount: number, source: ConfigSource, folderKey = '') {
     super(`manito.json:${error.line}:${error.column}`, vscode.TreeItemCollapsibleState.None);
-    this.id = `config-error:${error.line}:${error.column}:${error.message}`;
+    this.id = `${folderKey}config-error:${error.line}:${error.column}:${error.message}`;
     this.description = error.message;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     this.tooltip = new vscode.MarkdownString(`${md(error.message)}${error.path ? `\n\n${vscode.l10n.t('at {0}', `\`${error.path}\``)}` : ''}\n\n${md(brokenConfigNote(errorCount, source))}.`);
@@ -39,9 +41,9 @@ export class ConfigErrorItem extends vscode.TreeItem {
 
 /** Shown above the default stack's services: where they come from and how to make them yours. */
 export class DefaultStackItem extends vscode.TreeItem {
-  constructor() {
+  constructor(folderKey = '') {
     super(vscode.l10n.t('Embedded default stack'), vscode.TreeItemCollapsibleState.None);
-    this.id = 'default-stack';
+    this.id = `${folderKey}default-stack`;
     this.description = vscode.l10n.t('no manito.json: create one');
     this.iconPath = new vscode.ThemeIcon('info');
     this.tooltip = new vscode.MarkdownString(vscode.l10n.t(
@@ -51,28 +53,49 @@ export class DefaultStackItem extends vscode.TreeItem {
   }
 }
 
-export type ManitoTreeItem = ServiceItem | ConfigErrorItem | DefaultStackItem;
+/** A served folder, shown only when the workspace has more than one: its services are its children. */
+export class FolderItem extends vscode.TreeItem {
+  readonly folderKey: string;
+  constructor(readonly host: FolderHost) {
+    super(host.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+    this.folderKey = host.key;
+    this.id = `folder:${host.key}`;
+    const { snapshot, state } = host.controller;
+    const count = snapshot?.services.length ?? 0;
+    this.description = state !== 'running' || !snapshot
+      ? host.controller.unavailableReason
+      : `${count} service${count === 1 ? '' : 's'} · ${overallHealth(snapshot)}${snapshot.configSource === 'default' ? ' · default stack' : ''}`;
+    this.iconPath = new vscode.ThemeIcon('root-folder');
+    this.resourceUri = host.folder.uri;
+    this.tooltip = new vscode.MarkdownString(`**${md(host.folder.name)}** · ${md(host.folder.uri.fsPath)}`);
+    this.contextValue = 'folder';
+  }
+}
+
+export type ManitoTreeItem = FolderItem | ServiceItem | ConfigErrorItem | DefaultStackItem;
 
 export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeItem>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ManitoTreeItem | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  /** The rows last handed to VS Code, by service: one can be refreshed on its own. */
+  /** The rows last handed to VS Code, by folder and service: one can be refreshed on its own. */
   private readonly rows = new Map<string, ServiceItem>();
-  private readonly tooltips = new ResolvedTooltips((service) => {
-    const row = this.rows.get(service);
-    if (row) this.changeEmitter.fire(row);
+  private readonly tooltips = new ResolvedTooltips((row) => {
+    const item = this.rows.get(row);
+    if (item) this.changeEmitter.fire(item);
   });
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.tooltips];
-  private shown = '';
+  /** What each folder's rows showed last, by folder key. */
+  private readonly shown = new Map<string, string>();
 
-  constructor(private readonly controller: HostController) {
-    this.disposables.push(
-      controller.onDidChangeSnapshot((snapshot) => this.refreshIfChanged(snapshot)),
-      controller.onDidChangeState(() => this.refresh()),
-    );
+  constructor(private readonly hosts: FolderHosts) {
+    this.disposables.push(hosts.onDidChange((host) => {
+      if (host?.controller.snapshot && host.controller.state === 'running') this.refreshIfChanged(host, host.controller.snapshot);
+      else this.refresh();
+    }));
   }
 
   refresh(): void {
+    this.shown.clear();
     this.tooltips.reset();
     this.changeEmitter.fire(undefined);
   }
@@ -84,18 +107,21 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
    * the latest snapshot; a row whose tooltip VS Code already holds is refreshed alone, when
    * ResolvedTooltips says it will not close a tooltip being read.
    */
-  private refreshIfChanged(snapshot: StackSnapshot): void {
+  private refreshIfChanged(host: FolderHost, snapshot: StackSnapshot): void {
     const rows = snapshot.services.map(({ lastCheck: _c, latencyMs: _l, history: _h, ...row }) => row);
-    const key = JSON.stringify([snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
-    if (key === this.shown) {
-      this.tooltips.changed((service) => {
-        const view = snapshot.services.find((s) => s.name === service);
+    const key = JSON.stringify([host.controller.state, snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
+    if (key === this.shown.get(host.key)) {
+      this.tooltips.changed((row) => {
+        const item = this.rows.get(row);
+        const view = item && this.hostOf(item)?.controller.snapshot?.services.find((s) => s.name === item.service.name);
         return view && serviceTooltip(view).value;
       });
       return;
     }
-    this.shown = key;
-    this.refresh();
+    // Only this folder's key changes: the others' rows stay as they were shown.
+    this.shown.set(host.key, key);
+    this.tooltips.reset();
+    this.changeEmitter.fire(undefined);
   }
 
   getTreeItem(element: ManitoTreeItem): vscode.TreeItem {
@@ -106,9 +132,9 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
   resolveTreeItem(item: vscode.TreeItem, element: ManitoTreeItem): vscode.TreeItem | undefined {
     if (!(element instanceof ServiceItem)) return undefined;
     const name = element.service.name;
-    const service = this.controller.snapshot?.services.find((s) => s.name === name) ?? element.service;
+    const service = this.hostOf(element)?.controller.snapshot?.services.find((s) => s.name === name) ?? element.service;
     const tooltip = serviceTooltip(service);
-    this.tooltips.resolved(name, tooltip.value);
+    this.tooltips.resolved(rowKey(element.folderKey, name), tooltip.value);
     // A copy: the row itself keeps no tooltip, so VS Code asks again after the row is refreshed.
     const resolved = new vscode.TreeItem(item.label ?? name, item.collapsibleState);
     resolved.tooltip = tooltip;
@@ -117,29 +143,41 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
   }
 
   getChildren(element?: ManitoTreeItem): ManitoTreeItem[] {
+    if (element instanceof FolderItem) return this.folderRows(element.host, element.host.key);
     if (element) return [];
-    const snapshot = this.controller.snapshot;
+    this.rows.clear();
+    const hosts = this.hosts.all;
+    // One folder: its services at the top, as a single-folder window always showed them.
+    if (hosts.length === 1) return this.folderRows(hosts[0], undefined);
+    return hosts.map((h) => new FolderItem(h));
+  }
+
+  private folderRows(host: FolderHost, folderKey: string | undefined): ManitoTreeItem[] {
+    const snapshot = host.controller.snapshot;
     if (!snapshot) return [];
     return [
       // Without a manito.json the default stack is still served: show it, and say how to own it.
-      ...(snapshot.configSource === 'default' ? [new DefaultStackItem()] : []),
-      ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json', snapshot.configErrors.length, snapshot.configSource)),
-      ...this.serviceRows(snapshot.services),
+      ...(snapshot.configSource === 'default' ? [new DefaultStackItem(folderKey)] : []),
+      ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json', snapshot.configErrors.length, snapshot.configSource, folderKey)),
+      ...snapshot.services.map((s) => {
+        const row = new ServiceItem(s, folderKey ?? host.key);
+        this.rows.set(rowKey(row.folderKey, s.name), row);
+        return row;
+      }),
     ];
   }
 
-  private serviceRows(services: ServiceView[]): ServiceItem[] {
-    this.rows.clear();
-    return services.map((s) => {
-      const row = new ServiceItem(s);
-      this.rows.set(s.name, row);
-      return row;
-    });
+  private hostOf(item: ServiceItem): FolderHost | undefined {
+    return item.folderKey ? this.hosts.find(item.folderKey) : this.hosts.all[0];
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function rowKey(folderKey: string | undefined, service: string): string {
+  return `${folderKey ?? ''}\n${service}`;
 }
 
 /** Space-separated flags matched by `viewItem =~ /\bflag\b/` in package.json menus. */

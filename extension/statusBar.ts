@@ -1,9 +1,11 @@
 // The port indicator: the stack's ports at a glance ("server 3001 · client 5173"), coloured by
 // the host's status notification, with a Markdown tooltip of every service and command links.
+// With several served folders it shows the active editor's folder (else the first), named.
 import * as vscode from 'vscode';
 import type { HostStatusParams } from '../protocol/lsp';
 import { brokenConfigNote, overallHealth, type OverallHealth, type StackSnapshot } from '../protocol/model';
-import type { HostController, HostState } from './hostController';
+import type { FolderHost, FolderHosts } from './folderHosts';
+import type { HostState } from './hostController';
 import { healthCodicon, isBrowsable, md, serviceDescription } from './serviceLabels';
 
 /** Services named in the item itself; the rest are in the tooltip. */
@@ -15,28 +17,34 @@ export class PortStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly controller: HostController) {
+  constructor(private readonly hosts: FolderHosts) {
     this.item = vscode.window.createStatusBarItem('manito.ports', vscode.StatusBarAlignment.Left, 100);
     this.item.name = vscode.l10n.t('Manito Ports');
     this.item.command = 'manito.services.focus';
     this.disposables.push(
       this.item,
-      controller.onDidChangeState(() => this.update()),
-      controller.onDidChangeSnapshot(() => this.update()),
-      controller.onDidChangeStatus(() => this.update()),
+      hosts.onDidChange((host) => { if (!host || host === hosts.active) this.update(); }),
+      hosts.onDidChangeActive(() => this.update()),
     );
     this.update();
-    this.item.show();
   }
 
   update(): void {
-    const { state, snapshot, status } = this.controller;
+    const host = this.hosts.active;
+    if (!host) {
+      this.item.hide();
+      return;
+    }
+    this.item.show();
+    const { state, snapshot, status } = host.controller;
+    // Which folder's ports these are, once there is more than one to tell apart.
+    const folder = this.hosts.size > 1 ? `${host.folder.name}: ` : '';
     const health: OverallHealth = status?.health ?? (snapshot ? overallHealth(snapshot) : 'stopped');
     if (state !== 'running' || !snapshot) {
-      this.item.text = state === 'starting' ? '$(plug) Manito' : `$(plug) ${vscode.l10n.t('Manito: host stopped')}`;
+      this.item.text = state === 'starting' ? `$(plug) ${folder}Manito` : `$(plug) ${folder}${vscode.l10n.t('Manito: host stopped')}`;
       this.item.backgroundColor = state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-      this.item.tooltip = this.hostTooltip(state);
-      this.item.accessibilityInformation = { label: vscode.l10n.t('Manito: {0}', this.controller.unavailableReason) };
+      this.item.tooltip = this.hostTooltip(host, state);
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Manito: {0}', `${folder}${host.controller.unavailableReason}`) };
       return;
     }
     // Services people open (HTTP, Vite) first, then the rest, each group in config order.
@@ -45,13 +53,13 @@ export class PortStatusBar implements vscode.Disposable {
     const parts = shown.slice(0, MAX_IN_TEXT).map((s) => `${s.name} ${s.port}`);
     if (shown.length > MAX_IN_TEXT) parts.push(`+${shown.length - MAX_IN_TEXT}`);
     // The tree's "stopped" circle when nothing runs, so the item says so before anyone hovers it.
-    this.item.text = `${health === 'stopped' ? '$(circle-large-outline)' : '$(radio-tower)'} ${parts.length ? parts.join(' · ') : 'Manito'}`;
+    this.item.text = `${health === 'stopped' ? '$(circle-large-outline)' : '$(radio-tower)'} ${folder}${parts.length ? parts.join(' · ') : 'Manito'}`;
     this.item.backgroundColor = health === 'error'
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.tooltip = this.stackTooltip(snapshot, status);
+    this.item.tooltip = this.stackTooltip(host, snapshot, status);
     this.item.accessibilityInformation = {
-      label: vscode.l10n.t('Manito ports: {0}; {1}', shown.map((s) => `${s.name} ${s.port}`).join(', ') || vscode.l10n.t('none'), status?.message ?? health),
+      label: vscode.l10n.t('Manito ports: {0}; {1}', `${folder}${shown.map((s) => `${s.name} ${s.port}`).join(', ') || vscode.l10n.t('none')}`, status?.message ?? health),
     };
   }
 
@@ -59,9 +67,10 @@ export class PortStatusBar implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
-  private stackTooltip(snapshot: StackSnapshot, status: HostStatusParams | undefined): vscode.MarkdownString {
+  private stackTooltip(host: FolderHost, snapshot: StackSnapshot, status: HostStatusParams | undefined): vscode.MarkdownString {
     const tip = this.markdown();
-    tip.appendMarkdown(`**Manito** · ${md(status?.message ?? overallHealth(snapshot))}\n\n`);
+    const folder = this.hosts.size > 1 ? ` · ${md(host.folder.name)}` : '';
+    tip.appendMarkdown(`**Manito**${folder} · ${md(status?.message ?? overallHealth(snapshot))}\n\n`);
     for (const s of snapshot.services) {
       const line = `${healthCodicon(s)} **${md(s.name)}** ${md(serviceDescription(s))}`;
       // Every line says why the service has its port; inherited ones just follow their parent.
@@ -73,18 +82,21 @@ export class PortStatusBar implements vscode.Disposable {
     }
     if (snapshot.configSource === 'default') tip.appendMarkdown(`$(info) ${md(vscode.l10n.t('No manito.json: watching the default stack'))}\n\n`);
     tip.appendMarkdown('---\n\n');
-    const links = [link('run-all', vscode.l10n.t('Start'), 'manito.startStack'), link('debug-stop', vscode.l10n.t('Stop'), 'manito.stopStack'),
+    // Start and Stop act on the folder shown, not on a folder picked afterwards.
+    const here = `?${encodeURIComponent(JSON.stringify([{ folder: host.key }]))}`;
+    const links = [link('run-all', vscode.l10n.t('Start'), `manito.startStack${here}`), link('debug-stop', vscode.l10n.t('Stop'), `manito.stopStack${here}`),
       link('dashboard', vscode.l10n.t('Open Dashboard'), 'manito.openDashboard'), link('output', vscode.l10n.t('Show Logs'), 'manito.showLogs')];
-    if (snapshot.configSource === 'default') links.push(link('new-file', vscode.l10n.t('Create Config'), 'manito.createConfig'));
+    if (snapshot.configSource === 'default') links.push(link('new-file', vscode.l10n.t('Create Config'), `manito.createConfig${here}`));
     tip.appendMarkdown(links.join(' · '));
     return tip;
   }
 
-  private hostTooltip(state: HostState): vscode.MarkdownString {
+  private hostTooltip(host: FolderHost, state: HostState): vscode.MarkdownString {
     const tip = this.markdown();
-    tip.appendMarkdown(`**Manito** · ${md(this.controller.unavailableReason)}\n\n---\n\n`);
+    tip.appendMarkdown(`**Manito** · ${md(host.controller.unavailableReason)}\n\n---\n\n`);
+    const here = `?${encodeURIComponent(JSON.stringify([{ folder: host.key }]))}`;
     const logs = link('output', vscode.l10n.t('Show Logs'), 'manito.showLogs');
-    tip.appendMarkdown(state === 'starting' ? logs : `${link('refresh', vscode.l10n.t('Restart Host'), 'manito.restartHost')} · ${logs}`);
+    tip.appendMarkdown(state === 'starting' ? logs : `${link('refresh', vscode.l10n.t('Restart Host'), `manito.restartHost${here}`)} · ${logs}`);
     return tip;
   }
 

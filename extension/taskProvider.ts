@@ -5,9 +5,8 @@
 // running in its own terminal afterwards, as Start Service leaves it.
 import * as vscode from 'vscode';
 import { StartService, StopService } from '../protocol/lsp';
-import type { HostController } from './hostController';
+import type { FolderHost, FolderHosts } from './folderHosts';
 import { ServicePty } from './serviceTerminal';
-import type { ServiceTerminals } from './terminals';
 
 export const TASK_TYPE = 'manito';
 const HEALTHY_TIMEOUT_MS = 120_000;
@@ -29,47 +28,52 @@ class TaskPty extends ServicePty {
 }
 
 export class ManitoTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly host: HostController, private readonly terminals: ServiceTerminals, private readonly folder: () => vscode.WorkspaceFolder | undefined) {}
+  constructor(private readonly hosts: FolderHosts) {}
 
+  /** Every served folder's services with a command, each task scoped to its folder. */
   provideTasks(): vscode.Task[] {
-    const services = this.host.snapshot?.services ?? [];
-    return services.filter((s) => s.hasCommand).map((s) => this.task({ type: TASK_TYPE, service: s.name }));
+    return this.hosts.all.flatMap((folderHost) => (folderHost.controller.snapshot?.services ?? [])
+      .filter((s) => s.hasCommand).map((s) => this.task(folderHost, { type: TASK_TYPE, service: s.name })));
   }
 
+  /** A task from tasks.json runs in its own folder's host (the active folder's for a workspace task). */
   resolveTask(task: vscode.Task): vscode.Task | undefined {
     const definition = task.definition as Partial<ManitoTaskDefinition>;
     if (typeof definition.service !== 'string' || definition.service === '') return undefined;
-    return this.task(definition as ManitoTaskDefinition, task.scope);
+    const scoped = typeof task.scope === 'object' ? this.hosts.find(task.scope) : undefined;
+    const folderHost = scoped ?? this.hosts.active;
+    return folderHost ? this.task(folderHost, definition as ManitoTaskDefinition, task.scope) : undefined;
   }
 
-  private task(definition: ManitoTaskDefinition, scope?: vscode.Task['scope']): vscode.Task {
+  private task(folderHost: FolderHost, definition: ManitoTaskDefinition, scope?: vscode.Task['scope']): vscode.Task {
     const service = definition.service;
-    const task = new vscode.Task(definition, scope ?? this.folder() ?? vscode.TaskScope.Workspace, `start ${service}`, TASK_TYPE,
-      new vscode.CustomExecution(async () => new TaskPty(service, (pty) => this.run(service, pty), {
-        input: (data) => void this.host.sendInput({ service, data }),
-        stop: () => void this.host.request(StopService.type, { service }).catch(() => undefined),
+    const { controller } = folderHost;
+    const task = new vscode.Task(definition, scope ?? folderHost.folder, `start ${service}`, TASK_TYPE,
+      new vscode.CustomExecution(async () => new TaskPty(service, (pty) => this.run(folderHost, service, pty), {
+        input: (data) => void controller.sendInput({ service, data }),
+        stop: () => void controller.request(StopService.type, { service }).catch(() => undefined),
       })));
     task.detail = `Start ${service} with its Manito port, once its dependencies are healthy`;
     return task;
   }
 
-  private async run(service: string, pty: TaskPty): Promise<void> {
+  private async run({ controller: host, terminals }: FolderHost, service: string, pty: TaskPty): Promise<void> {
     const subscriptions: vscode.Disposable[] = [];
     const finish = (code: number, text: string) => {
       for (const d of subscriptions.splice(0)) d.dispose();
       pty.message(text);
       pty.finish(code);
     };
-    if (!this.host.isRunning && !(await this.host.waitForSnapshot(30_000))) return finish(1, this.host.unavailableReason);
+    if (!host.isRunning && !(await host.waitForSnapshot(30_000))) return finish(1, host.unavailableReason);
     subscriptions.push(
-      this.terminals.onOutput((p) => { if (p.service === service) pty.output(p.data); }),
-      this.terminals.onEnded((p) => {
+      terminals.onOutput((p) => { if (p.service === service) pty.output(p.data); }),
+      terminals.onEnded((p) => {
         if (p.service === service) finish(p.exitCode ?? 1, `${service} ${p.exitCode !== null ? `exited with code ${p.exitCode}` : `was ended by ${p.signal ?? 'a signal'}`}`);
       }),
     );
     let result;
     try {
-      result = await this.host.request(StartService.type, { service });
+      result = await host.request(StartService.type, { service });
     } catch (error) {
       return finish(1, (error as Error).message);
     }
@@ -78,14 +82,14 @@ export class ManitoTaskProvider implements vscode.TaskProvider {
     const timer = setTimeout(() => finish(1, `${service} did not become healthy within ${HEALTHY_TIMEOUT_MS / 1000} s`), HEALTHY_TIMEOUT_MS);
     subscriptions.push({ dispose: () => clearTimeout(timer) });
     const check = () => {
-      const view = this.host.snapshot?.services.find((s) => s.name === service);
+      const view = host.snapshot?.services.find((s) => s.name === service);
       if (view?.health === 'healthy') finish(0, `${service} is healthy on port ${view.port}; it keeps running in its terminal`);
     };
-    subscriptions.push(this.host.onDidChangeSnapshot(check));
+    subscriptions.push(host.onDidChangeSnapshot(check));
     check();
   }
 }
 
-export function registerTaskProvider(host: HostController, terminals: ServiceTerminals, folder: () => vscode.WorkspaceFolder | undefined): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(TASK_TYPE, new ManitoTaskProvider(host, terminals, folder));
+export function registerTaskProvider(hosts: FolderHosts): vscode.Disposable {
+  return vscode.tasks.registerTaskProvider(TASK_TYPE, new ManitoTaskProvider(hosts));
 }

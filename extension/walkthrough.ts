@@ -24,17 +24,24 @@ export const WALKTHROUGH_CONTEXT = {
 
 type Step = keyof typeof WALKTHROUGH_CONTEXT;
 
+/** Every served folder's host (folderHosts.ts): a step completes in whichever folder it happens. */
+export interface WalkthroughHosts {
+  readonly all: ReadonlyArray<{ readonly controller: Pick<HostController, 'snapshot'> }>;
+  readonly onDidChange: vscode.Event<unknown>;
+}
+
 export class WalkthroughProgress implements vscode.Disposable {
   private readonly done = new Set<Step>();
   private readonly subscriptions: vscode.Disposable[];
   private value: 1 | 2 = 1;
 
-  constructor(host: HostController) {
+  constructor(hosts: WalkthroughHosts) {
+    const observeAll = () => { for (const h of hosts.all) if (h.controller.snapshot) this.observe(h.controller.snapshot); };
     this.subscriptions = [
-      host.onDidChangeSnapshot((snapshot) => this.observe(snapshot)),
+      hosts.onDidChange(observeAll),
       vscode.window.tabGroups.onDidChangeTabs(() => this.flip()),
     ];
-    if (host.snapshot) this.observe(host.snapshot);
+    observeAll();
   }
 
   dashboardOpened(): void {

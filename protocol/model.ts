@@ -15,6 +15,8 @@ export interface PortHolder {
   /** Set when the holder is a Manito-managed service (of this or another workspace). */
   service?: string;
   workspace?: string;
+  /** When `workspace` is another worktree of this workspace's repository: "worktree ../app-feature (branch feature)". */
+  worktree?: string;
 }
 
 export interface ProbeSample {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { withFileLock, type FileLockOptions } from './fileLock';
 import { settleOrphans } from './plan/handover';
 import type { Lease } from './plan/lease';
+import { validMemory, type Remembered } from './plan/memory';
 import { isPort } from './plan/portNumbers';
 import { isProcessAlive, processStartTime } from './processAlive';
 
@@ -17,6 +18,8 @@ interface LeaseFile {
   leases: Lease[];
   /** Leases of hosts that died or handed over: kept for their workspace's next host, blocking no one. */
   orphans?: Lease[];
+  /** Each workspace's last port per service, so it gets the same ones when it is opened again (plan/memory.ts). */
+  remembered?: Remembered[];
 }
 
 export interface LeaseRegistryOptions {
@@ -50,15 +53,17 @@ export class LeaseRegistry {
   }
 
   /**
-   * Runs `fn` under the lock with the live leases and orphans; whatever `fn` leaves in the arrays
-   * is written back when it differs from what was read.
+   * Runs `fn` under the lock with the live leases, the orphans and the remembered ports; whatever
+   * `fn` leaves in the arrays is written back when it differs from what was read.
    */
-  async transact<T>(fn: (leases: Lease[], orphans: Lease[]) => Promise<T> | T): Promise<T> {
+  async transact<T>(fn: (leases: Lease[], orphans: Lease[], remembered: Remembered[]) => Promise<T> | T): Promise<T> {
     // The lock creates the state directory on first use.
     return withFileLock(this.lockPath, async () => {
-      const { leases, orphans, raw } = this.readLive(this.readText());
-      const result = await fn(leases, orphans);
-      const next = JSON.stringify({ version: 1, leases, ...(orphans.length ? { orphans } : {}) } satisfies LeaseFile);
+      const { leases, orphans, remembered, raw } = this.readLive(this.readText());
+      const result = await fn(leases, orphans, remembered);
+      const next = JSON.stringify({
+        version: 1, leases, ...(orphans.length ? { orphans } : {}), ...(remembered.length ? { remembered } : {}),
+      } satisfies LeaseFile);
       if (next !== raw) this.write(next);
       return result;
     }, this.options.lock);
@@ -67,6 +72,11 @@ export class LeaseRegistry {
   /** The live leases now, without the lock: for display, never for deciding a claim. */
   read(): Lease[] {
     return this.readLive(this.readText()).leases;
+  }
+
+  /** The remembered ports now, without the lock: for display and tests. */
+  remembered(): Remembered[] {
+    return this.readLive(this.readText()).remembered;
   }
 
   private readText(): string {
@@ -105,8 +115,8 @@ export class LeaseRegistry {
     });
   }
 
-  private readLive(raw: string): { leases: Lease[]; orphans: Lease[]; raw: string } {
-    const { leases: all, orphans: kept } = parse(raw);
+  private readLive(raw: string): { leases: Lease[]; orphans: Lease[]; remembered: Remembered[]; raw: string } {
+    const { leases: all, orphans: kept, remembered } = parse(raw);
     const alive = new Map<string, boolean>();
     const leases = all.filter((lease) => {
       const key = `${lease.pid}/${lease.startTime ?? ''}`;
@@ -121,7 +131,7 @@ export class LeaseRegistry {
     const dead = leases.length === all.length ? [] : all.filter((l) => !leases.includes(l));
     const orphans = kept.length || dead.length ? settleOrphans([...kept, ...dead], leases) : [];
     // Report the dropped ones as a change so the file is rewritten without them.
-    return { leases, orphans, raw: leases.length === all.length ? raw : '' };
+    return { leases, orphans, remembered, raw: leases.length === all.length ? raw : '' };
   }
 
   /** Temp file + rename, so a reader (or a host killed mid-write) sees the old text or the new, never part of one. */
@@ -132,16 +142,16 @@ export class LeaseRegistry {
   }
 }
 
-function parse(raw: string): { leases: Lease[]; orphans: Lease[] } {
-  if (!raw.trim()) return { leases: [], orphans: [] };
+function parse(raw: string): { leases: Lease[]; orphans: Lease[]; remembered: Remembered[] } {
+  if (!raw.trim()) return { leases: [], orphans: [], remembered: [] };
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
-    return { leases: [], orphans: [] }; // a hand-edited or foreign file: start over rather than block every host
+    return { leases: [], orphans: [], remembered: [] }; // a hand-edited or foreign file: start over rather than block every host
   }
   const file = data as Partial<LeaseFile> | null;
-  return { leases: valid(file?.leases), orphans: valid(file?.orphans) };
+  return { leases: valid(file?.leases), orphans: valid(file?.orphans), remembered: validMemory(file?.remembered) };
 }
 
 function valid(list: unknown): Lease[] {

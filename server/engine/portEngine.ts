@@ -13,9 +13,11 @@ import { takeOver } from './plan/handover';
 import { recordPlan } from './plan/leaseRecords';
 import { Planner, type Blocker, type Placement } from './plan/planner';
 import { assertPort } from './plan/portNumbers';
+import { remember, rememberedPort } from './plan/memory';
 import { buildModel, type StackModel } from './plan/stackModel';
 import { defaultPortProbe } from './portProbe';
 import { isProcessAlive } from './processAlive';
+import { worktreeNamer } from './worktrees';
 
 export interface PortEngineOptions {
   /** Validated here: an invalid stack throws InvalidStackError listing every problem. */
@@ -34,6 +36,8 @@ export interface PortEngineOptions {
   onListenerError?: (error: unknown) => void;
   /** How long the first allocation waits for another live host of this workspace to hand its leases over. Default 3000. */
   handoverWaitMs?: number;
+  /** Names another workspace in explanations ("worktree ../app (branch b)"). Default: read from git's files. */
+  nameWorkspace?: (workspace: string) => string | undefined;
 }
 
 /** `orphans`: leases dead or departed hosts left; the engine of their workspace may take them over. */
@@ -59,6 +63,7 @@ export class PortEngine implements PortEngineApi {
   private disposed = false;
   private healTimer: NodeJS.Timeout | undefined;
   private handoverWaitMs: number; // zero once the first transaction has waited for a predecessor
+  private readonly nameWorkspace: (workspace: string) => string | undefined;
 
   constructor(options: PortEngineOptions) {
     if (!options || typeof options !== 'object') throw new TypeError('PortEngine: options must be an object');
@@ -71,6 +76,7 @@ export class PortEngine implements PortEngineApi {
     this.clock = options.clock ?? Date.now;
     this.onListenerError = options.onListenerError ?? ((error) => console.error('manito engine: event listener failed', error));
     this.handoverWaitMs = options.handoverWaitMs ?? 3000;
+    this.nameWorkspace = options.nameWorkspace ?? worktreeNamer(this.workspace);
   }
 
   get strategy(): Strategy { return this.model.strategy; }
@@ -249,7 +255,7 @@ export class PortEngine implements PortEngineApi {
     let outcome: Announced | undefined;
     const predecessorWaitMs = this.handoverWaitMs;
     this.handoverWaitMs = 0;
-    await this.registry.transact(async (leases, orphans) => {
+    await this.registry.transact(async (leases, orphans, memory) => {
       // Checked inside the first transaction rather than by a read before it: no extra file read.
       if (predecessorWaitMs > 0 && leases.some((l) => l.workspace === this.workspace && l.pid !== process.pid)) return;
       const others = new Map<number, Lease>();
@@ -261,12 +267,14 @@ export class PortEngine implements PortEngineApi {
         if (lease) return { kind: 'lease', lease };
         return (await this.probe.isFree(port)) ? null : { kind: 'listener' };
       };
-      const planner = new Planner({ model, placements, running, outside });
+      const remembered = (name: string) => rememberedPort(memory, this.workspace, model, name);
+      const planner = new Planner({ model, placements, running, outside, remembered });
       await mutate(planner, placements, others, orphans);
-      const holders = new HolderCache((port) => this.probe.holder(port));
+      const holders = new HolderCache((port) => this.probe.holder(port), this.nameWorkspace);
       outcome = await assignmentsOf({ model, placements, previous: this.placements, before: this.assignments, failures: planner.failures, holders });
       const since = new Date(this.clock()).toISOString();
       recordPlan(leases, orphans, model, outcome.assignments, { owner: this.owner, workspace: this.workspace, pid: process.pid, startTime: OWN_START_TIME, since });
+      remember(memory, this.workspace, model, outcome.assignments, since);
     });
     if (!outcome) {
       await this.registry.awaitPredecessor(this.workspace, predecessorWaitMs);

@@ -65,9 +65,9 @@ after(async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function allocate(group: Worker[], what: StackConfig = stack): Promise<Array<{ pid: number; ports: Record<string, number> }>> {
+async function allocate(group: Worker[], what: StackConfig = stack, workspace?: string): Promise<Array<{ pid: number; ports: Record<string, number> }>> {
   const at = Date.now() + 150;
-  for (const w of group) w.child.send({ type: 'allocate', stack: what, at });
+  for (const w of group) w.child.send({ type: 'allocate', stack: what, at, ...(workspace ? { workspace } : {}) });
   return Promise.all(group.map((w) => w.next()));
 }
 
@@ -133,17 +133,19 @@ test(`${WORKERS} hosts allocating a stack of 30 services at once: no duplicate p
 
 test('a host killed with SIGKILL frees its leases for the next allocation', { timeout: 60_000 }, async () => {
   const [victim, heir, ...rest] = workers;
-  const [first] = await allocate([victim]);
+  // Workspaces of their own: the workers' usual ones remember the fallback ports of the rounds
+  // above (sticky ports), and would keep them here.
+  const [first] = await allocate([victim], stack, '/victim');
   for (const [name, s] of Object.entries(stack.services)) assert.equal(first.ports[name], s.preferred?.[0] ?? first.ports.server, name);
   assert.equal(leases().filter((l) => l.pid === first.pid).length, 6);
   // While the victim lives, a second host is kept off its ports.
-  const [blocked] = await allocate([heir]);
+  const [blocked] = await allocate([heir], stack, '/blocked');
   assert.notEqual(blocked.ports.server, first.ports.server);
   await release([heir]);
 
   await kill(victim);
   workers = [heir, ...rest];
-  const [next] = await allocate([heir]);
+  const [next] = await allocate([heir], stack, '/heir');
   assert.deepEqual(next.ports, first.ports, 'the dead host\'s ports go to the next allocation');
   assert.equal(leases().filter((l) => l.pid === first.pid).length, 0, 'its leases were reclaimed');
   await release([heir]);

@@ -6,11 +6,13 @@ import type { PortHolder } from '../../../protocol/model';
 import type { Blocker, Placement, Skip } from './planner';
 
 export type HolderLookup = (port: number) => Promise<PortHolder | null>;
+/** How this workspace names another one, when it is more than a path ("worktree ../app (branch b)"); injected: it reads .git. */
+export type WorkspaceNamer = (workspace: string) => string | undefined;
 
 /** Resolves each port's holder once per explanation pass. */
 export class HolderCache {
   private readonly seen = new Map<number, Promise<PortHolder>>();
-  constructor(private readonly lookup: HolderLookup) {}
+  constructor(private readonly lookup: HolderLookup, readonly nameWorkspace: WorkspaceNamer = () => undefined) {}
   get(port: number): Promise<PortHolder> {
     let p = this.seen.get(port);
     if (!p) {
@@ -23,6 +25,9 @@ export class HolderCache {
 }
 
 export function describeHolder(holder: PortHolder | null | undefined): string {
+  if (holder?.service && holder.worktree !== undefined && holder.pid !== undefined) {
+    return `${holder.worktree} for ${holder.service} (Manito host pid ${holder.pid})`;
+  }
   if (holder?.service && holder.workspace !== undefined && holder.pid !== undefined) {
     return `${holder.service} of ${holder.workspace} (Manito host pid ${holder.pid})`;
   }
@@ -34,12 +39,13 @@ export function describeHolder(holder: PortHolder | null | undefined): string {
 /** Holders of the listening ports a sentence names, looked up before it is composed. */
 type Listeners = ReadonlyMap<number, PortHolder>;
 
-function holderOf(port: number, blocker: Blocker, listeners: Listeners): PortHolder {
+function holderOf(port: number, blocker: Blocker, listeners: Listeners, holders: HolderCache): PortHolder {
   switch (blocker.kind) {
     case 'service': return { service: blocker.service };
     case 'lease': {
       const { pid, startTime, service, workspace } = blocker.lease;
-      return startTime === undefined ? { pid, service, workspace } : { pid, startTime, service, workspace };
+      const worktree = holders.nameWorkspace(workspace);
+      return { pid, ...(startTime === undefined ? {} : { startTime }), service, workspace, ...(worktree === undefined ? {} : { worktree }) };
     }
     case 'listener': return listeners.get(port) ?? {};
   }
@@ -55,11 +61,11 @@ async function lookUp(p: Pick<Placement, 'skipped' | 'stolenBy' | 'previousPort'
 }
 
 /** "3000 is held by pid 1234 (vite), 3001 by client"; the first holder is returned for the event. */
-function describeSkips(skipped: Skip[], listeners: Listeners): { text: string; first?: PortHolder } {
+function describeSkips(skipped: Skip[], listeners: Listeners, holders: HolderCache): { text: string; first?: PortHolder } {
   const parts: string[] = [];
   let first: PortHolder | undefined;
   for (const s of skipped) {
-    const h = holderOf(s.port, s.blocker, listeners);
+    const h = holderOf(s.port, s.blocker, listeners, holders);
     first ??= h;
     parts.push(parts.length === 0 ? `${s.port} is held by ${describeHolder(h)}` : `${s.port} by ${describeHolder(h)}`);
   }
@@ -81,7 +87,7 @@ export async function explainPlacement(name: string, p: Placement, strategy: Str
   }
   const listeners = await lookUp(p, holders);
   if (p.stolenBy && p.previousPort !== undefined) {
-    const h = holderOf(p.previousPort, p.stolenBy, listeners);
+    const h = holderOf(p.previousPort, p.stolenBy, listeners, holders);
     return { explanation: `${p.previousPort} was taken by ${describeHolder(h)}; ${name} moved to ${p.port}`, holder: h };
   }
   if (p.displacedBy && p.previousPort !== undefined) {
@@ -91,11 +97,15 @@ export async function explainPlacement(name: string, p: Placement, strategy: Str
       : `${service} took ${p.previousPort} (${strategy} strategy)`;
     return { explanation: `${reason}; ${name} moved to ${p.port}`, holder: { service } };
   }
-  const { text, first } = describeSkips(p.skipped, listeners);
+  const { text, first } = describeSkips(p.skipped, listeners, holders);
   const withHolder = (explanation: string): Explained => (first ? { explanation, holder: first } : { explanation });
   if (p.took) {
     const took = `took ${p.port} from ${p.took.service}, which moved to ${p.took.to} (${strategy} strategy)`;
     return { explanation: text ? `${text}; ${took}` : took, holder: { service: p.took.service } };
+  }
+  if (p.sticky) {
+    const kept = `${name} keeps ${p.port}, its port in this workspace last time`;
+    return text ? withHolder(`${text}; ${kept}`) : { explanation: kept };
   }
   if (p.scanned) {
     const avoided = p.avoided?.length ? `, skipping the preferred ports of ${p.avoided.join(', ')}` : '';
@@ -108,7 +118,7 @@ export async function explainPlacement(name: string, p: Placement, strategy: Str
 }
 
 export async function explainFailure(name: string, skipped: Skip[], strict: boolean, holders: HolderCache): Promise<string> {
-  const { text } = describeSkips(skipped, await lookUp({ skipped }, holders));
+  const { text } = describeSkips(skipped, await lookUp({ skipped }, holders), holders);
   if (strict) return `${name} is strict and none of its preferred ports is free: ${text || 'it has none'}`;
   return `no free port left for ${name}${text ? ` (${text})` : ''}`;
 }

@@ -43,6 +43,8 @@ export interface Placement {
   givenHolder?: PortHolder;
   /** Taken over from a predecessor's lease whose sentence no longer holds; `exited`: the holder it named is gone. */
   handedOver?: { exited?: PortHolder };
+  /** The port this workspace had last time (plan/memory.ts), kept although an earlier preferred one may be free. */
+  sticky?: true;
 }
 
 export interface PlannerContext {
@@ -52,6 +54,8 @@ export interface PlannerContext {
   running: ReadonlySet<string>;
   /** Who outside this stack holds a port: a lease of another engine, or a listening process. */
   outside(port: number): Promise<Blocker | null>;
+  /** The port a root service had in this workspace last time, if still valid for it (plan/memory.ts). */
+  remembered?(name: string): number | undefined;
 }
 
 type Found = Pick<Placement, 'port' | 'reason' | 'skipped' | 'scanned' | 'avoided'>;
@@ -99,6 +103,7 @@ export class Planner {
   async place(name: string, extra: Partial<Placement> = {}): Promise<boolean> {
     const svc = this.service(name);
     this.unset(name);
+    if (await this.placeRemembered(svc, extra)) return true;
     const strategy = this.ctx.model.strategy;
     const skipped: Skip[] = [];
     for (let i = 0; i < svc.preferred.length; i++) {
@@ -137,6 +142,24 @@ export class Planner {
       return false;
     }
     return this.commit(name, { ...found, ...extra });
+  }
+
+  /**
+   * The workspace's port from last time, when nothing holds it now: the same worktree keeps the
+   * same ports from one day to the next. The preferred ports before it that are held are recorded,
+   * so the explanation names who holds them (another worktree, say).
+   */
+  private async placeRemembered(svc: PlanService, extra: Partial<Placement>): Promise<boolean> {
+    const port = this.ctx.remembered?.(svc.name);
+    if (port === undefined || (await this.blocker(port, svc.name))) return false;
+    const index = svc.preferred.indexOf(port);
+    const skipped: Skip[] = [];
+    for (const earlier of index < 0 ? svc.preferred : svc.preferred.slice(0, index)) {
+      const b = await this.blocker(earlier, svc.name);
+      if (b) skipped.push({ port: earlier, blocker: b });
+    }
+    const reason = index === 0 ? 'preferred' : 'fallback';
+    return this.commit(svc.name, { port, reason, skipped, ...(index === 0 ? {} : { sticky: true as const }), ...extra });
   }
 
   /** The first free preferred port, else the fallback; never moves anyone. */

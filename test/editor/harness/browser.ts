@@ -58,7 +58,8 @@ export class Workbench {
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     await options.beforeNavigate?.(page);
-    const query = new URLSearchParams({ folder, ...options.query });
+    // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+    const query = new URLSearchParams({ [folder.endsWith('.code-workspace') ? 'workspace' : 'folder']: folder, ...options.query });
     await page.goto(`${server.url}/?${query.toString()}`, { timeout: UI_TIMEOUT_MS });
     const workbench = new Workbench(page, server, folder);
     await workbench.waitReady();

@@ -59,7 +59,8 @@ test('a dead host of the same workspace is taken over; a plain dispose releases'
   await engine.dispose();
   const again = engineFor(stack());
   await again.engine.allocateAll();
-  assert.equal(again.engine.get('web')!.port, B, 'released, not handed over: allocated afresh');
+  // Released, not handed over: nothing is taken over, but the workspace's remembered port (sticky, plan/memory.ts) is still its own.
+  assert.deepEqual([again.engine.get('web')!.port, again.engine.get('web')!.explanation], [B + 1, `web keeps ${B + 1}, its port in this workspace last time`]);
   await again.engine.dispose();
 });
 
