@@ -9,6 +9,7 @@ import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboa
 import { HostController } from './hostController';
 import { Log } from './log';
 import { ServicesTreeProvider } from './servicesTree';
+import { registerSaveConfigCommand } from './saveConfigCommand';
 import { PortStatusBar } from './statusBar';
 import { ServiceTerminals } from './terminals';
 
@@ -49,12 +50,14 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     openDashboard: () => void DashboardPanel.createOrShow(context.extensionUri, dashboard),
   };
   const portCommands = new PortCommands(ctx);
-  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx));
+  context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx),
+    registerSaveConfigCommand(host, log));
 
   const updateContext = (): void => {
     const snapshot = host.snapshot;
     const noConfig = snapshot ? snapshot.configSource === 'default' : !hasConfigFile(workspace);
     void vscode.commands.executeCommand('setContext', 'manito.noConfig', noConfig);
+    void vscode.commands.executeCommand('setContext', 'manito.configSource', snapshot?.configSource ?? (noConfig ? 'default' : 'file'));
     void vscode.commands.executeCommand('setContext', 'manito.hostState', host.state);
     const unhealthy = snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0;
     view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { brokenConfigNote, type ConfigError, type ConfigSource, type ServiceView, type StackSnapshot } from '../protocol/model';
 import type { HostController } from './hostController';
+import { InferredStackItem, wiringMarkdown } from './configOriginItem';
 import { ResolvedTooltips } from './resolvedTooltips';
 import { runnerLine } from './runnerLine';
 import { healthIcon, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
@@ -41,10 +42,11 @@ export class DefaultStackItem extends vscode.TreeItem {
   constructor() {
     super('Embedded default stack', vscode.TreeItemCollapsibleState.None);
     this.id = 'default-stack';
-    this.description = 'no manito.json: create one';
+    this.description = 'no manito.json, nothing found to infer: create one';
     this.iconPath = new vscode.ThemeIcon('info');
     this.tooltip = new vscode.MarkdownString(
-      'This workspace has no `manito.json`, so Manito allocates and watches the seed\'s six services. '
+      'This workspace has no `manito.json` and Manito found nothing to infer a stack from (no package.json script, '
+      + 'Python app, docker-compose service, Procfile or hard-coded port), so it allocates and watches the seed\'s six services. '
       + 'Click to write a `manito.json` from them, then add the commands that start your services.',
     );
     this.contextValue = 'defaultStack';
@@ -52,7 +54,7 @@ export class DefaultStackItem extends vscode.TreeItem {
   }
 }
 
-export type ManitoTreeItem = ServiceItem | ConfigErrorItem | DefaultStackItem;
+export type ManitoTreeItem = ServiceItem | ConfigErrorItem | DefaultStackItem | InferredStackItem;
 
 export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeItem>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ManitoTreeItem | undefined>();
@@ -87,7 +89,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
    */
   private refreshIfChanged(snapshot: StackSnapshot): void {
     const rows = snapshot.services.map(({ lastCheck, latencyMs, history, ...row }) => row);
-    const key = JSON.stringify([snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
+    const key = JSON.stringify([snapshot.configSource, snapshot.configOrigin, snapshot.configPath, snapshot.configErrors, rows]);
     if (key === this.shown) {
       this.tooltips.changed((service) => {
         const view = snapshot.services.find((s) => s.name === service);
@@ -124,6 +126,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
     return [
       // Without a manito.json the default stack is still served: show it, and say how to own it.
       ...(snapshot.configSource === 'default' ? [new DefaultStackItem()] : []),
+      ...(snapshot.configSource === 'inferred' ? [new InferredStackItem(snapshot.configOrigin)] : []),
       ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json', snapshot.configErrors.length, snapshot.configSource)),
       ...this.serviceRows(snapshot.services),
     ];
@@ -168,6 +171,7 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   if (service.url) tip.appendMarkdown(`URL: ${md(service.url)}\n\n`);
   tip.appendMarkdown(runnerLine(service));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\nDepends on: ${service.dependsOn.map(md).join(', ')}`);
+  tip.appendMarkdown(wiringMarkdown(service));
   return tip;
 }
 

@@ -4,12 +4,13 @@ import * as vscode from 'vscode';
 import type { HostStatusParams } from '../protocol/lsp';
 import { brokenConfigNote, overallHealth, type OverallHealth, type StackSnapshot } from '../protocol/model';
 import type { HostController, HostState } from './hostController';
+import { SAVE_INFERRED_COMMAND, SAVE_INFERRED_TITLE } from '../protocol/configOrigin';
 import { healthCodicon, isBrowsable, md, serviceDescription } from './serviceLabels';
 
 /** Services named in the item itself; the rest are in the tooltip. */
 const MAX_IN_TEXT = 3;
 
-const LINK_COMMANDS = ['manito.startStack', 'manito.stopStack', 'manito.openDashboard', 'manito.showLogs', 'manito.restartHost', 'manito.createConfig'];
+const LINK_COMMANDS = ['manito.startStack', 'manito.stopStack', 'manito.openDashboard', 'manito.showLogs', 'manito.restartHost', 'manito.createConfig', SAVE_INFERRED_COMMAND];
 
 export class PortStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -71,11 +72,13 @@ export class PortStatusBar implements vscode.Disposable {
     if (snapshot.configErrors.length) {
       tip.appendMarkdown(`$(warning) ${brokenConfigNote(snapshot.configErrors.length, snapshot.configSource)}\n\n`);
     }
-    if (snapshot.configSource === 'default') tip.appendMarkdown('$(info) No manito.json: watching the default stack\n\n');
+    if (snapshot.configSource === 'default') tip.appendMarkdown(`$(info) No manito.json, ${md(snapshot.configOrigin.label)}: watching the default stack\n\n`);
+    if (snapshot.configSource === 'inferred') tip.appendMarkdown(`$(sparkle) No manito.json: services ${md(snapshot.configOrigin.label)}\n\n`);
     tip.appendMarkdown('---\n\n');
     const links = ['[$(run-all) Start](command:manito.startStack)', '[$(debug-stop) Stop](command:manito.stopStack)',
       '[$(dashboard) Open Dashboard](command:manito.openDashboard)', '[$(output) Show Logs](command:manito.showLogs)'];
     if (snapshot.configSource === 'default') links.push('[$(new-file) Create Config](command:manito.createConfig)');
+    if (snapshot.configSource === 'inferred') links.push(`[$(save) ${SAVE_INFERRED_TITLE}](command:${SAVE_INFERRED_COMMAND})`);
     tip.appendMarkdown(links.join(' · '));
     return tip;
   }

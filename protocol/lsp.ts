@@ -12,6 +12,8 @@ export interface HostInitOptions {
   hostPorts?: number[];
   /** Service terminals still open in the editor (after a host restart): re-adopt, do not relaunch. */
   terminals?: { service: string; pid: number | null }[];
+  /** Setting `manito.diagnostics.hardcodedPorts` (default true): publish a diagnostic on each hard-coded port. */
+  hardcodedPortDiagnostics?: boolean;
 }
 
 export interface ServiceParams { service: string }
@@ -27,6 +29,11 @@ export interface LaunchTerminalParams {
 }
 export interface LaunchTerminalResult { pid: number | null }
 export interface TerminalExitedParams { service: string; exitCode?: number }
+export interface SaveConfigResult extends ActionResult {
+  /** The manito.json written, or the one that already exists. */
+  path: string;
+}
+export interface HostSettings { hardcodedPortDiagnostics: boolean }
 export interface HostStatusParams { health: OverallHealth; message: string }
 
 export namespace GetSnapshot {
@@ -60,6 +67,14 @@ export namespace StopService {
 export namespace RestartService {
   // extension -> host
   export const type = new RequestType<ServiceParams, ActionResult, void>('manito/restartService');
+}
+export namespace SaveInferredConfig {
+  // extension -> host: write the served (inferred or default) stack as manito.json; never overwrites one.
+  export const type = new RequestType0<SaveConfigResult, void>('manito/saveInferredConfig');
+}
+export namespace SettingsChanged {
+  // extension -> host: the user changed a Manito setting the host acts on.
+  export const type = new NotificationType<HostSettings>('manito/settingsChanged');
 }
 export namespace LaunchTerminal {
   // host -> extension: open an integrated terminal running this command.

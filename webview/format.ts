@@ -118,7 +118,7 @@ export function eventText(event: EventBody): string {
       return `${event.service} stopped${event.exitCode !== undefined ? ` (exit code ${event.exitCode})` : ''}`;
     case 'config':
       if (!event.ok) return brokenConfigNote(event.errors.length, event.source);
-      return event.source === 'file' ? 'Loaded manito.json' : 'No manito.json: serving the default stack';
+      return event.source === 'file' ? 'Loaded manito.json' : event.source === 'inferred' ? 'No manito.json: serving the inferred stack' : 'No manito.json: serving the default stack';
   }
 }
 

@@ -6,6 +6,7 @@ import type { DashboardAction } from '../protocol/webview';
 import type { DashboardState } from './dashboardState';
 import { hostUptimeMs, pendingKey } from './dashboardState';
 import { h, icon, replaceChildrenKeepingFocus } from './dom';
+import { configOriginNotice } from './configOrigin';
 import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
@@ -79,7 +80,7 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   if (snap) {
     nodes.push(h('p', { class: 'workspace' },
       h('span', { class: 'muted' }, 'Workspace '), h('code', {}, snap.workspace),
-      h('span', { class: 'muted' }, CONFIG_LABEL[snap.configSource]),
+      h('span', { class: 'muted', 'data-config-origin': '' }, ` · ${snap.configOrigin.label}`),
       h('span', { class: 'muted' }, ` · ${snap.environment} · ${snap.strategy} strategy`)));
   }
   nodes.push(hostLine(state, now));
@@ -94,12 +95,6 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   }
   return nodes;
 }
-
-const CONFIG_LABEL: Record<StackSnapshot['configSource'], string> = {
-  file: ' · manito.json',
-  none: ' · manito.json (invalid: no service served)',
-  default: ' · default stack (no manito.json)',
-};
 
 function hostLine(state: DashboardState, now: number): HTMLElement {
   const snap = state.snapshot;
@@ -136,6 +131,8 @@ function noticesContent(state: DashboardState, options: ViewOptions): Node[] {
   }
   if (state.notice) nodes.push(notice(state.notice.tone, state.notice.tone === 'error' ? 'error' : 'info', state.notice.text));
   if (options.readOnlyNote) nodes.push(notice('info', 'lock', options.readOnlyNote));
+  const origin = state.snapshot && configOriginNotice(state.snapshot, options.mode, state.connection === 'connected');
+  if (origin) nodes.push(origin);
   const errors = state.snapshot?.configErrors ?? [];
   if (errors.length > 0) {
     const list = h('ul', { class: 'config-errors' });

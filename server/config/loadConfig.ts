@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getNodeValue, parseTree, type ParseError } from 'jsonc-parser';
 import { CONFIG_FILE_NAME, DEFAULT_STACK, type StackConfig } from '../../protocol/config';
-import type { ConfigSource } from '../../protocol/model';
+import { defaultOrigin, fileOrigin } from '../../protocol/configOrigin';
+import type { ConfigOrigin, ConfigSource } from '../../protocol/model';
+import type { ServiceProvenance } from '../../protocol/inference';
 import { LineIndex, syntaxProblems, validationProblem, type ConfigProblem } from './configPositions';
 
 const NO_SERVICES: StackConfig = { services: {} };
@@ -19,6 +21,9 @@ export interface ConfigState {
   /** The config the host serves: the file's, the last good one while the file is broken, the default, or none. */
   stack: StackConfig;
   source: ConfigSource;
+  origin: ConfigOrigin;
+  /** `inferred`: why each service is there (server/infer). */
+  provenance?: Record<string, ServiceProvenance>;
   /** The file's path, whether or not it exists. */
   path: string;
   exists: boolean;
@@ -55,10 +60,15 @@ export function readConfigFile(file: string, validate: StackValidator): ReadResu
   return parseConfigText(text, validate);
 }
 
+/** What is served while there is no manito.json: an inferred stack, or the embedded default. */
+export type AbsentConfig = Pick<ConfigState, 'stack' | 'source' | 'origin' | 'provenance'>;
+
 export interface ConfigWatcherOptions {
   workspace: string;
   validate: StackValidator;
   debounceMs?: number;
+  /** Called whenever manito.json is (or becomes) absent. Default: the embedded default stack. */
+  whenAbsent?: () => AbsentConfig;
 }
 
 /** Owns the current ConfigState; calls listeners after every reload whose outcome differs. */
@@ -72,7 +82,7 @@ export class ConfigWatcher {
 
   constructor(private readonly options: ConfigWatcherOptions) {
     this.file = path.join(options.workspace, CONFIG_FILE_NAME);
-    this.current = { stack: DEFAULT_STACK, source: 'default', path: this.file, exists: false, problems: [] };
+    this.current = { stack: DEFAULT_STACK, source: 'default', origin: defaultOrigin(), path: this.file, exists: false, problems: [] };
     this.reload();
   }
 
@@ -118,15 +128,16 @@ export class ConfigWatcher {
     const previous = this.current;
     const result = text === null ? readConfigFile(this.file, this.options.validate) : parseConfigText(text, this.options.validate);
     if (!result.exists) {
-      this.current = { stack: DEFAULT_STACK, source: 'default', path: this.file, exists: false, problems: [] };
+      const absent = this.options.whenAbsent?.() ?? { stack: DEFAULT_STACK, source: 'default', origin: defaultOrigin() };
+      this.current = { ...absent, path: this.file, exists: false, problems: [] };
     } else if (result.stack) {
-      this.current = { stack: result.stack, source: 'file', path: this.file, exists: true, problems: [] };
-    } else if (previous.source === 'default') {
-      // Broken, and never valid while this host ran: serve nothing rather than the default.
-      this.current = { stack: NO_SERVICES, source: 'none', path: this.file, exists: true, problems: result.problems };
+      this.current = { stack: result.stack, source: 'file', origin: fileOrigin('file'), path: this.file, exists: true, problems: [] };
+    } else if (previous.source !== 'file') {
+      // Broken, and never valid while this host ran: serve nothing rather than the default or an inference.
+      this.current = { stack: NO_SERVICES, source: 'none', origin: fileOrigin('none'), path: this.file, exists: true, problems: result.problems };
     } else {
       // Broken file: keep serving what was served, report the problems.
-      this.current = { stack: previous.stack, source: previous.source, path: this.file, exists: true, problems: result.problems };
+      this.current = { stack: previous.stack, source: previous.source, origin: previous.origin, path: this.file, exists: true, problems: result.problems };
     }
     for (const listener of this.listeners) listener(this.current, previous);
     return true;

@@ -1,7 +1,7 @@
 // The host as a language-server-style process: answers the custom requests of protocol/lsp.ts,
 // starts the host on `initialize` with the extension's HostInitOptions, stops it on `shutdown`.
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { GetHealth, GetPorts, GetSnapshot, RestartService, StartService, StartStack, StopService, StopStack, type ActionResult, type HostInitOptions } from '../../protocol/lsp';
+import { GetHealth, GetPorts, GetSnapshot, RestartService, SaveInferredConfig, StartService, StartStack, StopService, StopStack, type ActionResult, type HostInitOptions } from '../../protocol/lsp';
 import { healthBody, portsBody } from '../http/apiBodies';
 import type { RunHostOptions, RunningHost } from './runHost';
 import { HOST_VERSION } from './version';
@@ -50,6 +50,14 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
   connection.onRequest(StartService.type, (p) => action((h) => h.runner.startService(p.service))());
   connection.onRequest(StopService.type, (p) => action((h) => h.runner.stopService(p.service))());
   connection.onRequest(RestartService.type, (p) => action((h) => h.runner.restartService(p.service))());
+
+  connection.onRequest(SaveInferredConfig.type, async () => {
+    try {
+      return (await host()).saveConfig();
+    } catch (error) {
+      return { ok: false, message: (error as Error).message, path: '' };
+    }
+  });
 
   connection.onShutdown(async () => {
     if (hostPromise) await (await hostPromise.catch(() => undefined))?.stop();

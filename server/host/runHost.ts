@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { DEFAULT_HOST_PORTS } from '../../protocol/config';
 import type { ServiceAction, StackAction } from '../../protocol/http';
-import type { ActionResult } from '../../protocol/lsp';
+import type { ActionResult, SaveConfigResult } from '../../protocol/lsp';
 import type { HostInfo } from '../../protocol/model';
 import { ConfigWatcher } from '../config/loadConfig';
 import { validateStack } from '../config/validateStack';
@@ -26,6 +26,8 @@ import { HostLog, streamSink, type LogSink } from './log';
 import type { ProxyRole } from '../proxy/proxyRole';
 import { startHostProxy } from '../proxy/hostProxy';
 import { StackCore } from './stackCore';
+import { inferredConfig } from './inferredConfig';
+import { saveServedConfig } from './saveConfig';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
@@ -50,6 +52,8 @@ export interface RunHostOptions {
   webviewDir?: string;
   /** Service terminals the editor kept open from a previous host (HostInitOptions.terminals). */
   terminals?: OpenTerminal[];
+  /** Infer the stack from the folder when it has no manito.json (default true); false: the embedded default. */
+  infer?: boolean;
   /** The user's proxy port; default MANITO_PROXY_PORT, else DEFAULT_PROXY_PORT (server/proxy/hostProxy.ts). */
   proxyPort?: number;
 }
@@ -64,6 +68,8 @@ export interface RunningHost {
   /** This host's part in the user's named-URL proxy; undefined when MANITO_PROXY=off. */
   readonly proxy: ProxyRole | undefined;
   setTrusted(trusted: boolean): void;
+  /** Writes the inferred (or default) stack as manito.json; the config watcher then serves the file. */
+  saveConfig(): SaveConfigResult;
   /** Stops services it runs as child processes (not terminals), closes the API, removes the discovery file. Idempotent. */
   stop(): Promise<void>;
 }
@@ -76,7 +82,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const token = newHostToken();
   let trusted = options.trusted ?? !options.connection;
 
-  const config = new ConfigWatcher({ workspace, validate: validateStack });
+  // Without manito.json the stack is inferred from the folder (the embedded default only when nothing is found).
+  const config = new ConfigWatcher({
+    workspace, validate: validateStack,
+    whenAbsent: options.infer === false ? undefined : () => inferredConfig({ workspace, validate: validateStack, warn: (line) => log.warn(line) }),
+  });
   const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
   const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
   let api: ApiServer | undefined;
@@ -191,5 +201,15 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     return stopping;
   }
 
-  return { port, url, token, core, runner, log, proxy, setTrusted, stop };
+  function saveConfig(): SaveConfigResult {
+    const result = saveServedConfig(config.state);
+    if (result.ok) {
+      log.info(result.message);
+      // Served at once; the watcher would see the same file a moment later.
+      config.reload();
+    }
+    return result;
+  }
+
+  return { port, url, token, core, runner, log, proxy, setTrusted, saveConfig, stop };
 }

@@ -15,6 +15,7 @@ import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
+import { withWiring } from './serviceWiring';
 
 export type { RunnerView } from './serviceView';
 
@@ -126,11 +127,12 @@ export class StackCore {
     return {
       workspace: this.options.workspace,
       configSource: state.source,
+      configOrigin: state.origin,
       configPath: state.exists ? state.path : null,
       environment: stack.environment ?? 'development',
       strategy: stack.strategy ?? 'minimal',
       host: this.options.hostInfo(),
-      services: Object.keys(stack.services).map((name) => serviceView(name, stack, sources)),
+      services: Object.keys(stack.services).map((name) => withWiring(serviceView(name, stack, sources), stack, (s) => this.engine?.get(s)?.port, state.provenance?.[name])),
       configErrors: state.problems.map(toConfigError),
     };
   }
@@ -262,7 +264,7 @@ export class StackCore {
       for (const p of state.problems) this.options.log.error(`${state.path}:${p.line}:${p.column}: ${p.message}`);
       this.options.log.warn(`${brokenConfigNote(errors.length, state.source)}.`);
     } else {
-      this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; using the default stack`);
+      this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; ${state.source === 'inferred' ? 'serving the stack ' : ''}${state.origin.label}${state.origin.detail ? ` (${state.origin.detail})` : ''}`);
     }
     if (this.started || errors.length || state.source === 'file') this.events.push({ type: 'config', ok: errors.length === 0, source: state.source, errors });
   }
