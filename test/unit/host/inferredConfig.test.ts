@@ -71,7 +71,7 @@ test('an inferred stack that does not validate falls back to the default, naming
     infer: () => ({ found: true, stack: bad, provenance: { api: { from: ['x'], port: 'x', env: {}, dependsOn: {} } }, read: { files: 1, truncated: false } }),
   });
   assert.equal(absent.source, 'default');
-  assert.match(absent.origin.detail ?? '', /not valid.*services\.api\.preferred/);
+  assert.match(absent.origin.detail ?? '', /not valid.*services\.api\.kind/);
   assert.equal(warnings.length, 1);
 });
 
