@@ -4,11 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../protocol/config';
+import { SettingsChanged } from '../protocol/lsp';
 import { type CommandContext, PortCommands, registerCommands } from './commands';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
 import { HostController } from './hostController';
 import { Log } from './log';
 import { ServicesTreeProvider } from './servicesTree';
+import { watchHostSettings } from './portDiagnosticsClient';
 import { registerSaveConfigCommand } from './saveConfigCommand';
 import { PortStatusBar } from './statusBar';
 import { ServiceTerminals } from './terminals';
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
   };
   const portCommands = new PortCommands(ctx);
   context.subscriptions.push(terminals, tree, view, statusBar, portCommands, registerDashboard(context, dashboard), ...registerCommands(ctx),
-    registerSaveConfigCommand(host, log));
+    registerSaveConfigCommand(host, log), watchHostSettings((settings) => void host.notify(SettingsChanged.type, settings)));
 
   const updateContext = (): void => {
     const snapshot = host.snapshot;

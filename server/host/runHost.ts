@@ -65,6 +65,8 @@ export interface RunningHost {
   readonly core: StackCore;
   readonly runner: StackRunner;
   readonly log: HostLog;
+  /** Where the served stack comes from (manito.json, inferred, default), with its changes. */
+  readonly config: ConfigWatcher;
   /** This host's part in the user's named-URL proxy; undefined when MANITO_PROXY=off. */
   readonly proxy: ProxyRole | undefined;
   setTrusted(trusted: boolean): void;
@@ -211,5 +213,5 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     return result;
   }
 
-  return { port, url, token, core, runner, log, proxy, setTrusted, saveConfig, stop };
+  return { port, url, token, core, runner, log, config, proxy, setTrusted, saveConfig, stop };
 }
