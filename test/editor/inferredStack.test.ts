@@ -85,9 +85,14 @@ test('inferred stack: labelled tree, env tooltip, hard-coded port diagnostic wit
     await quick.press('Enter');
     await wb.page.keyboard.press('Control+.');
     const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Read port 8000 from MANITO_SERVER_PORT' }).first();
-    await fix.waitFor({ state: 'visible' });
+    await fix.waitFor({ state: 'visible', timeout: 20_000 }).catch(async (error: Error) => {
+      await wb.screenshot('hardcoded-port-quick-fix-failure');
+      throw new Error(`${error.message}; action widget: ${JSON.stringify(await wb.page.locator('.action-widget').allInnerTexts())}`);
+    });
     await wb.screenshot('hardcoded-port-quick-fix-menu');
-    await fix.click();
+    // The fix is the preferred one, focused first: Enter applies it, as from the keyboard.
+    assert.match(await fix.getAttribute('class') ?? '', /\bfocused\b/);
+    await wb.page.keyboard.press('Enter');
     await wb.page.keyboard.press('Control+S');
     const file = join(folder, 'server', 'index.js');
     await until('the fixed file on disk', async () => readFileSync(file, 'utf8').includes('process.env.MANITO_SERVER_PORT'), 20_000);
