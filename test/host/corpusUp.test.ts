@@ -109,7 +109,7 @@ for (const c of CASES) {
     assert.ok(line, up.output());
     const clientPort = Number(line[1]);
     assert.notEqual(clientPort, held.get(c.client), `${c.client} was moved off its usual port ${held.get(c.client)}, which a foreign process holds`);
-    assert.match(up.output(), /No manito\.json; serving the stack inferred from /);
+    assert.match(up.output(), /No \S*manito\.json; serving the stack inferred from /);
 
     let last: Awaited<ReturnType<typeof answer>>;
     const deadline = Date.now() + 600_000;

@@ -129,3 +129,15 @@ test('nothing that says what runs: not found, with the reason; the caller falls 
   assert.equal(r.found, false);
   assert.match(r.found ? '' : r.reason, /no package\.json script, Python app, docker-compose service, Procfile or hard-coded port/);
 });
+
+test('code that `manito scan --fix` rewrote infers the same stack: its own MANITO_<NAME>_PORT fallback is its port', () => {
+  const { stack, provenance } = infer({
+    'package.json': JSON.stringify({ name: 'app', scripts: { server: 'node backend/server.js' }, dependencies: { express: '4' } }),
+    'backend/server.js': 'const PORT = process.env.PORT || 5000;\napp.listen(PORT);\n',
+    'frontend/package.json': JSON.stringify({ scripts: { dev: 'vite' }, devDependencies: { vite: '5' } }),
+    'frontend/vite.config.js': 'export default {\n  server: {\n    port: Number(process.env.MANITO_FRONTEND_PORT ?? 3000),\n    proxy: { "/api": { target: `http://localhost:${process.env.MANITO_BACKEND_PORT ?? 5000}` } },\n  },\n};\n',
+  });
+  assert.equal(stack.services.frontend?.preferred?.[0], 3000);
+  assert.deepEqual(stack.services.frontend?.dependsOn, ['backend']);
+  assert.match(provenance.frontend!.port, /MANITO_FRONTEND_PORT \?\? 3000/);
+});
