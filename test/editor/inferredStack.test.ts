@@ -1,8 +1,8 @@
 // A folder without manito.json in the real workbench: the Services tree says the stack is inferred
 // and from which files, a row's tooltip shows the environment its service gets and why, a
 // hard-coded `listen(8000)` shows an Information squiggle and a problem, its Quick Fix rewrites it
-// to read MANITO_SERVER_PORT, and clicking "Inferred stack" saves the stack as manito.json, which
-// the host then serves. Screenshots of each step.
+// to read MANITO_SERVER_PORT, the status bar's tooltip and the dashboard label the stack, and
+// clicking "Inferred stack" saves it as manito.json, which the host then serves. Screenshots of each step.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +99,23 @@ test('inferred stack: labelled tree, env tooltip, hard-coded port diagnostic wit
     assert.equal(readFileSync(file, 'utf8').split('\n')[1], "http.createServer((req, res) => res.end('ok')).listen(Number(process.env.MANITO_SERVER_PORT ?? 8000));");
     await editor.locator('.squiggly-info').first().waitFor({ state: 'detached' });
     await wb.screenshot('hardcoded-port-fixed');
+
+    // The status bar's tooltip and the dashboard say the same, each with the save action.
+    const statusItem = wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'server 8000' }).first();
+    const barTip = await hoverText(wb, statusItem, /No manito\.json: services inferred from/);
+    assert.match(barTip, /Save Inferred Stack as manito\.json/);
+    await wb.screenshot('inferred-status-bar-tooltip');
+    await wb.page.mouse.move(700, 400);
+    await wb.runCommand('Manito: Open Dashboard');
+    const frame = await until('the dashboard frame', async () => {
+      for (const f of wb.page.frames()) if (await f.locator('.config-origin').count().catch(() => 0)) return f;
+      return undefined;
+    });
+    const notice = (await frame.locator('.config-origin').innerText()).replace(/\s+/g, ' ');
+    assert.match(notice, /No manito\.json: these services are inferred from .*server\/package\.json/);
+    assert.match(notice, /Save Inferred Stack as manito\.json/);
+    assert.match(await frame.locator('[data-config-origin]').innerText(), /inferred from/);
+    await wb.screenshot('inferred-dashboard');
 
     // One click saves the inferred stack; the host then serves manito.json and the row goes.
     await wb.openViewContainer('Manito');

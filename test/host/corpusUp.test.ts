@@ -39,9 +39,19 @@ const CASES: Case[] = [
 const FOREIGN = "const p=+process.argv[1];require('http').createServer((q,s)=>s.end('foreign '+p)).listen(p,()=>console.log('holding '+p))";
 const children: ChildProcess[] = [];
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-corpus-up-'));
+
+/** Ends what a test started, whatever happened: `manito up` first (it stops its services), then the rest. */
+async function endChildren(): Promise<void> {
+  const live = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+  for (const c of children.splice(0).reverse()) {
+    if (!live(c)) continue;
+    c.kill(c.spawnargs.includes('up') ? 'SIGINT' : 'SIGKILL');
+    await exitOf(c);
+  }
+}
+
 after(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? exitOf(c) : null)));
+  await endChildren();
   removeCheckouts();
   fs.rmSync(temp, { recursive: true, force: true });
 });
@@ -85,47 +95,55 @@ for (const c of CASES) {
       t.skip(reason);
       return;
     }
-    const stack = repo.expected.stack;
-    // Dependencies of every folder a service runs in, from the registry.
-    const dirs = [...new Set(Object.values(stack).filter((s) => s.command).map((s) => s.cwd ?? ''))];
-    for (const d of dirs) await npmInstall(path.join(dir, d));
-
-    const held = new Map<string, number>(Object.entries(stack).map(([name, s]) => [name, s.port]));
-    for (const port of new Set(held.values())) await holdPort(port);
-
-    const stateDir = fs.mkdtempSync(path.join(temp, 'state-'));
-    const env = { ...process.env, MANITO_STATE_DIR: stateDir, NO_COLOR: '1', MANITO_PROXY: 'off', BROWSER: 'none' };
-    if (c.fix) {
-      const fixed = await runCli(['scan', dir, '--fix', '--yes'], { env, timeoutMs: 60_000 });
-      assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
-      assert.match(fixed.stdout, /✅ Rewrote \d+ edits? in \d+ files?/);
+    try {
+      await startAndReach(c, dir, repo);
+    } finally {
+      await endChildren();
     }
-    assert.equal(fs.existsSync(path.join(dir, 'manito.json')), false, 'no manito.json: the stack is inferred');
-
-    const up: CliProcess = startCli(['up', dir], { env, cwd: dir });
-    children.push(up.child);
-    await up.waitFor('Dynamic port configuration complete', 60_000);
-    const line = new RegExp(`✅ ${c.client}: port (\\d+)`).exec(up.output());
-    assert.ok(line, up.output());
-    const clientPort = Number(line[1]);
-    assert.notEqual(clientPort, held.get(c.client), `${c.client} was moved off its usual port ${held.get(c.client)}, which a foreign process holds`);
-    assert.match(up.output(), /No \S*manito\.json; serving the stack inferred from /);
-
-    let last: Awaited<ReturnType<typeof answer>>;
-    const deadline = Date.now() + 600_000;
-    while (Date.now() < deadline) {
-      last = await answer(`http://localhost:${clientPort}${c.path}`);
-      if (last && c.answers(last.status, last.body, last.headers)) break;
-      if (up.child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    assert.ok(last && c.answers(last.status, last.body, last.headers),
-      `${c.client} on ${clientPort}${c.path} did not give ${c.what}; last: ${JSON.stringify(last && { status: last.status, body: last.body.slice(0, 300) })}\n${up.output().slice(-4000)}`);
-    // The foreign processes still hold the usual ports: the app took others.
-    for (const port of new Set(held.values())) assert.match((await answer(`http://127.0.0.1:${port}/`))?.body ?? '', new RegExp(`^foreign ${port}$`));
-
-    up.child.kill('SIGINT');
-    assert.equal(await up.exit, 0, up.output().slice(-3000));
-    assert.match(up.output(), /stopped; no service left running/);
   });
+}
+
+async function startAndReach(c: Case, dir: string, repo: CorpusRepo): Promise<void> {
+  const stack = repo.expected.stack;
+  // Dependencies of every folder a service runs in, from the registry.
+  const dirs = [...new Set(Object.values(stack).filter((s) => s.command).map((s) => s.cwd ?? ''))];
+  for (const d of dirs) await npmInstall(path.join(dir, d));
+
+  const held = new Map<string, number>(Object.entries(stack).map(([name, s]) => [name, s.port]));
+  for (const port of new Set(held.values())) await holdPort(port);
+
+  const stateDir = fs.mkdtempSync(path.join(temp, 'state-'));
+  const env = { ...process.env, MANITO_STATE_DIR: stateDir, NO_COLOR: '1', MANITO_PROXY: 'off', BROWSER: 'none' };
+  if (c.fix) {
+    const fixed = await runCli(['scan', dir, '--fix', '--yes'], { env, timeoutMs: 60_000 });
+    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+    assert.match(fixed.stdout, /✅ Rewrote \d+ edits? in \d+ files?/);
+  }
+  assert.equal(fs.existsSync(path.join(dir, 'manito.json')), false, 'no manito.json: the stack is inferred');
+
+  const up: CliProcess = startCli(['up', dir], { env, cwd: dir });
+  children.push(up.child);
+  await up.waitFor('Dynamic port configuration complete', 60_000);
+  const line = new RegExp(`✅ ${c.client}: port (\\d+)`).exec(up.output());
+  assert.ok(line, up.output());
+  const clientPort = Number(line[1]);
+  assert.notEqual(clientPort, held.get(c.client), `${c.client} was moved off its usual port ${held.get(c.client)}, which a foreign process holds`);
+  assert.match(up.output(), /No \S*manito\.json; serving the stack inferred from /);
+
+  let last: Awaited<ReturnType<typeof answer>>;
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    last = await answer(`http://localhost:${clientPort}${c.path}`);
+    if (last && c.answers(last.status, last.body, last.headers)) break;
+    if (up.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.ok(last && c.answers(last.status, last.body, last.headers),
+    `${c.client} on ${clientPort}${c.path} did not give ${c.what}; last: ${JSON.stringify(last && { status: last.status, body: last.body.slice(0, 300) })}\n${up.output().slice(-4000)}`);
+  // The foreign processes still hold the usual ports: the app took others.
+  for (const port of new Set(held.values())) assert.match((await answer(`http://127.0.0.1:${port}/`))?.body ?? '', new RegExp(`^foreign ${port}$`));
+
+  up.child.kill('SIGINT');
+  assert.equal(await up.exit, 0, up.output().slice(-3000));
+  assert.match(up.output(), /stopped; no service left running/);
 }
