@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { GetSnapshot, SaveInferredConfig, SettingsChanged, SnapshotChanged, type HostInitOptions } from '../../protocol/lsp';
 import type { StackSnapshot } from '../../protocol/model';
+import { runCli } from './cliSupport';
 import { exitOf, makeWorkspace, spawnLsp, type LspHost, type Workspace } from './support/hostProcess';
 
 const SERVER_JS = "const http = require('node:http');\nhttp.createServer((req, res) => res.end('ok')).listen(8000);\n";
@@ -138,6 +139,15 @@ test('manito.diagnostics.hardcodedPorts off clears them; on publishes them again
   await diagnosticsOf('server.js', (p) => p.diagnostics.length === 0, 'server.js cleared');
   await c.sendNotification(SettingsChanged.type, { hardcodedPortDiagnostics: true });
   await diagnosticsOf('server.js', (p) => p.diagnostics.length === 1, 'server.js again');
+});
+
+test('manito status says the stack is inferred, and from what', async () => {
+  const r = await runCli(['status', ws.dir], { env: ws.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /development environment · minimal strategy · no manito\.json: inferred from package\.json/);
+  const json = JSON.parse((await runCli(['status', ws.dir, '--json'], { env: ws.env })).stdout) as { configSource: string; configOrigin: { files: string[] } };
+  assert.equal(json.configSource, 'inferred');
+  assert.deepEqual(json.configOrigin.files, ['package.json']);
 });
 
 test('Save Inferred Stack writes manito.json once; the host then serves the file', async () => {
