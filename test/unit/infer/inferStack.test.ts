@@ -102,7 +102,7 @@ test('docker-compose: backing services by image, the app built from a folder, en
   assert.equal(r.provenance.api!.env.DATABASE_URL, 'api/.env.example:1 DATABASE_URL points at db');
   assert.equal(r.provenance.api!.dependsOn.cache, 'docker-compose.yml services.api.environment.REDIS_URL points at cache');
   assert.deepEqual(r.provenance.cache!.from, ['docker-compose.yml services.cache (image redis:7)']);
-  assert.deepEqual(Object.values(s).map((x) => x.health?.type), ['http', 'auto', 'auto', 'tcp', 'auto', 'tcp']);
+  assert.deepEqual(Object.values(s).map((x) => x.health?.type), ['tcp', 'auto', 'auto', 'tcp', 'auto', 'tcp']);
 });
 
 test('a client whose Vite proxy targets the API depends on it; the API never on the client', () => {
