@@ -7,6 +7,7 @@ import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
 import { type ActionResult, MoveBackService, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
+import { SAVE_INFERRED_COMMAND } from '../protocol/configOrigin';
 import { primaryUrl, type ManitoEvent, type StackSnapshot } from '../protocol/model';
 import { isContestEvent } from '../protocol/usage';
 import { fetchUsage } from './usageRecord';
@@ -208,6 +209,9 @@ export class DashboardPanel implements vscode.Disposable {
         this.post({ type: 'actionResult', target: 'stack', action: message.action, ...result });
         return;
       }
+      case 'saveConfig':
+        await vscode.commands.executeCommand(SAVE_INFERRED_COMMAND);
+        return;
       case 'action': {
         const result = await this.act(message.action, message.service);
         this.post({ type: 'actionResult', target: message.service, action: message.action, ...result });
@@ -232,6 +236,8 @@ export class DashboardPanel implements vscode.Disposable {
         const opened = await vscode.env.openExternal(external);
         return { ok: opened, message: opened ? '' : vscode.l10n.t('Could not open {0}.', url) };
       }
+      case 'saveConfig':
+        return { ok: false, message: 'saveConfig is a stack action' };
       case 'showTerminal':
         return this.deps.terminals.show(service)
           ? { ok: true, message: '' }
@@ -296,6 +302,7 @@ function isFromWebview(value: unknown): value is FromWebview {
   switch (m.type) {
     case 'ready': return true;
     case 'stack': return m.action === 'start' || m.action === 'stop';
+    case 'saveConfig': return true;
     case 'action':
       return typeof m.service === 'string'
         && ['start', 'stop', 'restart', 'move-back', 'openBrowser', 'showTerminal'].includes(m.action as string);

@@ -25,6 +25,7 @@ import type { ManitoEvent, StackSnapshot } from '../protocol/model';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { Log } from './log';
 import { currentSettings } from './settings';
+import { HOST_DOCUMENT_SELECTOR, hostSettings } from './portDiagnosticsClient';
 
 export type HostState = 'stopped' | 'starting' | 'running' | 'failed';
 
@@ -210,7 +211,8 @@ export class HostController implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
-  private async notify<P>(type: { method: string }, params: P): Promise<void> {
+  /** Sends a notification to a running host; dropped (and logged) when it is not running. */
+  async notify<P>(type: { method: string }, params: P): Promise<void> {
     const client = this.client;
     if (!client || !this.isRunning) return;
     try {
@@ -225,7 +227,7 @@ export class HostController implements vscode.Disposable {
     const run = { module: hostModule, transport: TransportKind.ipc, options: { env: { ...process.env }, cwd: workspace } };
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6019'] } } };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: 'file', pattern: '**/manito.json' }],
+      documentSelector: HOST_DOCUMENT_SELECTOR,
       outputChannel: log.channel,
       // Errors reach the user through our own messages and Log.error, not a channel popping up.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -237,6 +239,7 @@ export class HostController implements vscode.Disposable {
           ...(ports.length ? { hostPorts: ports } : {}),
           terminals: this.options.terminals.open(),
           pseudoTerminals: true,
+          hardcodedPortDiagnostics: hostSettings().hardcodedPortDiagnostics,
         };
       },
       initializationFailedHandler: (error) => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../protocol/config';
+import { SettingsChanged } from '../protocol/lsp';
 import { registerCommands, type CommandBase } from './commandDispatch';
 import { DashboardPanel, type DashboardDeps, registerDashboard } from './dashboardPanel';
 import { DashboardTarget } from './dashboardTarget';
@@ -13,7 +14,9 @@ import { registerLaunchPorts } from './launchPorts';
 import { Log } from './log';
 import { PortCommands } from './portCommands';
 import { ServicesTreeProvider } from './servicesTree';
+import { watchHostSettings } from './portDiagnosticsClient';
 import { type ManitoApi, PublicApi } from './publicApi';
+import { registerSaveConfigCommand } from './saveConfigCommand';
 import { currentSettings, watchSettings } from './settings';
 import { PortStatusBar } from './statusBar';
 import { registerTaskProvider } from './taskProvider';
@@ -66,7 +69,9 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
   };
   const portCommands = new PortCommands(base);
   context.subscriptions.push(tree, view, statusBar, target, walkthrough, portCommands, registerDashboard(context, dashboard), registerLaunchPorts(folderHosts), ...registerCommands(base));
-  context.subscriptions.push(registerTaskProvider(folderHosts), watchSettings(folderHosts.settingsTarget(), log));
+  context.subscriptions.push(registerTaskProvider(folderHosts), watchSettings(folderHosts.settingsTarget(), log),
+    registerSaveConfigCommand(() => folderHosts.active?.controller, log),
+    watchHostSettings((settings) => { for (const h of folderHosts.all) void h.controller.notify(SettingsChanged.type, settings); }));
 
   // Other extensions see every served folder's ports (publicApi.ts), as folders come and go.
   const publicApi = new PublicApi();
@@ -90,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
     // Before a host's first snapshot, the file on disk says whether its folder has a config.
     const noConfig = all.every((h) => (h.controller.snapshot ? h.controller.snapshot.configSource === 'default' : !fs.existsSync(path.join(h.folder.uri.fsPath, CONFIG_FILE_NAME))));
     setContext('manito.noConfig', noConfig);
+    setContext('manito.configSource', folderHosts.active?.controller.snapshot?.configSource ?? (noConfig ? 'default' : 'file'));
     setContext('manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
     setContext('manito.multiFolder', all.length > 1);
     const unhealthy = all.reduce((n, h) => n + (h.controller.snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0), 0);

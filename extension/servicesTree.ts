@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { brokenConfigNote, overallHealth, type ConfigError, type ConfigSource, type ServiceView, type StackSnapshot } from '../protocol/model';
 import type { FolderHost, FolderHosts } from './folderHosts';
+import { InferredStackItem, wiringMarkdown } from './configOriginItem';
 import { ResolvedTooltips } from './resolvedTooltips';
 import { runnerLine } from './runnerLine';
 import { formatClock } from '../protocol/timeFormat';
@@ -44,10 +45,10 @@ export class DefaultStackItem extends vscode.TreeItem {
   constructor(folderKey = '') {
     super(vscode.l10n.t('Embedded default stack'), vscode.TreeItemCollapsibleState.None);
     this.id = `${folderKey}default-stack`;
-    this.description = vscode.l10n.t('no manito.json: create one');
+    this.description = vscode.l10n.t('no manito.json, nothing found to infer: create one');
     this.iconPath = new vscode.ThemeIcon('info');
     this.tooltip = new vscode.MarkdownString(vscode.l10n.t(
-      'This workspace has no `manito.json`, so Manito allocates and watches the seed\'s six services. Click to write a `manito.json` from them, then add the commands that start your services.'));
+      'This workspace has no `manito.json` and Manito found nothing to infer a stack from (no package.json script, Python app, docker-compose service, Procfile or hard-coded port), so it allocates and watches the seed\'s six services. Click to write a `manito.json` from them, then add the commands that start your services.'));
     this.contextValue = 'defaultStack';
     this.command = { command: 'manito.createConfig', title: vscode.l10n.t('Create Config') };
   }
@@ -64,7 +65,7 @@ export class FolderItem extends vscode.TreeItem {
     const count = snapshot?.services.length ?? 0;
     this.description = state !== 'running' || !snapshot
       ? host.controller.unavailableReason
-      : `${count} service${count === 1 ? '' : 's'} · ${overallHealth(snapshot)}${snapshot.configSource === 'default' ? ' · default stack' : ''}`;
+      : `${count} service${count === 1 ? '' : 's'} · ${overallHealth(snapshot)}${snapshot.configSource === 'default' ? ' · default stack' : snapshot.configSource === 'inferred' ? ' · inferred' : ''}`;
     this.iconPath = new vscode.ThemeIcon('root-folder');
     this.resourceUri = host.folder.uri;
     this.tooltip = new vscode.MarkdownString(`**${md(host.folder.name)}** · ${md(host.folder.uri.fsPath)}`);
@@ -72,7 +73,7 @@ export class FolderItem extends vscode.TreeItem {
   }
 }
 
-export type ManitoTreeItem = FolderItem | ServiceItem | ConfigErrorItem | DefaultStackItem;
+export type ManitoTreeItem = FolderItem | ServiceItem | ConfigErrorItem | DefaultStackItem | InferredStackItem;
 
 export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeItem>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ManitoTreeItem | undefined>();
@@ -109,7 +110,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
    */
   private refreshIfChanged(host: FolderHost, snapshot: StackSnapshot): void {
     const rows = snapshot.services.map(({ lastCheck: _c, latencyMs: _l, history: _h, ...row }) => row);
-    const key = JSON.stringify([host.controller.state, snapshot.configSource, snapshot.configPath, snapshot.configErrors, rows]);
+    const key = JSON.stringify([host.controller.state, snapshot.configSource, snapshot.configOrigin, snapshot.configPath, snapshot.configErrors, rows]);
     if (key === this.shown.get(host.key)) {
       this.tooltips.changed((row) => {
         const item = this.rows.get(row);
@@ -158,6 +159,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
     return [
       // Without a manito.json the default stack is still served: show it, and say how to own it.
       ...(snapshot.configSource === 'default' ? [new DefaultStackItem(folderKey)] : []),
+      ...(snapshot.configSource === 'inferred' ? [new InferredStackItem(snapshot.configOrigin, folderKey)] : []),
       ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json', snapshot.configErrors.length, snapshot.configSource, folderKey)),
       ...snapshot.services.map((s) => {
         const row = new ServiceItem(s, folderKey ?? host.key);
@@ -215,6 +217,7 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
   if (service.url) tip.appendMarkdown(`${service.namedUrl ? vscode.l10n.t('Port URL') : 'URL'}: ${md(service.url)}\n\n`);
   tip.appendMarkdown(runnerLine(service, vscode.l10n.t));
   if (service.dependsOn.length) tip.appendMarkdown(`\n\n${vscode.l10n.t('Depends on: {0}', service.dependsOn.map(md).join(', '))}`);
+  tip.appendMarkdown(wiringMarkdown(service));
   return tip;
 }
 

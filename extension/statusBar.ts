@@ -6,12 +6,13 @@ import type { HostStatusParams } from '../protocol/lsp';
 import { brokenConfigNote, overallHealth, type OverallHealth, type StackSnapshot } from '../protocol/model';
 import type { FolderHost, FolderHosts } from './folderHosts';
 import type { HostState } from './hostController';
+import { SAVE_INFERRED_COMMAND, SAVE_INFERRED_TITLE } from '../protocol/configOrigin';
 import { healthCodicon, isBrowsable, md, serviceDescription } from './serviceLabels';
 
 /** Services named in the item itself; the rest are in the tooltip. */
 const MAX_IN_TEXT = 3;
 
-const LINK_COMMANDS = ['manito.startStack', 'manito.stopStack', 'manito.openDashboard', 'manito.showLogs', 'manito.restartHost', 'manito.createConfig'];
+const LINK_COMMANDS = ['manito.startStack', 'manito.stopStack', 'manito.openDashboard', 'manito.showLogs', 'manito.restartHost', 'manito.createConfig', SAVE_INFERRED_COMMAND];
 
 export class PortStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -80,13 +81,15 @@ export class PortStatusBar implements vscode.Disposable {
     if (snapshot.configErrors.length) {
       tip.appendMarkdown(`$(warning) ${brokenConfigNote(snapshot.configErrors.length, snapshot.configSource)}\n\n`);
     }
-    if (snapshot.configSource === 'default') tip.appendMarkdown(`$(info) ${md(vscode.l10n.t('No manito.json: watching the default stack'))}\n\n`);
+    if (snapshot.configSource === 'default') tip.appendMarkdown(`$(info) ${md(vscode.l10n.t('No manito.json, {0}: watching the default stack', snapshot.configOrigin.label))}\n\n`);
+    if (snapshot.configSource === 'inferred') tip.appendMarkdown(`$(sparkle) ${md(vscode.l10n.t('No manito.json: services {0}', snapshot.configOrigin.label))}\n\n`);
     tip.appendMarkdown('---\n\n');
     // Start and Stop act on the folder shown, not on a folder picked afterwards.
     const here = `?${encodeURIComponent(JSON.stringify([{ folder: host.key }]))}`;
     const links = [link('run-all', vscode.l10n.t('Start'), `manito.startStack${here}`), link('debug-stop', vscode.l10n.t('Stop'), `manito.stopStack${here}`),
       link('dashboard', vscode.l10n.t('Open Dashboard'), 'manito.openDashboard'), link('output', vscode.l10n.t('Show Logs'), 'manito.showLogs')];
     if (snapshot.configSource === 'default') links.push(link('new-file', vscode.l10n.t('Create Config'), `manito.createConfig${here}`));
+    if (snapshot.configSource === 'inferred') links.push(link('save', SAVE_INFERRED_TITLE, SAVE_INFERRED_COMMAND));
     tip.appendMarkdown(links.join(' · '));
     return tip;
   }

@@ -96,6 +96,7 @@ export const DASHBOARD_STRINGS = {
   eventStoppedCode: '{0} stopped (exit code {1})',
   eventConfigLoaded: 'Loaded manito.json',
   eventConfigDefault: 'No manito.json: serving the default stack',
+  eventConfigInferred: 'No manito.json: serving the inferred stack',
 } as const;
 
 export type DashboardStringKey = keyof typeof DASHBOARD_STRINGS;

@@ -18,6 +18,8 @@ export interface HostInitOptions {
    * host asks for integrated shell terminals (LaunchTerminal), as editors of 0.1 did.
    */
   pseudoTerminals?: boolean;
+  /** Setting `manito.diagnostics.hardcodedPorts` (default true): publish a diagnostic on each hard-coded port. */
+  hardcodedPortDiagnostics?: boolean;
 }
 
 export interface ServiceParams {
@@ -51,6 +53,11 @@ export interface ServiceTerminalParams {
 }
 export interface ServiceDataParams { service: string; data: string }
 export interface ServiceEndedParams { service: string; pid: number; exitCode: number | null; signal: string | null }
+export interface SaveConfigResult extends ActionResult {
+  /** The manito.json written, or the one that already exists. */
+  path: string;
+}
+export interface HostSettings { hardcodedPortDiagnostics: boolean }
 export interface HostStatusParams { health: OverallHealth; message: string }
 
 export namespace GetSnapshot {
@@ -88,6 +95,14 @@ export namespace RestartService {
 export namespace MoveBackService {
   // extension -> host: move a service back to its first preferred port, now free again.
   export const type = new RequestType<ServiceParams, ActionResult, void>('manito/moveBackService');
+}
+export namespace SaveInferredConfig {
+  // extension -> host: write the served (inferred or default) stack as manito.json; never overwrites one.
+  export const type = new RequestType0<SaveConfigResult, void>('manito/saveInferredConfig');
+}
+export namespace SettingsChanged {
+  // extension -> host: the user changed a Manito setting the host acts on.
+  export const type = new NotificationType<HostSettings>('manito/settingsChanged');
 }
 export namespace LaunchTerminal {
   // host -> extension: open an integrated terminal running this command.

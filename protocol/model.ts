@@ -62,6 +62,10 @@ export interface ServiceView {
   moveBack?: { port: number };
   /** Its health check runs a command, which waits until the user starts the service; until then only TCP is checked. */
   waitingForStart?: boolean;
+  /** `inferred` stacks: the files and entries this service was inferred from. */
+  inferredFrom?: string[];
+  /** What Manito adds to its environment at launch: its own port, its dependencies' ports and URLs, the env entries. */
+  env?: EnvWire[];
 }
 
 export interface ConfigError {
@@ -87,14 +91,34 @@ export interface HostInfo {
 
 /**
  * Where the served stack comes from: manito.json (or its last good version while it is broken),
- * the embedded default (no manito.json), or `none`: manito.json is broken and has not been valid
- * since the host started, so no service is served (never the default's six in its place).
+ * `inferred` from what the folder holds (no manito.json), the embedded default (no manito.json and
+ * nothing found), or `none`: manito.json is broken and has not been valid since the host started,
+ * so no service is served (never the default's six in its place).
  */
-export type ConfigSource = 'default' | 'file' | 'none';
+export type ConfigSource = 'default' | 'file' | 'inferred' | 'none';
+
+/** The served stack's origin in words; every surface shows `label` (see protocol/configOrigin.ts). */
+export interface ConfigOrigin {
+  /** "manito.json", "inferred from package.json, docker-compose.yml", "embedded default: nothing found". */
+  label: string;
+  /** `inferred`: the files the services were inferred from, first named first. */
+  files: string[];
+  /** `default`: why nothing was inferred. */
+  detail?: string;
+}
+
+/** One variable Manito sets in a service's environment when it starts it, and why. */
+export interface EnvWire {
+  name: string;
+  /** With the assigned ports substituted; the template itself when a port is not known yet. */
+  value: string;
+  why?: string;
+}
 
 export interface StackSnapshot {
   workspace: string;
   configSource: ConfigSource;
+  configOrigin: ConfigOrigin;
   configPath: string | null;
   environment: string;
   strategy: Strategy;

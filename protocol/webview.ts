@@ -5,7 +5,7 @@ import type { FeedMessage, ServiceAction } from './http';
 
 export type ConnectionState = { type: 'connection'; state: 'connected' | 'connecting' | 'disconnected'; message: string };
 
-export type DashboardAction = ServiceAction | 'openBrowser' | 'showTerminal';
+export type DashboardAction = ServiceAction | 'openBrowser' | 'showTerminal' | 'saveConfig';
 
 /** The outcome of a dashboard action, so the panel can clear its busy state and say what failed. */
 export type ActionOutcome = {
@@ -27,7 +27,9 @@ export type ToWebview = FeedMessage | ConnectionState | ActionOutcome | Dashboar
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'action'; action: DashboardAction; service: string }
-  | { type: 'stack'; action: 'start' | 'stop' };
+  | { type: 'stack'; action: 'start' | 'stop' }
+  /** Save the inferred (or default) stack as manito.json. */
+  | { type: 'saveConfig' };
 
 /** The id of the dashboard's webview panel (its serializer and `onWebviewPanel:` activation). */
 export const DASHBOARD_VIEW_TYPE = 'manito.dashboard';

@@ -111,7 +111,7 @@ export function eventText(event: EventBody): string {
       return event.exitCode !== undefined ? t('eventStoppedCode', event.service, event.exitCode) : t('eventStopped', event.service);
     case 'config':
       if (!event.ok) return brokenConfigNote(event.errors.length, event.source);
-      return event.source === 'file' ? t('eventConfigLoaded') : t('eventConfigDefault');
+      return event.source === 'file' ? t('eventConfigLoaded') : event.source === 'inferred' ? t('eventConfigInferred') : t('eventConfigDefault');
   }
 }
 

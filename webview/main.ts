@@ -78,6 +78,10 @@ function boot(): void {
         if (url) window.open(url, '_blank', 'noopener,noreferrer');
         return;
       }
+      if (action === 'saveConfig') {
+        transport.send({ type: 'saveConfig' });
+        return;
+      }
       if (action !== 'openBrowser' && action !== 'showTerminal') update(markPending(state, name, action));
       if (name === 'stack' && (action === 'start' || action === 'stop')) transport.send({ type: 'stack', action });
       else transport.send({ type: 'action', action, service: name });

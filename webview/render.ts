@@ -2,11 +2,11 @@
 // the events list. Rebuilt on every message; `tick` only refreshes the clocks once a second.
 import type { OverallHealth, ServiceView, StackSnapshot } from '../protocol/model';
 import { brokenConfigNote, overallHealth, primaryUrl } from '../protocol/model';
-import type { DashboardStringKey } from '../protocol/dashboardStrings';
 import type { DashboardAction } from '../protocol/webview';
 import type { DashboardState } from './dashboardState';
 import { hostUptimeMs, pendingKey } from './dashboardState';
 import { h, icon, replaceChildrenKeepingFocus } from './dom';
+import { configOriginNotice } from './configOrigin';
 import { eventsList } from './eventsList';
 import { elapsedSince, formatDuration, formatLatency, healthIcon, healthLabel, healthSummary, isBrowsable, reasonLabel } from './format';
 import { historyStrip, expectedDownAtFor } from './historyStrip';
@@ -87,7 +87,7 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   if (snap) {
     nodes.push(h('p', { class: 'workspace' },
       h('span', { class: 'muted' }, t('workspace')), h('code', {}, snap.workspace),
-      h('span', { class: 'muted' }, t(CONFIG_LABEL[snap.configSource])),
+      h('span', { class: 'muted', 'data-config-origin': '' }, ` · ${snap.configOrigin.label}`),
       h('span', { class: 'muted' }, t('strategyLine', snap.environment, snap.strategy))));
   }
   nodes.push(hostLine(state, now));
@@ -106,12 +106,6 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
   }
   return nodes;
 }
-
-const CONFIG_LABEL: Record<StackSnapshot['configSource'], DashboardStringKey> = {
-  file: 'configFile',
-  none: 'configInvalid',
-  default: 'configDefault',
-};
 
 /** 'stop' when every service Manito can start is running, else 'start'. */
 export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' | 'runner'>[]): 'start' | 'stop' {
@@ -154,6 +148,8 @@ function noticesContent(state: DashboardState, options: ViewOptions): Node[] {
   }
   if (state.notice) nodes.push(notice(state.notice.tone, state.notice.tone === 'error' ? 'error' : 'info', state.notice.text));
   if (options.readOnlyNote) nodes.push(notice('info', 'lock', options.readOnlyNote));
+  const origin = state.snapshot && configOriginNotice(state.snapshot, options.mode, state.connection === 'connected');
+  if (origin) nodes.push(origin);
   const errors = state.snapshot?.configErrors ?? [];
   if (errors.length > 0) {
     const list = h('ul', { class: 'config-errors' });

@@ -109,7 +109,8 @@ export class FeedTransport implements Transport {
   }
 
   send(message: FromWebview): void {
-    if (message.type === 'ready') return;
+    // The browser page offers no save button (it says to run `manito scan --write`).
+    if (message.type === 'ready' || message.type === 'saveConfig') return;
     // A browser tab opens links itself and has no terminals.
     if (message.type === 'action' && (message.action === 'openBrowser' || message.action === 'showTerminal')) return;
     const target = message.type === 'stack' ? 'stack' : message.service;

@@ -55,7 +55,7 @@ export const status: CliCommand = {
       ctx.out(JSON.stringify({
         found: true,
         serves,
-        ...(snapshot ? { environment: snapshot.environment, strategy: snapshot.strategy, config: snapshot.configPath ?? 'default stack' } : {}),
+        ...(snapshot ? { environment: snapshot.environment, strategy: snapshot.strategy, config: snapshot.configPath ?? snapshot.configOrigin.label, configSource: snapshot.configSource, configOrigin: snapshot.configOrigin } : {}),
         host: {
           port: host.port, url: host.url, source: host.source, pid: host.health.host?.pid, workspace: host.health.host?.workspace, status: host.health.status, version: host.health.version,
         },
@@ -105,7 +105,9 @@ function row(name: string, entry: ServiceHealthEntry): string[] {
 
 /** The seed's "environment information": environment, strategy and where the stack comes from. */
 function environmentLine(snapshot: StackSnapshot): string {
-  const config = snapshot.configSource === 'default' ? 'the default stack (no manito.json)' : snapshot.configPath ?? 'manito.json';
+  const config = snapshot.configSource === 'inferred' || snapshot.configSource === 'default'
+    ? `no manito.json: ${snapshot.configOrigin.label}${snapshot.configOrigin.detail ? ` (${snapshot.configOrigin.detail})` : ''}`
+    : snapshot.configPath ?? 'manito.json';
   const errors = snapshot.configErrors.length ? ` (${brokenConfigNote(snapshot.configErrors.length, snapshot.configSource)})` : '';
   return `${snapshot.environment} environment · ${snapshot.strategy} strategy · ${config}${errors}`;
 }

@@ -4,25 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import type { StackConfig } from '../../protocol/config';
-import { applyEdits, planFixes, type EnvNeed, type FixContext, type PortEdit } from '../../server/infer/portFix';
+import { fixContextOf } from '../../server/infer/fixContext';
+import { applyEdits, planFixes, type EnvNeed, type PortEdit } from '../../server/infer/portFix';
 import type { Finding } from '../../server/infer/portScan';
 import { unifiedDiff } from '../../server/infer/unifiedDiff';
 import type { CommandContext } from '../command';
-
-/** Which service owns a port, and whose files a path is, read from a stack. */
-export function fixContextOf(stack: StackConfig): FixContext {
-  const entries = Object.entries(stack.services);
-  return {
-    serviceForPort: (port) => entries.find(([, s]) => s.preferred?.[0] === port)?.[0] ?? entries.find(([, s]) => s.preferred?.includes(port))?.[0],
-    serviceForFile: (file) => {
-      const inside = entries.filter(([, s]) => !s.cwd || file.startsWith(`${s.cwd}/`));
-      const depth = (cwd?: string) => (cwd ? cwd.split('/').length : 0);
-      inside.sort(([, a], [, b]) => depth(b.cwd) - depth(a.cwd) || Number(a.kind === 'vite') - Number(b.kind === 'vite'));
-      const hit = inside[0];
-      return hit ? { name: hit[0], vite: hit[1].kind === 'vite' } : undefined;
-    },
-  };
-}
 
 async function confirm(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });

@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { CONFIG_FILE_NAME, DEFAULT_STACK, type StackConfig } from '../../protocol/config';
-import type { ConfigSource } from '../../protocol/model';
+import { defaultOrigin, fileOrigin } from '../../protocol/configOrigin';
+import type { ConfigOrigin, ConfigSource } from '../../protocol/model';
+import type { ServiceProvenance } from '../../protocol/inference';
 import { validationProblem, type ConfigProblem } from './configPositions';
 import { capProblems, oneProblem, parseBounded, shapeProblem, tooLarge } from './configText';
 import { validateStack } from './validateStack';
@@ -21,6 +23,9 @@ export interface ConfigState {
   /** The config the host serves: the file's, the last good one while the file is broken, the default, or none. */
   stack: StackConfig;
   source: ConfigSource;
+  origin: ConfigOrigin;
+  /** `inferred`: why each service is there (server/infer). */
+  provenance?: Record<string, ServiceProvenance>;
   /** The file's path, whether or not it exists. */
   path: string;
   exists: boolean;
@@ -88,12 +93,17 @@ export function readConfigFile(file: string, validate: StackValidator = validate
   return parseConfigText(read.text, validate, workspace);
 }
 
+/** What is served while there is no manito.json: an inferred stack, or the embedded default. */
+export type AbsentConfig = Pick<ConfigState, 'stack' | 'source' | 'origin' | 'provenance'>;
+
 export interface ConfigWatcherOptions {
   workspace: string;
   validate?: StackValidator;
   debounceMs?: number;
   /** Adds services from outside manito.json (a compose file's) to every stack served; manito.json's names win. */
   extend?: (stack: StackConfig) => StackConfig;
+  /** Called whenever manito.json is (or becomes) absent. Default: the embedded default stack. */
+  whenAbsent?: () => AbsentConfig;
 }
 
 /** Owns the current ConfigState; calls listeners after every reload whose outcome differs. */
@@ -109,7 +119,7 @@ export class ConfigWatcher {
 
   constructor(private readonly options: ConfigWatcherOptions) {
     this.file = path.join(options.workspace, CONFIG_FILE_NAME);
-    this.current = { stack: DEFAULT_STACK, source: 'default', path: this.file, exists: false, problems: [] };
+    this.current = { stack: DEFAULT_STACK, source: 'default', origin: defaultOrigin(), path: this.file, exists: false, problems: [] };
     this.reload();
   }
 
@@ -154,15 +164,16 @@ export class ConfigWatcher {
       : 'problem' in read ? { exists: true, problems: [read.problem] }
       : parseConfigText(read.text, this.options.validate, this.options.workspace);
     if (!result.exists) {
-      this.current = { stack: DEFAULT_STACK, source: 'default', path: this.file, exists: false, problems: [] };
+      const absent = this.options.whenAbsent?.() ?? { stack: DEFAULT_STACK, source: 'default', origin: defaultOrigin() };
+      this.current = { ...absent, path: this.file, exists: false, problems: [] };
     } else if (result.stack) {
-      this.current = { stack: result.stack, source: 'file', path: this.file, exists: true, problems: [] };
-    } else if (previous.source === 'default') {
-      // Broken, and never valid while this host ran: serve nothing rather than the default.
-      this.current = { stack: NO_SERVICES, source: 'none', path: this.file, exists: true, problems: result.problems };
+      this.current = { stack: result.stack, source: 'file', origin: fileOrigin('file'), path: this.file, exists: true, problems: [] };
+    } else if (previous.source !== 'file') {
+      // Broken, and never valid while this host ran: serve nothing rather than the default or an inference.
+      this.current = { stack: NO_SERVICES, source: 'none', origin: fileOrigin('none'), path: this.file, exists: true, problems: result.problems };
     } else {
       // Broken file: keep serving what was served, report the problems.
-      this.current = { stack: previous.stack, source: previous.source, path: this.file, exists: true, problems: result.problems };
+      this.current = { stack: previous.stack, source: previous.source, origin: previous.origin, path: this.file, exists: true, problems: result.problems };
     }
     // A kept stack was extended already; extending again adds nothing and returns it unchanged.
     if (this.options.extend && this.current.source !== 'none') this.current = { ...this.current, stack: this.options.extend(this.current.stack) };

@@ -1,8 +1,9 @@
 // The host as a language-server-style process: answers the custom requests of protocol/lsp.ts,
 // starts the host on `initialize` with the extension's HostInitOptions, stops it on `shutdown`.
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { GetHealth, GetPorts, GetSnapshot, MoveBackService, RestartService, StartService, StartStack, StopService, StopStack, type ActionResult, type HostInitOptions } from '../../protocol/lsp';
+import { GetHealth, GetPorts, GetSnapshot, MoveBackService, RestartService, SaveInferredConfig, SettingsChanged, StartService, StartStack, StopService, StopStack, type ActionResult, type HostInitOptions } from '../../protocol/lsp';
 import { healthBody, portsBody } from '../http/apiBodies';
+import { PORT_DIAGNOSTIC_CAPABILITIES, PortDiagnostics } from './portDiagnostics';
 import type { RunHostOptions, RunningHost } from './runHost';
 import { HOST_VERSION } from './version';
 
@@ -14,7 +15,10 @@ function parseInitOptions(value: unknown, fallbackWorkspace: string | undefined)
   const terminals = Array.isArray(o.terminals)
     ? o.terminals.filter((t) => typeof t?.service === 'string' && (t.pid === null || (Number.isInteger(t.pid) && t.pid > 0)))
     : [];
-  return { workspace, trusted: o.trusted === true, ...(hostPorts?.length ? { hostPorts } : {}), terminals, ...(o.pseudoTerminals === true ? { pseudoTerminals: true } : {}) };
+  return {
+    workspace, trusted: o.trusted === true, ...(hostPorts?.length ? { hostPorts } : {}), terminals,
+    ...(o.pseudoTerminals === true ? { pseudoTerminals: true } : {}), hardcodedPortDiagnostics: o.hardcodedPortDiagnostics !== false,
+  };
 }
 
 export function serveLsp(connection: Connection, start: (options: RunHostOptions) => Promise<RunningHost>): { host: () => Promise<RunningHost> | undefined } {
@@ -35,7 +39,10 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
     hostPromise = start({ workspace: init.workspace, connection, trusted: init.trusted, hostPorts: init.hostPorts, terminals: init.terminals, pseudoTerminals: init.pseudoTerminals });
     // The request handlers report a failed start; this only keeps it from being an unhandled rejection.
     hostPromise.catch((error) => connection.console.error(`Manito host failed to start: ${(error as Error).stack ?? error}`));
-    return { capabilities: {}, serverInfo: { name: 'Manito', version: HOST_VERSION } };
+    const diagnostics = new PortDiagnostics(connection, init.workspace, init.hardcodedPortDiagnostics !== false);
+    connection.onNotification(SettingsChanged.type, (settings) => diagnostics.setEnabled(settings?.hardcodedPortDiagnostics !== false));
+    void hostPromise.then((h) => diagnostics.attach(h), () => undefined);
+    return { capabilities: PORT_DIAGNOSTIC_CAPABILITIES, serverInfo: { name: 'Manito', version: HOST_VERSION } };
   });
 
   connection.onRequest(GetSnapshot.type, async () => (await host()).core.snapshot());
@@ -51,6 +58,14 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
   connection.onRequest(StopService.type, (p) => action((h) => h.runner.stopService(p.service, { force: p.force === true }))());
   connection.onRequest(RestartService.type, (p) => action((h) => h.runner.restartService(p.service))());
   connection.onRequest(MoveBackService.type, (p) => action((h) => h.moveBack(p.service))());
+
+  connection.onRequest(SaveInferredConfig.type, async () => {
+    try {
+      return (await host()).saveConfig();
+    } catch (error) {
+      return { ok: false, message: (error as Error).message, path: '' };
+    }
+  });
 
   connection.onShutdown(async () => {
     if (hostPromise) await (await hostPromise.catch(() => undefined))?.stop();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { DEFAULT_HOST_PORTS } from '../../protocol/config';
 import type { ServiceAction, StackAction } from '../../protocol/http';
-import type { ActionResult } from '../../protocol/lsp';
+import type { ActionResult, SaveConfigResult } from '../../protocol/lsp';
 import type { HostInfo } from '../../protocol/model';
 import { ConfigWatcher } from '../config/loadConfig';
 import { validateStack } from '../config/validateStack';
@@ -33,6 +33,8 @@ import type { ProxyRole } from '../proxy/proxyRole';
 import { startHostProxy } from '../proxy/hostProxy';
 import { launchUrls, namedUrlMap } from '../proxy/namedUrlViews';
 import { StackCore } from './stackCore';
+import { inferredConfig } from './inferredConfig';
+import { saveServedConfig } from './saveConfig';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
@@ -62,6 +64,8 @@ export interface RunHostOptions {
   terminals?: OpenTerminal[];
   /** The editor shows pseudo-terminals the host feeds (HostInitOptions.pseudoTerminals): the host spawns every service. */
   pseudoTerminals?: boolean;
+  /** Infer the stack from the folder when it has no manito.json (default true); false: the embedded default. */
+  infer?: boolean;
   /** The user's proxy port; default MANITO_PROXY_PORT, else DEFAULT_PROXY_PORT (server/proxy/hostProxy.ts). */
   proxyPort?: number;
   /** Keep services running after this host ends (`manito up --detach`): no reaper, records marked detached. */
@@ -75,9 +79,13 @@ export interface RunningHost {
   readonly core: StackCore;
   readonly runner: StackRunner;
   readonly log: HostLog;
+  /** Where the served stack comes from (manito.json, inferred, default), with its changes. */
+  readonly config: ConfigWatcher;
   /** This host's part in the user's named-URL proxy; undefined when MANITO_PROXY=off. */
   readonly proxy: ProxyRole | undefined;
   setTrusted(trusted: boolean): void;
+  /** Writes the inferred (or default) stack as manito.json; the config watcher then serves the file. */
+  saveConfig(): SaveConfigResult;
   /** Stops services it runs as child processes (not terminals), closes the API, removes the discovery file. Idempotent. */
   stop(): Promise<void>;
   /** Moves a service back to its first preferred port (see moveBack.ts). */
@@ -96,7 +104,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
 
   // Compose services join the stack (and are started through the Compose CLI) before anything reads it.
   const compose = openHostCompose({ workspace, env, log });
-  const config = new ConfigWatcher({ workspace, validate: validateStack, extend: compose?.extend });
+  // Without manito.json the stack is inferred from the folder (the embedded default only when nothing is found).
+  const config = new ConfigWatcher({
+    workspace, validate: validateStack, extend: compose?.extend,
+    whenAbsent: options.infer === false ? undefined : () => inferredConfig({ workspace, validate: validateStack, warn: (line) => log.warn(line) }),
+  });
   const records = new ProcessRecords(workspace, env);
   const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
   const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
@@ -264,5 +276,15 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     return stopping;
   }
 
-  return { port, url, token, core, runner, log, proxy, setTrusted, stop, moveBack };
+  function saveConfig(): SaveConfigResult {
+    const result = saveServedConfig(config.state);
+    if (result.ok) {
+      log.info(result.message);
+      // Served at once; the watcher would see the same file a moment later.
+      config.reload();
+    }
+    return result;
+  }
+
+  return { port, url, token, core, runner, log, config, proxy, setTrusted, saveConfig, stop, moveBack };
 }

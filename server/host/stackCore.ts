@@ -20,6 +20,7 @@ import { startHolderWatch, type HolderWatch } from './holderWatch';
 import type { HostLog } from './log';
 import { withNamedUrls, type NamedUrlMap } from '../proxy/namedUrlViews';
 import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
+import { withWiring } from './serviceWiring';
 
 export type { RunnerView } from './serviceView';
 
@@ -140,11 +141,12 @@ export class StackCore {
     return {
       workspace: this.options.workspace,
       configSource: state.source,
+      configOrigin: state.origin,
       configPath: state.exists ? state.path : null,
       environment: stack.environment ?? 'development',
       strategy: stack.strategy ?? 'minimal',
       host: this.options.hostInfo(),
-      services: withNamedUrls(Object.keys(stack.services).map((name) => serviceView(name, stack, sources)), this.options.namedUrls?.() ?? {}),
+      services: withNamedUrls(Object.keys(stack.services).map((name) => withWiring(serviceView(name, stack, sources), stack, (s) => this.engine?.get(s)?.port, state.provenance?.[name])), this.options.namedUrls?.() ?? {}),
       configErrors: state.problems.map(toConfigError),
     };
   }
@@ -300,7 +302,7 @@ export class StackCore {
       for (const p of state.problems) this.options.log.error(`${state.path}:${p.line}:${p.column}: ${p.message}`);
       this.options.log.warn(`${brokenConfigNote(errors.length, state.source)}.`);
     } else {
-      this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; using the default stack`);
+      this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; ${state.source === 'inferred' ? 'serving the stack ' : ''}${state.origin.label}${state.origin.detail ? ` (${state.origin.detail})` : ''}`);
     }
     if (this.started || errors.length || state.source === 'file') this.events.push({ type: 'config', ok: errors.length === 0, source: state.source, errors });
   }

@@ -74,10 +74,13 @@ export function backingFromImage(image: string): FrameworkSpec | undefined {
   return id ? FRAMEWORKS[id] : undefined;
 }
 
-/** The health check a service of this kind gets: the kind's own fingerprint where there is one, else a cheap check. */
+/**
+ * The health check a service of this kind gets: the kind's own fingerprint where there is one, else
+ * a TCP check. Not HTTP for an inferred app: nothing says which path answers 2xx (an API's `/` is
+ * often a 404, its routes under /api), and an unhealthy API would hold back every service after it.
+ */
 export function healthFor(kind: ServiceKind): HealthCheckConfig {
-  if (kind === 'http') return { type: 'http' };
-  if (kind === 'tcp' || kind === 'websocket') return { type: 'tcp' };
+  if (kind === 'http' || kind === 'tcp' || kind === 'websocket') return { type: 'tcp' };
   return { type: 'auto' };
 }
 

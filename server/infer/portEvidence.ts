@@ -3,6 +3,7 @@
 // `port: 6379`, `DB_PORT=5432`) points at the service that owns it. A port nobody owns becomes a
 // service of its own: a backing service when it is a well-known one, else a plain one. Pure.
 import * as path from 'node:path';
+import { servicePortVariable } from '../../protocol/config';
 import { FRAMEWORKS } from './frameworkPorts';
 import { isDevComposeFile, type ComposeService } from './composeServices';
 import { claim, joinCompose, newDraft, type Draft } from './drafts';
@@ -48,6 +49,17 @@ function isOwn(f: Finding, lineText: string): boolean {
   }
 }
 
+/**
+ * `process.env.MANITO_FRONTEND_PORT ?? 3000` in the frontend's own files (what `manito scan --fix`
+ * writes) is the frontend's port, not a reference to another service.
+ */
+function readsOwnVariable(drafts: Draft[], f: Finding): boolean {
+  const variable = /\bMANITO_\w+_PORT\b/.exec(f.match)?.[0];
+  if (f.kind !== 'env-default' || !variable) return false;
+  const owner = ownerOf(drafts, f.path, /vite\.config/.test(f.path) ? 'frontend' : 'backend');
+  return owner !== undefined && servicePortVariable(owner.name) === variable;
+}
+
 const RANK: Partial<Record<Finding['kind'], number>> = { 'cli-flag': 0, 'vite-port': 1, listen: 2, 'const-port': 2, 'env-default': 2, 'option-port': 2, 'env-port': 3, 'compose-port': 4 };
 
 /** Claims own ports, adds services for ports nobody owns, and returns what points where. */
@@ -61,7 +73,7 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
   for (const f of findings) {
     if (f.kind === 'compose-port') continue;
     const lineText = files.get(f.path)?.split(/\r?\n/)[f.line - 1] ?? '';
-    if (!isOwn(f, lineText)) { refs.push(f); continue; }
+    if (!isOwn(f, lineText) && !readsOwnVariable(drafts, f)) { refs.push(f); continue; }
     const dir = path.posix.dirname(f.path) === '.' ? '' : path.posix.dirname(f.path);
     let d = ownerOf(drafts, f.path, f.kind === 'vite-port' ? 'frontend' : 'backend');
     if (f.kind === 'env-port' && d && !inside(f.path, d.home)) d = undefined;

@@ -100,7 +100,7 @@ test('--json gives the same findings as data, and the proposal', async () => {
     message: 'listen(3000): hard-coded listen port; read process.env.PORT',
   });
   assert.deepEqual(body.proposal.services.server, {
-    preferred: [3000, 3001, 3002], kind: 'http', description: 'package.json scripts.start (Node.js)', command: 'npm start', health: { type: 'http' },
+    preferred: [3000, 3001, 3002], kind: 'http', description: 'package.json scripts.start (Node.js)', command: 'npm start', health: { type: 'tcp' },
   });
   assert.equal(body.proposal.services.client.cwd, undefined);
   assert.equal(body.proposal.services.client.command, 'npx vite --port ${port} --strictPort');

@@ -15,7 +15,7 @@ function service(name: string, over: Partial<ServiceView> = {}): ServiceView {
 
 function snapshot(services: ServiceView[], uptimeSec = 10): StackSnapshot {
   return {
-    workspace: '/ws', configSource: 'file', configPath: '/ws/manito.json', environment: 'development', strategy: 'minimal',
+    workspace: '/ws', configSource: 'file', configOrigin: { label: 'manito.json', files: [] }, configPath: '/ws/manito.json', environment: 'development', strategy: 'minimal',
     host: { pid: 1, port: 41730, url: 'http://127.0.0.1:41730', version: '0.1.0', startedAt: new Date(T0).toISOString(), uptimeSec, connections: 1, trusted: true },
     services, configErrors: [],
   };

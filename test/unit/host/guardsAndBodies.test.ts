@@ -47,7 +47,7 @@ test('listeningSockets sees a real listener', async () => {
 });
 
 const snapshot = {
-  workspace: '/w', configSource: 'default', configPath: null, environment: 'development', strategy: 'minimal', configErrors: [],
+  workspace: '/w', configSource: 'default', configOrigin: { label: 'embedded default: nothing found', files: [] }, configPath: null, environment: 'development', strategy: 'minimal', configErrors: [],
   host: { pid: 1, port: 41730, url: 'http://127.0.0.1:41730', version: '0.1.0', startedAt: new Date(0).toISOString(), uptimeSec: 1, connections: 4, trusted: true },
   services: [
     { name: 'server', kind: 'http', port: 3000, reason: 'preferred', url: 'http://localhost:3000', health: 'healthy' },

@@ -102,7 +102,7 @@ test('docker-compose: backing services by image, the app built from a folder, en
   assert.equal(r.provenance.api!.env.DATABASE_URL, 'api/.env.example:1 DATABASE_URL points at db');
   assert.equal(r.provenance.api!.dependsOn.cache, 'docker-compose.yml services.api.environment.REDIS_URL points at cache');
   assert.deepEqual(r.provenance.cache!.from, ['docker-compose.yml services.cache (image redis:7)']);
-  assert.deepEqual(Object.values(s).map((x) => x.health?.type), ['http', 'auto', 'auto', 'tcp', 'auto', 'tcp']);
+  assert.deepEqual(Object.values(s).map((x) => x.health?.type), ['tcp', 'auto', 'auto', 'tcp', 'auto', 'tcp']);
 });
 
 test('a client whose Vite proxy targets the API depends on it; the API never on the client', () => {
@@ -128,4 +128,16 @@ test('nothing that says what runs: not found, with the reason; the caller falls 
   const r = inferFromFiles(new Map([['README.md', '# hi'], ['src/util.js', 'export const x = 1;']]));
   assert.equal(r.found, false);
   assert.match(r.found ? '' : r.reason, /no package\.json script, Python app, docker-compose service, Procfile or hard-coded port/);
+});
+
+test('code that `manito scan --fix` rewrote infers the same stack: its own MANITO_<NAME>_PORT fallback is its port', () => {
+  const { stack, provenance } = infer({
+    'package.json': JSON.stringify({ name: 'app', scripts: { server: 'node backend/server.js' }, dependencies: { express: '4' } }),
+    'backend/server.js': 'const PORT = process.env.PORT || 5000;\napp.listen(PORT);\n',
+    'frontend/package.json': JSON.stringify({ scripts: { dev: 'vite' }, devDependencies: { vite: '5' } }),
+    'frontend/vite.config.js': 'export default {\n  server: {\n    port: Number(process.env.MANITO_FRONTEND_PORT ?? 3000),\n    proxy: { "/api": { target: `http://localhost:${process.env.MANITO_BACKEND_PORT ?? 5000}` } },\n  },\n};\n',
+  });
+  assert.equal(stack.services.frontend?.preferred?.[0], 3000);
+  assert.deepEqual(stack.services.frontend?.dependsOn, ['backend']);
+  assert.match(provenance.frontend!.port, /MANITO_FRONTEND_PORT \?\? 3000/);
 });
