@@ -9,6 +9,7 @@ import { type ActionResult, RestartService, type ServiceParams, StartService, St
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
 import { type ConnectionState, DASHBOARD_VIEW_TYPE, type DashboardAction, type FromWebview, type ToWebview } from '../protocol/webview';
 import { dashboardShell } from '../webview/pageShell';
+import { stopWithConfirmation } from './stopConfirm';
 
 /** The part of the host controller the dashboard reads and drives. */
 export interface DashboardHost {
@@ -206,7 +207,10 @@ export class DashboardPanel implements vscode.Disposable {
       case 'start':
       case 'stop':
       case 'restart':
-        return this.run(() => this.deps.host.request(SERVICE_REQUESTS[action], { service }));
+        // Stop on an external service asks first, as the tree's Stop does.
+        return this.run(() => action === 'stop'
+          ? stopWithConfirmation(service, (params) => this.deps.host.request(StopService.type, params))
+          : this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'openBrowser': {
         const url = this.deps.host.snapshot?.services.find((s) => s.name === service)?.url;
         if (!url || !/^https?:\/\//i.test(url)) return { ok: false, message: `${service} has no web URL to open.` };

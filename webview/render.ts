@@ -229,11 +229,13 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
     if (running) actions.appendChild(actionButton(state, s.name, 'restart', `Restart ${s.name}`, 'debug-restart', `Restart ${s.name}`, live && snap.host.trusted));
     if (running) actions.appendChild(actionButton(state, s.name, 'stop', `Stop ${s.name}`, 'debug-stop', `Stop ${s.name}`, live));
   }
+  // External (found running, not started by Manito): Stop asks before killing, naming pid and command.
+  if (options.canControl && s.runner === 'detected') actions.appendChild(actionButton(state, s.name, 'stop', `Stop ${s.name} (external)`, 'debug-stop', `Stop ${s.name}: not started by Manito, asks first`, live));
   if (isBrowsable(s.url)) actions.appendChild(actionButton(state, s.name, 'openBrowser', `Open ${s.name} in browser`, 'globe', `Open ${s.url}`, true));
   if (options.canShowTerminal && s.runner === 'terminal') {
     actions.appendChild(actionButton(state, s.name, 'showTerminal', `Show terminal of ${s.name}`, 'terminal', `Show the "${s.name}" terminal`, true));
   }
-  if (!actions.hasChildNodes()) actions.appendChild(h('span', { class: 'muted small' }, s.runner === 'detected' ? 'running outside Manito' : '—'));
+  if (!actions.hasChildNodes()) actions.appendChild(h('span', { class: 'muted small' }, s.runner === 'detected' ? 'external: not started by Manito' : '—'));
 
   return h('tr', { class: `service-row health-${s.health}`, 'data-service': s.name, 'data-health': s.health, 'data-port': s.port ?? '' },
     nameCell, portCell, healthCell, probeCell,
