@@ -21,6 +21,11 @@ import { type CodeServer, startCodeServer } from './harness/codeServer';
 import { hostGet, hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
+import { descendants, isAlive } from '../../server/launch/processTree';
+import { processFacts } from '../../server/proc/processIdentity';
+
+const parentOf = (pid: number): number => processFacts(pid)?.ppid ?? 0;
+const commandOf = (pid: number): string => processFacts(pid)?.command ?? '?';
 
 const demo = join(repoRoot, 'examples', 'fullstack');
 const FOREIGN_PORT = 3000;
@@ -276,5 +281,30 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
       await until(`${service} (${assigned[service]}) to be freed`, async () => !(await portAnswers(assigned[service])), 60_000);
     }
     assert.equal(await portAnswers(FOREIGN_PORT), true, 'the foreign listener is not ours to stop');
+  });
+
+  it('code-server killed with SIGKILL: no process of the stack (node server, Vite, redis-server) survives 5 s', async () => {
+    await workbench!.runCommand('Manito: Start Stack');
+    await until('the server to answer again', async () => {
+      const response = await fetch(`http://127.0.0.1:${expectedServerPort}/api/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+      return response?.ok;
+    }, 120_000);
+    const host = liveHost(stateDir);
+    assert.ok(host);
+    const assigned = await ports(host);
+    for (const service of ['client', 'redis']) await until(`${service} to answer`, async () => portAnswers(assigned[service]), 120_000);
+    const stack = descendants(host.pid);
+    const commands = stack.map(commandOf).join('\n');
+    assert.match(commands, /redis-server/, commands);
+    assert.match(commands, /client\/dev\.mjs|vite/, commands);
+    // Every ancestor of the host up to this test: the editor's processes, killed without warning.
+    const editor: number[] = [];
+    for (let pid = parentOf(host.pid); pid > 1 && pid !== process.pid; pid = parentOf(pid)) editor.push(pid);
+    for (const pid of editor) process.kill(pid, 'SIGKILL');
+    const alive = () => [host.pid, ...stack].filter(isAlive);
+    const deadline = Date.now() + 5000;
+    while (alive().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(alive().map((pid) => `${pid} ${commandOf(pid)}`), [], 'no process of the stack survives its editor by 5 s');
+    for (const service of ['server', 'client', 'redis']) assert.equal(await portAnswers(assigned[service]), false, `${service} still answers`);
   });
 });
