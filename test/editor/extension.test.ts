@@ -1,8 +1,7 @@
-// The extension in the real workbench, driven as a user would: the fullstack demo opened with port
-// 3000 held by a foreign process, "Manito: Start Stack" from the command palette, the server moved
-// to the next free port in a terminal named "server" and answering there with its WebSocket, the
-// tree, status bar and tooltips saying so (a row's tooltip with the latest probe on every hover), the host killed with SIGKILL taking its
-// services with it and coming back with the same assignments, and Stop Stack freeing every port.
+// The extension in the real workbench, driven as a user would: the fullstack demo with 3000 held by a
+// foreign process, Start Stack from the palette, the server moved to the next free port in a terminal
+// named "server" with its WebSocket, tree, status bar and tooltips saying so, the host and then
+// code-server killed with SIGKILL taking the stack with them, and Stop Stack freeing every port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,10 +21,7 @@ import { hostGet, hostPost, liveHost, portAnswers, until } from './harness/hostR
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 import { descendants, isAlive } from '../../server/launch/processTree';
-import { processFacts } from '../../server/proc/processIdentity';
-
-const parentOf = (pid: number): number => processFacts(pid)?.ppid ?? 0;
-const commandOf = (pid: number): string => processFacts(pid)?.command ?? '?';
+import { ancestors, describePid } from './harness/processTree';
 
 const demo = join(repoRoot, 'examples', 'fullstack');
 const FOREIGN_PORT = 3000;
@@ -289,22 +285,16 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
       const response = await fetch(`http://127.0.0.1:${expectedServerPort}/api/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
       return response?.ok;
     }, 120_000);
-    const host = liveHost(stateDir);
-    assert.ok(host);
+    const host = liveHost(stateDir)!;
     const assigned = await ports(host);
     for (const service of ['client', 'redis']) await until(`${service} to answer`, async () => portAnswers(assigned[service]), 120_000);
     const stack = descendants(host.pid);
-    const commands = stack.map(commandOf).join('\n');
-    assert.match(commands, /redis-server/, commands);
-    assert.match(commands, /client\/dev\.mjs|vite/, commands);
+    assert.match(stack.map(describePid).join('\n'), /redis-server[^]*client\/dev\.mjs|client\/dev\.mjs[^]*redis-server/);
     // Every ancestor of the host up to this test: the editor's processes, killed without warning.
-    const editor: number[] = [];
-    for (let pid = parentOf(host.pid); pid > 1 && pid !== process.pid; pid = parentOf(pid)) editor.push(pid);
-    for (const pid of editor) process.kill(pid, 'SIGKILL');
+    for (const pid of ancestors(host.pid)) process.kill(pid, 'SIGKILL');
     const alive = () => [host.pid, ...stack].filter(isAlive);
-    const deadline = Date.now() + 5000;
-    while (alive().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(alive().map((pid) => `${pid} ${commandOf(pid)}`), [], 'no process of the stack survives its editor by 5 s');
+    for (const deadline = Date.now() + 5000; alive().length && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(alive().map(describePid), [], 'no process of the stack survives its editor by 5 s');
     for (const service of ['server', 'client', 'redis']) assert.equal(await portAnswers(assigned[service]), false, `${service} still answers`);
   });
 });
