@@ -13,6 +13,7 @@ import { isContestEvent } from '../protocol/usage';
 import { fetchUsage } from './usageRecord';
 import { type ConnectionState, DASHBOARD_VIEW_TYPE, type DashboardAction, type FromWebview, type ToWebview } from '../protocol/webview';
 import { dashboardShell } from '../webview/pageShell';
+import { stopWithConfirmation } from './stopConfirm';
 
 /** The part of the host controller the dashboard reads and drives. */
 export interface DashboardHost {
@@ -225,6 +226,10 @@ export class DashboardPanel implements vscode.Disposable {
       case 'start':
       case 'stop':
       case 'restart':
+        // Stop on an external service asks first, as the tree's Stop does.
+        return this.run(() => action === 'stop'
+          ? stopWithConfirmation(service, (params) => this.deps.host.request(StopService.type, params))
+          : this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'move-back':
         return this.run(() => this.deps.host.request(SERVICE_REQUESTS[action], { service }));
       case 'openBrowser': {

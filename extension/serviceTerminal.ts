@@ -71,6 +71,13 @@ export class ServicePty implements vscode.Pseudoterminal {
     if (this.closeOnExit) this.finish(exitCode ?? 1);
   }
 
+  /** The host that ran it is gone, and its reaper ended the service with it. */
+  hostGone(): void {
+    this.running = false;
+    this.message(`${this.service} ended with the Manito host that ran it`);
+    if (this.closeOnExit) this.finish(1);
+  }
+
   /** Ends the terminal (a task's), with the code VS Code shows as its exit status. */
   finish(code: number): void {
     if (this.closed) return;

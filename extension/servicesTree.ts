@@ -188,6 +188,7 @@ function serviceContext(service: ServiceView): string {
   const managed = service.runner === 'terminal' || service.runner === 'process';
   if (service.hasCommand && !managed && service.runner !== 'detected') flags.push('startable');
   if (managed) flags.push('running');
+  if (service.runner === 'detected') flags.push('external');
   if (service.url) flags.push('hasUrl');
   if (isBrowsable(service) && service.port !== null) flags.push('browsable');
   if (service.moveBack) flags.push('movable');

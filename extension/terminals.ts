@@ -74,7 +74,7 @@ export class ServiceTerminals implements TerminalHost, vscode.Disposable {
   hostLost(): void {
     for (const [service, entry] of this.pseudo) {
       if (!entry.pty.isRunning) continue;
-      entry.pty.ended(null, 'the end of the Manito host');
+      entry.pty.hostGone();
       this.log.info(`${service} ended with the host that ran it`);
     }
   }

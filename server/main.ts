@@ -54,6 +54,9 @@ export function main(argv: string[]): void {
     process.exit(2);
   }
   // createConnection reads the transport from argv (--stdio, --node-ipc, --socket=, --pipe=).
+  // Over node IPC the library only polls the editor's pid every 3 s; a closed channel means the
+  // editor is gone now, and the reaper ends our services as soon as we exit.
+  if (argv.includes('--node-ipc')) process.once('disconnect', () => process.exit(1));
   const connection = createConnection(ProposedFeatures.all);
   installCrashHandlers(connection);
   serveLsp(connection, runHost);

@@ -238,6 +238,8 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   if (options.canControl && s.moveBack) {
     actions.appendChild(actionButton(state, s.name, 'move-back', t('moveBackTo', s.moveBack.port), 'history', t('moveBackTitle', s.moveBack.port, s.name), live, false));
   }
+  // External (found running, not started by Manito): Stop asks before killing, naming pid and command.
+  if (options.canControl && s.runner === 'detected') actions.appendChild(actionButton(state, s.name, 'stop', t('stopExternal', s.name), 'debug-stop', t('stopExternalTitle', s.name), live));
   if (isBrowsable(primaryUrl(s))) actions.appendChild(actionButton(state, s.name, 'openBrowser', t('openServiceInBrowser', s.name), 'globe', t('openUrl', primaryUrl(s) ?? ''), true));
   if (options.canShowTerminal && s.runner === 'terminal') {
     actions.appendChild(actionButton(state, s.name, 'showTerminal', t('showTerminalOf', s.name), 'terminal', t('showTerminalTitle', s.name), true));

@@ -1,8 +1,7 @@
-// The extension in the real workbench, driven as a user would: the fullstack demo opened with port
-// 3000 held by a foreign process, "Manito: Start Stack" from the command palette, the server moved
-// to the next free port in a terminal named "server" and answering there with its WebSocket, the
-// tree, status bar and tooltips saying so (a row's tooltip with the latest probe on every hover), the host killed with SIGKILL taking its
-// services with it and coming back with the same assignments, and Stop Stack freeing every port.
+// The extension in the real workbench, driven as a user would: the fullstack demo with 3000 held by a
+// foreign process, Start Stack from the palette, the server moved to the next free port in a terminal
+// named "server" with its WebSocket, tree, status bar and tooltips saying so, the host and then
+// code-server killed with SIGKILL taking the stack with them, and Stop Stack freeing every port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +20,8 @@ import { type CodeServer, startCodeServer } from './harness/codeServer';
 import { hostGet, hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
+import { descendants, isAlive } from '../../server/launch/processTree';
+import { ancestors, describePid } from './harness/processTree';
 
 const demo = join(repoRoot, 'examples', 'fullstack');
 const FOREIGN_PORT = 3000;
@@ -285,7 +286,7 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     const exited = new Promise((resolve) => holder.once('exit', resolve));
     holder.kill();
     await exited;
-    const freedRow = new RegExp(`^${expectedServerPort} · \\w+ · stopped · ${FOREIGN_PORT} free again$`);
+    const freedRow = new RegExp(`^server\\.[a-z0-9.-]+\\.localhost:\\d+ · ${expectedServerPort} · \\w+ · stopped · ${FOREIGN_PORT} free again$`);
     await until('the server row to say the port is free again', async () => freedRow.test(await treeRow(wb, 'server')), 30_000);
     const tooltip = await visibleHover(wb, /free again/, serviceRow(wb, 'server').locator('.label-name'));
     assert.match(tooltip, new RegExp(`${FOREIGN_PORT} is free again: pid ${holder.pid} .*which held it, has exited; server stays on ${expectedServerPort} until you move it back`));
@@ -297,7 +298,27 @@ describe('extension: Start Stack on the fullstack demo with port 3000 taken', { 
     const row = serviceRow(wb, 'server');
     await row.hover();
     await row.locator('.action-label[aria-label="Move Back to Preferred Port"]').click();
-    await until('the server row on its preferred port', async () => new RegExp(`^${FOREIGN_PORT} · preferred · stopped$`).test(await treeRow(wb, 'server')), 30_000);
+    await until('the server row on its preferred port', async () => new RegExp(`^server\\.[a-z0-9.-]+\\.localhost:\\d+ · ${FOREIGN_PORT} · preferred · stopped$`).test(await treeRow(wb, 'server')), 30_000);
     await wb.screenshot('extension-moved-back');
+  });
+
+  it('code-server killed with SIGKILL: no process of the stack (node server, Vite, redis-server) survives 5 s', async () => {
+    await workbench!.runCommand('Manito: Start Stack');
+    // The server may be back on its preferred port (Move Back, above): ask the host where it is.
+    const host = liveHost(stateDir)!;
+    const assigned = await ports(host);
+    await until('the server to answer again', async () => {
+      const response = await fetch(`http://127.0.0.1:${assigned.server}/api/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+      return response?.ok;
+    }, 120_000);
+    for (const service of ['client', 'redis']) await until(`${service} to answer`, async () => portAnswers(assigned[service]), 120_000);
+    const stack = descendants(host.pid);
+    assert.match(stack.map(describePid).join('\n'), /redis-server[^]*client\/dev\.mjs|client\/dev\.mjs[^]*redis-server/);
+    // Every ancestor of the host up to this test: the editor's processes, killed without warning.
+    for (const pid of ancestors(host.pid)) process.kill(pid, 'SIGKILL');
+    const alive = () => [host.pid, ...stack].filter(isAlive);
+    for (const deadline = Date.now() + 5000; alive().length && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(alive().map(describePid), [], 'no process of the stack survives its editor by 5 s');
+    for (const service of ['server', 'client', 'redis']) assert.equal(await portAnswers(assigned[service]), false, `${service} still answers`);
   });
 });

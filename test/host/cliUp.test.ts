@@ -71,7 +71,11 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
   assert.ok(leases(ws.stateDir).length >= 2, 'leases held while up runs');
 
   const pids = stackPids(up.child.pid!);
-  assert.ok(pids.length >= 4, `two shells and two servers under up, got ${pids}`);
+  // Each server exec'd by its shell (the pid up reports is the server's own), and up's reaper.
+  const serverPids = [...out.matchAll(/Started (?:api|web) \(process, pid (\d+)\)/g)].map((m) => Number(m[1]));
+  assert.equal(serverPids.length, 2, out);
+  for (const pid of serverPids) assert.ok(pids.includes(pid), `server pid ${pid} runs under up: ${pids}`);
+  assert.ok(pids.length >= 3, `two servers and the reaper under up, got ${pids}`);
   const down = await runCli(['down', ws.dir], { env: ws.env });
   assert.equal(down.code, 0, down.stderr);
   assert.equal(down.stdout.trim(), '✅ Stopped web, api.');

@@ -15,7 +15,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/LICENSE\.txt$/,
   /^extension\/media\/[\w.-]+\.(svg|png)$/,
   /^extension\/schemas\/[\w.-]+\.json$/,
-  /^extension\/dist\/(extension|host|cli|app)\.js$/,
+  /^extension\/dist\/(extension|host|cli|app|reaper)\.js$/,
   /^extension\/dist\/app\.mjs$/,
   /^extension\/dist\/webview\/[\w.-]+\.(js|css|ttf|svg|png)$/,
 ];

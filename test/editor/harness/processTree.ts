@@ -1,6 +1,7 @@
 // Stops a process and every descendant it left behind. code-server forks an extension host, a
 // pty host and terminal shells (which run in their own sessions), so killing one process group
 // is not enough: the tree is read from /proc before anything is signalled.
+import { processFacts } from '../../../server/proc/processIdentity';
 import { readFileSync, readdirSync } from 'node:fs';
 
 function parentOf(pid: number): number | undefined {
@@ -95,4 +96,16 @@ export async function killMarked(name: string, value: string, graceMs = 3000): P
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 100));
   signal(pids.filter(alive), 'SIGKILL');
+}
+
+/** The parents of `pid`, nearest first, up to (not including) `stop` or init. */
+export function ancestors(pid: number, stop = process.pid): number[] {
+  const out: number[] = [];
+  for (let p = processFacts(pid)?.ppid ?? 0; p > 1 && p !== stop; p = processFacts(p)?.ppid ?? 0) out.push(p);
+  return out;
+}
+
+/** `pid: command line`, for assertion messages. */
+export function describePid(pid: number): string {
+  return `${pid} ${processFacts(pid)?.command ?? '?'}`;
 }

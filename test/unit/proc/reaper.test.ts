@@ -4,9 +4,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { isAlive, waitGone } from '../../../server/launch/processTree';
-import { recordOf } from '../../../server/proc/processIdentity';
+import * as fs from 'node:fs';
+import { readStat, recordOf } from '../../../server/proc/processIdentity';
 import { Reaper } from '../../../server/proc/reaper';
 import { parseReaperLine } from '../../../server/proc/reaperProtocol';
+
+/** Live (not zombie) processes of a process group, from /proc. */
+function groupMembers(pgid: number): number[] {
+  return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => {
+    const stat = readStat(pid);
+    return stat !== null && stat.pgid === pgid && stat.state !== 'Z';
+  });
+}
 
 function sleeper(): number {
   // Its own group, as a launcher's services are; a child in the group too.
@@ -23,9 +32,8 @@ test('when its owner\'s pipe closes, the reaper ends every watched group, childr
   reaper.watch(record);
   await reaper.close();
   assert.equal(await waitGone([pid], 5000), true, 'the group leader is gone');
-  let group = true;
-  try { process.kill(-pid, 0); } catch { group = false; }
-  assert.equal(group, false, 'nothing of the group is left');
+  // kill(-pgid, 0) would also count zombies not yet reaped: look for live members instead.
+  assert.equal(await waitGone(groupMembers(pid), 5000), true, 'nothing of the group is left');
 });
 
 test('released: the reaper exits and leaves the services running', async (t) => {
