@@ -113,9 +113,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const metrics = await openHostMetrics({ workspace, env, version: HOST_VERSION, stack: () => config.state.stack, snapshot: () => core.snapshot(), warn: (line) => log.warn(line) });
   const health = new HealthMonitor({ probe: metrics.timeProbe(options.probe ?? createProbe(() => trusted)), cwd: workspace, clock: options.clock });
   // Assigned once the HTTP server is up; hostInfo() is asked before that too.
-  // eslint-disable-next-line prefer-const
   let api: ApiServer | undefined;
-  // eslint-disable-next-line prefer-const
   let feed: Feed | undefined;
   const hostInfo = (): HostInfo => ({
     pid: process.pid, port: api?.listeningPort ?? 0, url: `http://127.0.0.1:${api?.listeningPort ?? 0}`, version: HOST_VERSION,

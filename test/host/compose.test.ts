@@ -76,7 +76,6 @@ if (netns) {
     // The user's own container, started without Manito: it must outlive everything below.
     const usersContainer = docker(['run', '-d', '--name', `manito-test-users-${process.pid}`, '-p', `127.0.0.1:${usersPort}:80`, TEST_IMAGE]);
     const env = { ...process.env, MANITO_STATE_DIR: stateDir };
-    // eslint-disable-next-line prefer-const -- assigned below, after the cleanup is registered
     let runner: ComposeRunner | undefined;
     t.after(async () => {
       await runner?.stopAll().catch(() => undefined);
