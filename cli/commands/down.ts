@@ -36,7 +36,7 @@ export const down: CliCommand = {
     if (!record) {
       const left = new ProcessRecords(workspace, ctx.env).live();
       if (left.length === 0) return report({ ok: false, message: `No running Manito host serves ${workspace}, and nothing Manito started runs there.` });
-      for (const p of left) await killTree(p.pid, { group: p.pgid });
+      for (const p of left) await killTree(p.pid, p.pgid === p.pid ? { group: p.pgid } : {});
       return report({ ok: true, message: `Stopped ${left.map((p) => `${p.service} (pid ${p.pid})`).join(', ')}, left running by \`manito up --detach\`.` });
     }
     return report(await postStackAction(record, 'stop', 30_000));

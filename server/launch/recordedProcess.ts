@@ -35,7 +35,8 @@ export function recordedProcess(service: string, record: ProcessRecord, options:
     stop: () => {
       // Its group, as a launch would: only while the record still names the same process.
       stopping ??= (async () => {
-        if (isSameProcess(record)) await killTree(record.pid, { group: record.pgid, graceMs: options.graceMs ?? 3000 });
+        // The group only when the process leads it (a shell in an editor's terminal may share its editor's).
+        if (isSameProcess(record)) await killTree(record.pid, { ...(record.pgid === record.pid ? { group: record.pgid } : {}), graceMs: options.graceMs ?? 3000 });
         exit.fire({ code: null });
       })();
       return stopping;

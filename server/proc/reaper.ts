@@ -53,6 +53,7 @@ export class Reaper {
 
   /** From now on, this process group ends with us. */
   watch(record: ProcessRecord): void {
+    if (record.pgid !== record.pid) return; // not a group of its own: ending the group would end others
     this.send({ op: 'watch', pgid: record.pgid, pid: record.pid, startTime: record.startTime });
   }
 

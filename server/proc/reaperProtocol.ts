@@ -17,7 +17,8 @@ export function parseReaperLine(line: string): ReaperMessage | null {
   }
   const m = data as Record<string, unknown> | null;
   if (!m || typeof m !== 'object') return null;
-  if (m.op === 'watch' && positive(m.pgid) && positive(m.pid) && Number.isInteger(m.startTime)) {
+  // Only a group its process leads (how launchers spawn): never a group we merely share with our owner.
+  if (m.op === 'watch' && positive(m.pgid) && m.pid === m.pgid && Number.isInteger(m.startTime)) {
     return { op: 'watch', pgid: m.pgid, pid: m.pid, startTime: m.startTime as number };
   }
   if (m.op === 'forget' && positive(m.pgid)) return { op: 'forget', pgid: m.pgid };

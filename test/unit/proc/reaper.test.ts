@@ -29,6 +29,7 @@ test('when its owner\'s pipe closes, the reaper ends every watched group, childr
   const pid = sleeper();
   const record = recordOf(pid);
   assert.ok(record);
+  assert.equal(record.pgid, pid, 'the sleeper leads its own group');
   reaper.watch(record);
   await reaper.close();
   assert.equal(await waitGone([pid], 5000), true, 'the group leader is gone');
@@ -48,6 +49,7 @@ test('released: the reaper exits and leaves the services running', async (t) => 
 
 test('reaper lines: only well-formed messages count', () => {
   assert.deepEqual(parseReaperLine('{"op":"watch","pgid":5,"pid":5,"startTime":12}'), { op: 'watch', pgid: 5, pid: 5, startTime: 12 });
+  assert.equal(parseReaperLine('{"op":"watch","pgid":5,"pid":6,"startTime":12}'), null, 'a group its process does not lead');
   assert.deepEqual(parseReaperLine('{"op":"forget","pgid":5}'), { op: 'forget', pgid: 5 });
   assert.deepEqual(parseReaperLine('{"op":"release"}'), { op: 'release' });
   for (const bad of ['', 'nope', '{"op":"watch","pgid":-1,"pid":5,"startTime":1}', '{"op":"watch","pgid":1}', '{"op":"kill","pgid":1}', 'null', '[]']) {
