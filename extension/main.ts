@@ -67,8 +67,8 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
     void vscode.commands.executeCommand('setContext', 'manito.noConfig', noConfig);
     void vscode.commands.executeCommand('setContext', 'manito.hostState', host.state);
     const unhealthy = snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0;
-    view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
-    view.message = host.state === 'failed' && snapshot ? `${host.unavailableReason} Showing the last known ports.` : undefined;
+    view.badge = unhealthy ? { value: unhealthy, tooltip: vscode.l10n.t('{0} service(s) unhealthy', unhealthy) } : undefined;
+    view.message = host.state === 'failed' && snapshot ? vscode.l10n.t('{0} Showing the last known ports.', host.unavailableReason) : undefined;
   };
   context.subscriptions.push(host.onDidChangeSnapshot(updateContext), host.onDidChangeState(updateContext));
   if (workspace) {
