@@ -14,7 +14,7 @@ test('English until a table arrives; a table replaces only the keys it carries',
   assert.equal(t('colPort'), 'Pöŕţ');
   assert.equal(t('colHealth'), 'Health');
   assert.equal(healthLabel('stopped'), 'Ştöṗṗéð');
-  assert.equal(healthSummary([{ health: 'stopped', error: null }]), 'Àll ştöṗṗéð');
+  assert.equal(healthSummary([{ health: 'stopped', error: undefined }]), 'Àll ştöṗṗéð');
   assert.equal(eventText({ type: 'stopped', service: 'web' } as Parameters<typeof eventText>[0]), 'web ştöṗṗéð');
   setStrings('not a table');
   assert.equal(t('colPort'), 'Port', 'a bad table leaves English');
