@@ -240,7 +240,7 @@ export class HostController implements vscode.Disposable {
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6019'] } } };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', pattern: '**/manito.json' }],
-      outputChannel: log.channel,
+      outputChannel: log.hostChannel,
       // Errors reach the user through our own messages and Log.error, not a channel popping up.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: (): HostInitOptions => {
