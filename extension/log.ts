@@ -2,7 +2,7 @@
 // client, which writes to the same channel) land here; error() also brings the channel forward.
 import * as vscode from 'vscode';
 import { formatLogTime } from '../protocol/timeFormat';
-import { hostLogLine } from './hostLogLine';
+import { hostLogLine, LineBuffer } from './hostLogLine';
 
 export class Log implements vscode.Disposable {
   readonly channel: vscode.OutputChannel;
@@ -12,9 +12,13 @@ export class Log implements vscode.Disposable {
   constructor(name = 'Manito') {
     this.channel = vscode.window.createOutputChannel(name);
     const channel = this.channel;
+    const lines = new LineBuffer();
     this.hostChannel = {
       name: channel.name,
-      append: (value) => channel.append(value),
+      // The host's stderr arrives here in chunks: stamped line by line.
+      append: (value) => {
+        for (const line of lines.push(value)) channel.appendLine(hostLogLine(line, new Date()));
+      },
       appendLine: (value) => channel.appendLine(hostLogLine(value, new Date())),
       replace: (value) => channel.replace(value),
       clear: () => channel.clear(),
