@@ -93,9 +93,9 @@ export class HostController implements vscode.Disposable {
   /** One sentence for messages when the host cannot act. */
   get unavailableReason(): string {
     switch (this._state) {
-      case 'starting': return 'The Manito host is still starting.';
-      case 'failed': return `The Manito host is not running${this._lastError ? ` (${this._lastError})` : ''}.`;
-      default: return 'The Manito host is stopped.';
+      case 'starting': return vscode.l10n.t('The Manito host is still starting.');
+      case 'failed': return this._lastError ? vscode.l10n.t('The Manito host is not running ({0}).', this._lastError) : vscode.l10n.t('The Manito host is not running.');
+      default: return vscode.l10n.t('The Manito host is stopped.');
     }
   }
 
@@ -127,7 +127,7 @@ export class HostController implements vscode.Disposable {
       this._lastError = error instanceof Error ? error.message : String(error);
       this.options.log.error('the Manito host failed to start', error);
       this.setState('failed');
-      void this.offerRestart(`The Manito host failed to start: ${this._lastError}`);
+      void this.offerRestart(vscode.l10n.t('The Manito host failed to start: {0}', this._lastError));
     }
   }
 
@@ -228,7 +228,7 @@ export class HostController implements vscode.Disposable {
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6019'] } } };
     const clientOptions: LanguageClientOptions = {
       documentSelector: HOST_DOCUMENT_SELECTOR,
-      outputChannel: log.channel,
+      outputChannel: log.hostChannel,
       // Errors reach the user through our own messages and Log.error, not a channel popping up.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: (): HostInitOptions => {
@@ -266,7 +266,7 @@ export class HostController implements vscode.Disposable {
     this._lastError = `crashed ${this.guard.recent} times in ${this.guard.windowMs / 60_000} minutes`;
     this.options.log.error(`the Manito host ${this._lastError}; not restarting it`);
     this.setState('failed');
-    void this.offerRestart(`The Manito host ${this._lastError} and was not restarted.`);
+    void this.offerRestart(vscode.l10n.t('The Manito host crashed {0} times in {1} minutes and was not restarted.', this.guard.recent, this.guard.windowMs / 60_000));
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 
@@ -296,8 +296,10 @@ export class HostController implements vscode.Disposable {
   }
 
   private async offerRestart(message: string): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(message, 'Restart Host', 'Show Logs');
-    if (choice === 'Restart Host') await this.restart();
-    else if (choice === 'Show Logs') this.options.log.show();
+    const restart = vscode.l10n.t('Restart Host');
+    const logs = vscode.l10n.t('Show Logs');
+    const choice = await vscode.window.showErrorMessage(message, restart, logs);
+    if (choice === restart) await this.restart();
+    else if (choice === logs) this.options.log.show();
   }
 }

@@ -2,12 +2,31 @@
 // client, which writes to the same channel) land here; error() also brings the channel forward.
 import * as vscode from 'vscode';
 import { formatLogTime } from '../protocol/timeFormat';
+import { hostLogLine, LineBuffer } from './hostLogLine';
 
 export class Log implements vscode.Disposable {
   readonly channel: vscode.OutputChannel;
+  /** The same channel for the language client: its host lines get the extension's time stamp. */
+  readonly hostChannel: vscode.OutputChannel;
 
   constructor(name = 'Manito') {
     this.channel = vscode.window.createOutputChannel(name);
+    const channel = this.channel;
+    const lines = new LineBuffer();
+    this.hostChannel = {
+      name: channel.name,
+      // The host's stderr arrives here in chunks: stamped line by line.
+      append: (value) => {
+        for (const line of lines.push(value)) channel.appendLine(hostLogLine(line, new Date()));
+      },
+      appendLine: (value) => channel.appendLine(hostLogLine(value, new Date())),
+      replace: (value) => channel.replace(value),
+      clear: () => channel.clear(),
+      show: (...args: unknown[]) => channel.show(...(args as [boolean?])),
+      hide: () => channel.hide(),
+      // The client disposes its channel when it stops; the real one lives as long as the extension.
+      dispose: () => undefined,
+    };
   }
 
   info(message: string): void {

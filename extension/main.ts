@@ -99,10 +99,10 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
     setContext('manito.hostState', folderHosts.active?.controller.state ?? 'stopped');
     setContext('manito.multiFolder', all.length > 1);
     const unhealthy = all.reduce((n, h) => n + (h.controller.snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0), 0);
-    view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
+    view.badge = unhealthy ? { value: unhealthy, tooltip: vscode.l10n.t('{0} service(s) unhealthy', unhealthy) } : undefined;
     const failed = all.filter((h) => h.controller.state === 'failed' && h.controller.snapshot);
     view.message = failed.length
-      ? failed.map((h) => `${all.length > 1 ? `${h.folder.name}: ` : ''}${h.controller.unavailableReason}`).join(' ') + ' Showing the last known ports.'
+      ? vscode.l10n.t('{0} Showing the last known ports.', failed.map((h) => `${all.length > 1 ? `${h.folder.name}: ` : ''}${h.controller.unavailableReason}`).join(' '))
       : undefined;
   };
   context.subscriptions.push(folderHosts.onDidChange(updateContext), folderHosts.onDidChangeActive(updateContext));

@@ -14,6 +14,9 @@ const ALLOWED: RegExp[] = [
   /^extension\/changelog\.md$/,
   /^extension\/LICENSE\.txt$/,
   /^extension\/media\/[\w.-]+\.(svg|png)$/,
+  /^extension\/media\/walkthrough\/[\w.-]+\.md$/,
+  /^extension\/package\.nls(\.[\w-]+)?\.json$/,
+  /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
   /^extension\/schemas\/[\w.-]+\.json$/,
   /^extension\/dist\/(extension|host|cli|app|reaper)\.js$/,
   /^extension\/dist\/app\.mjs$/,
@@ -59,6 +62,10 @@ test('carries every file the manifest refers to', () => {
     ...(manifest.contributes?.viewsContainers?.activitybar ?? []).map((c: { icon: string }) => c.icon),
     ...(manifest.contributes?.jsonValidation ?? []).map((v: { url: string }) => v.url).filter((u: string) => !/^https?:/.test(u)),
     ...(manifest.icon ? [manifest.icon] : []),
+    ...(manifest.contributes?.walkthroughs ?? []).flatMap((w: { steps: { media: { markdown?: string } }[] }) =>
+      w.steps.flatMap((s) => (s.media.markdown ? [s.media.markdown] : []))),
+    ...(manifest.l10n ? [`${manifest.l10n}/bundle.l10n.json`] : []),
+    ...(JSON.stringify(manifest).includes('"%') ? ['package.nls.json'] : []),
   ];
   const required = [
     'extension/readme.md',
