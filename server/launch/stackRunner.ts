@@ -251,7 +251,9 @@ export class StackRunner {
    */
   private verify(name: string, launched: LaunchedService, restarts: number): Promise<boolean> {
     const claimPort = this.options.claimPort;
-    if (!claimPort) return Promise.resolve(true);
+    // A container's port is published by Docker (docker-proxy or a NAT rule, root's, outside any
+    // tree of ours): the proof it is ours is the container Compose started under Manito's project.
+    if (!claimPort || launched.container) return Promise.resolve(true);
     const generation = this.generation;
     const current = () => !this.stoppedOnPurpose.has(launched) && generation === this.generation;
     return verifyLaunch({
