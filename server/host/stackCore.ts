@@ -14,7 +14,7 @@ import { listeningPorts } from '../proc/tcpTable';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
-import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
+import { monitoredService, servedBy, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 
 export type { RunnerView } from './serviceView';
 
@@ -116,6 +116,11 @@ export class StackCore {
     if (event.type === 'stopping') return this.syncHealth();
     if (event.type === 'started') this.detected.delete(event.service);
     this.events.push(event);
+    // Unasked, it is a crash: unhealthy at once, with what the launcher saw (the monitor ignores a stop on purpose).
+    if (event.type === 'stopped') {
+      const detail = `exited${event.exitCode !== undefined ? ` with code ${event.exitCode}` : ''}`;
+      for (const name of Object.keys(this.stack.services)) if (servedBy(name, this.stack) === event.service) this.options.health.exited(name, detail);
+    }
     this.syncHealth();
   }
 
