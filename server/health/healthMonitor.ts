@@ -159,6 +159,14 @@ export class HealthMonitor {
     this.transition(entry, 'unhealthy', detail);
   }
 
+  /** Probes now rather than at the next tick (before self-healing judges a listener on its port). */
+  async checkNow(service: string): Promise<void> {
+    const entry = this.entries.get(service);
+    if (!entry || entry.inFlight) return;
+    this.clock.clearTimeout(entry.timer);
+    await this.check(entry);
+  }
+
   state(service: string): ServiceHealth | undefined {
     return this.entries.get(service)?.state;
   }

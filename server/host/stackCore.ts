@@ -104,7 +104,7 @@ export class StackCore {
     }));
     this.disposers.push(this.events.on(() => this.changed()));
     this.healTimer = setInterval(() => {
-      this.engine.heal().catch((error) => log.error('Self-healing failed', error));
+      this.heal().catch((error) => log.error('Self-healing failed', error));
     }, this.options.healIntervalMs ?? 5000);
     this.healTimer.unref();
     this.started = true;
@@ -117,10 +117,8 @@ export class StackCore {
     if (event.type === 'started') this.detected.delete(event.service);
     this.events.push(event);
     // Unasked, it is a crash: unhealthy at once, with what the launcher saw (the monitor ignores a stop on purpose).
-    if (event.type === 'stopped') {
-      const detail = `exited${event.exitCode !== undefined ? ` with code ${event.exitCode}` : ''}`;
-      for (const name of Object.keys(this.stack.services)) if (servedBy(name, this.stack) === event.service) this.options.health.exited(name, detail);
-    }
+    const detail = event.type === 'stopped' ? `exited${event.exitCode !== undefined ? ` with code ${event.exitCode}` : ''}` : '';
+    for (const name of detail ? Object.keys(this.stack.services) : []) if (servedBy(name, this.stack) === event.service) this.options.health.exited(name, detail);
     this.syncHealth();
   }
 
@@ -192,6 +190,16 @@ export class StackCore {
     const kind = kindOf(this.stack, service);
     await this.adopt([{ service, kind, port, fingerprint: `${KIND_LABEL[kind]} listener`, holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
     return this.detected.has(service);
+  }
+
+  /** A listener on the port of a service we did not start may be the service, started by hand since
+   *  the last probe: probe it now, so a healthy answer marks it running before healing moves it. */
+  private async heal(): Promise<void> {
+    const listening = (this.options.listening ?? listeningPorts)();
+    const unproven = Object.keys(this.stack.services).filter((name) => listening.has(this.engine.get(name)?.port ?? -1)
+      && !this.runner?.runnerOf(name) && !this.detected.has(name) && this.options.health.state(name)?.health !== 'healthy');
+    await Promise.all(unproven.map((name) => this.options.health.checkNow(name)));
+    await this.engine.heal();
   }
 
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
