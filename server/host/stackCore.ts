@@ -2,15 +2,17 @@
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import type { StackConfig } from '../../protocol/config';
-import { brokenConfigNote, overallHealth, type EventBody, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
+import { brokenConfigNote, overallHealth, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
 import { detectedLine, detectRunning, kindOf, type Detection } from '../detect/detectRunning';
 import { KIND_LABEL } from '../detect/fingerprints';
-import type { Assignment, EngineEvent, PortEngineApi } from '../engine/engineApi';
+import type { EngineEvent, PortEngineApi } from '../engine/engineApi';
+import { engineEventBody } from './engineEvents';
 import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
 import { listeningPorts } from '../proc/tcpTable';
+import { bindsEverywhere } from '../engine/portProbe';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
@@ -72,11 +74,12 @@ export class StackCore {
     // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
     // is never first given a fallback port and then moved.
     const own = new Set(options.own ?? []);
-    await this.adopt(await this.detect(stack, Object.keys(stack.services).filter((n) => !own.has(n))));
+    // One read of /proc's tables for the whole start: each read walks the kernel's socket hash (tens of ms).
+    const listening = (this.options.listening ?? listeningPorts)();
+    await this.adopt(await this.detect(stack, Object.keys(stack.services).filter((n) => !own.has(n)), listening));
     await this.engine.allocateAll();
     // A port taken over from this workspace's previous host may have its service still listening
     // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
-    const listening = (this.options.listening ?? listeningPorts)();
     for (const name of Object.keys(stack.services)) {
       if (!own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.adoptIfListening(name, listening);
     }
@@ -185,7 +188,7 @@ export class StackCore {
    */
   async adoptIfListening(service: string, listening?: Set<number>): Promise<boolean> {
     const port = this.engine.get(service)?.port;
-    if (port === undefined || !(listening ?? (this.options.listening ?? listeningPorts)()).has(port)) return false;
+    if (port === undefined || !(listening ? listening.has(port) : await this.listensOn(port))) return false;
     const holder = sharedSocketOwners().holderOf(port);
     const kind = kindOf(this.stack, service);
     await this.adopt([{ service, kind, port, fingerprint: `${KIND_LABEL[kind]} listener`, holder, logLine: detectedLine(KIND_LABEL[kind], service, port) }]);
@@ -195,11 +198,18 @@ export class StackCore {
   /** A listener on the port of a service we did not start may be the service, started by hand since
    *  the last probe: probe it now, so a healthy answer marks it running before healing moves it. */
   private async heal(): Promise<void> {
-    const listening = (this.options.listening ?? listeningPorts)();
-    const unproven = Object.keys(this.stack.services).filter((name) => listening.has(this.engine.get(name)?.port ?? -1)
-      && !this.runner?.runnerOf(name) && !this.detected.has(name) && this.options.health.state(name)?.health !== 'healthy');
-    await Promise.all(unproven.map((name) => this.options.health.checkNow(name)));
+    await Promise.all(Object.keys(this.stack.services).map(async (name) => {
+      const port = this.engine.get(name)?.port;
+      if (port === undefined || this.runner?.runnerOf(name) || this.detected.has(name) || this.options.health.state(name)?.health === 'healthy') return;
+      if (await this.listensOn(port)) await this.options.health.checkNow(name);
+    }));
     await this.engine.heal();
+  }
+
+  /** One port: a free one binds in a millisecond, where reading /proc's tables takes tens. */
+  private async listensOn(port: number): Promise<boolean> {
+    if (this.options.listening) return this.options.listening().has(port);
+    return !(await bindsEverywhere(port)) && listeningPorts().has(port);
   }
 
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
@@ -225,11 +235,11 @@ export class StackCore {
     this.changed();
   }
 
-  private async detect(stack: StackConfig, services: string[]): Promise<Detection[]> {
+  private async detect(stack: StackConfig, services: string[], listening?: Set<number>): Promise<Detection[]> {
     const exclude = new Set<number>([this.options.hostInfo().port]);
     for (const [name, a] of this.engine?.all() ?? []) if (!services.includes(name)) exclude.add(a.port);
     try {
-      return await (this.options.detect ?? detectRunning)(stack, { only: services, exclude });
+      return await (this.options.detect ?? detectRunning)(stack, { only: services, exclude, ...(listening ? { listening: () => listening } : {}) });
     } catch (error) {
       this.options.log.error('Detection of running services failed', error);
       return [];
@@ -285,15 +295,4 @@ export class StackCore {
     if (body) this.events.push(body);
     if (this.started && (e.type === 'assigned' || e.type === 'moved' || e.type === 'released')) this.syncHealth();
   }
-}
-
-function engineEventBody(e: EngineEvent): EventBody | undefined {
-  const withHolder = (a: Assignment) => (a.holder ? { holder: a.holder } : {});
-  switch (e.type) {
-    case 'assigned': return { type: 'assigned', service: e.assignment.service, port: e.assignment.port, reason: e.assignment.reason, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
-    case 'moved': return { type: 'moved', service: e.assignment.service, from: e.from, to: e.assignment.port, explanation: e.assignment.explanation, ...withHolder(e.assignment) };
-    case 'released': return { type: 'released', service: e.service, port: e.port };
-    case 'allocationFailed': return { type: 'allocationFailed', service: e.service, message: e.message };
-  }
-  return undefined;
 }
