@@ -1,25 +1,25 @@
-// The one "Manito" output channel. The extension's own lines and the host's (through the language
+// The one "Manito" output channel, a LogOutputChannel: VS Code adds the timestamp and level and
+// lets the user pick the level. The extension's own lines and the host's (through the language
 // client, which writes to the same channel) land here; error() also brings the channel forward.
 import * as vscode from 'vscode';
 
 export class Log implements vscode.Disposable {
-  readonly channel: vscode.OutputChannel;
+  readonly channel: vscode.LogOutputChannel;
 
   constructor(name = 'Manito') {
-    this.channel = vscode.window.createOutputChannel(name);
+    this.channel = vscode.window.createOutputChannel(name, { log: true });
   }
 
   info(message: string): void {
-    this.write('info', message);
+    this.channel.info(message);
   }
 
   warn(message: string): void {
-    this.write('warn', message);
+    this.channel.warn(message);
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`;
-    this.write('error', message + detail);
+    this.channel.error(error === undefined ? message : `${message}: ${error instanceof Error ? error.message : String(error)}`);
     this.channel.show(true);
   }
 
@@ -29,9 +29,5 @@ export class Log implements vscode.Disposable {
 
   dispose(): void {
     this.channel.dispose();
-  }
-
-  private write(level: 'info' | 'warn' | 'error', message: string): void {
-    this.channel.appendLine(`[${new Date().toISOString()}] [extension] ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}`);
   }
 }

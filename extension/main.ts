@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     hostModule: context.asAbsolutePath(path.join('dist', 'host.js')),
     terminals,
     log,
-    crashLimit: vscode.workspace.getConfiguration('manito').get<number>('host.restartLimit', 5),
+    restartLimit: vscode.workspace.getConfiguration('manito').get<number>('host.restartLimit', 5),
   });
   controller = host;
 

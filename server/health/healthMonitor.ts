@@ -8,6 +8,7 @@
 //   stopped:   nothing answers and Manito did not launch it, or is stopping it
 // A service that is starting, or that someone waits on, is probed every FAST_PROBE_MS so a dependent
 // starts within 100 ms of its dependency answering; otherwise every interval (2 s by default).
+import { Emitter } from 'vscode-languageserver-protocol';
 import { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckConfig, type ServiceKind } from '../../protocol/config';
 import type { HealthState, ProbeSample } from '../../protocol/model';
 import type { Probe } from './probes';
@@ -88,8 +89,8 @@ interface Entry {
 export class HealthMonitor {
   private readonly entries = new Map<string, Entry>();
   private readonly clock: Clock;
-  private readonly transitionListeners = new Set<(t: HealthTransition) => void>();
-  private readonly sampleListeners = new Set<(service: string) => void>();
+  private readonly transitions = new Emitter<HealthTransition>();
+  private readonly samples = new Emitter<string>();
   /** How many waitHealthy calls wait on each service: while any do, it is probed fast. */
   private readonly waiters = new Map<string, number>();
   private disposed = false;
@@ -172,14 +173,14 @@ export class HealthMonitor {
   }
 
   onTransition(listener: (t: HealthTransition) => void): () => void {
-    this.transitionListeners.add(listener);
-    return () => this.transitionListeners.delete(listener);
+    const subscription = this.transitions.event(listener);
+    return () => subscription.dispose();
   }
 
   /** Every probe result (latency and lastCheck change even without a transition). */
   onSample(listener: (service: string) => void): () => void {
-    this.sampleListeners.add(listener);
-    return () => this.sampleListeners.delete(listener);
+    const subscription = this.samples.event(listener);
+    return () => subscription.dispose();
   }
 
   /** Resolves true as soon as the service is healthy, false after `timeoutMs`. */
@@ -209,8 +210,8 @@ export class HealthMonitor {
     this.disposed = true;
     for (const entry of this.entries.values()) this.clock.clearTimeout(entry.timer);
     this.entries.clear();
-    this.transitionListeners.clear();
-    this.sampleListeners.clear();
+    this.transitions.dispose();
+    this.samples.dispose();
     this.waiters.clear();
   }
 
@@ -252,7 +253,7 @@ export class HealthMonitor {
     }
     // Still answering while it is being stopped: not news, and not "healthy" again on the way out.
     if (!(outcome.ok && config.stopping)) this.transition(entry, outcome.ok ? 'healthy' : this.failedState(entry), outcome.detail);
-    for (const listener of this.sampleListeners) listener(config.service);
+    this.samples.fire(config.service);
     this.schedule(entry, this.nextDelay(entry));
   }
 
@@ -278,6 +279,6 @@ export class HealthMonitor {
     entry.state.health = to;
     entry.state.since = this.clock.now();
     const t: HealthTransition = { service: entry.config.service, from, to, ...(detail ? { detail } : {}) };
-    for (const listener of this.transitionListeners) listener(t);
+    this.transitions.fire(t);
   }
 }

@@ -1,6 +1,7 @@
 // The host's core: composes the config, the port engine, detection, the health monitor and the
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
+import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig } from '../../protocol/config';
 import { brokenConfigNote, overallHealth, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
@@ -40,7 +41,7 @@ export class StackCore {
   private engine!: PortEngineApi;
   private runner: RunnerView | undefined;
   private readonly detected = new Map<string, Detection>();
-  private readonly snapshotListeners = new Set<(snapshot: StackSnapshot) => void>();
+  private readonly snapshots = new Emitter<StackSnapshot>();
   private readonly disposers: Array<() => void> = [];
   private pending: NodeJS.Timeout | undefined;
   private healTimer: NodeJS.Timeout | undefined;
@@ -142,8 +143,8 @@ export class StackCore {
   }
 
   onSnapshot(listener: (snapshot: StackSnapshot) => void): () => void {
-    this.snapshotListeners.add(listener);
-    return () => this.snapshotListeners.delete(listener);
+    const subscription = this.snapshots.event(listener);
+    return () => subscription.dispose();
   }
 
   onEvent(listener: (event: ManitoEvent) => void): () => void {
@@ -160,7 +161,7 @@ export class StackCore {
     this.pending = setTimeout(() => {
       this.pending = undefined;
       const snapshot = this.snapshot();
-      for (const listener of this.snapshotListeners) listener(snapshot);
+      this.snapshots.fire(snapshot);
     }, this.options.coalesceMs ?? 30);
     this.pending.unref();
   }
@@ -217,7 +218,7 @@ export class StackCore {
     if (this.pending) clearTimeout(this.pending);
     if (this.healTimer) clearInterval(this.healTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
-    this.snapshotListeners.clear();
+    this.snapshots.dispose();
     await this.reconfiguring;
     await this.engine?.dispose(options);
   }

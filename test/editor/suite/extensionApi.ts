@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CrashLoopGuard } from '../../../extension/crashLoopGuard';
 import type { ManitoApi } from '../../../extension/main';
 import { runRegistered, test, waitFor } from './runner';
 
@@ -100,22 +99,6 @@ test('Create Config leaves an existing manito.json alone and opens it', async ()
   await vscode.commands.executeCommand('manito.createConfig');
   assert.equal(fs.readFileSync(file, 'utf8'), before);
   await waitFor('manito.json to be the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file);
-});
-
-test('the crash-loop guard restarts until N crashes fall within the window', () => {
-  let now = 0;
-  const guard = new CrashLoopGuard(3, 60_000, () => now);
-  assert.equal(guard.recordCrash(), true);
-  now += 10_000;
-  assert.equal(guard.recordCrash(), true);
-  now += 10_000;
-  assert.equal(guard.recordCrash(), false, 'third crash within a minute: give up');
-  now += 61_000;
-  assert.equal(guard.recent, 0);
-  assert.equal(guard.recordCrash(), true, 'old crashes age out of the window');
-  guard.reset();
-  assert.equal(guard.recent, 0);
-  assert.throws(() => new CrashLoopGuard(0, 1000), RangeError);
 });
 
 export function run(): Promise<void> {
