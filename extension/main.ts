@@ -60,11 +60,8 @@ export function activate(context: vscode.ExtensionContext): ManitoApi {
     view.badge = unhealthy ? { value: unhealthy, tooltip: `${unhealthy} service(s) unhealthy` } : undefined;
     view.message = host.state === 'failed' && snapshot ? `${host.unavailableReason} Showing the last known ports.` : undefined;
   };
+  // One file watcher: the host's. A manito.json created or deleted reaches us as a new snapshot.
   context.subscriptions.push(host.onDidChangeSnapshot(updateContext), host.onDidChangeState(updateContext));
-  if (workspace) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspace, CONFIG_FILE_NAME));
-    context.subscriptions.push(watcher, watcher.onDidCreate(updateContext), watcher.onDidDelete(updateContext));
-  }
   updateContext();
 
   if (workspace) {
