@@ -91,21 +91,13 @@ export class HostController implements vscode.Disposable {
     );
   }
 
-  get state(): HostState {
-    return this._state;
-  }
+  get state(): HostState { return this._state; }
 
-  get snapshot(): StackSnapshot | undefined {
-    return this._snapshot;
-  }
+  get snapshot(): StackSnapshot | undefined { return this._snapshot; }
 
-  get status(): HostStatusParams | undefined {
-    return this._status;
-  }
+  get status(): HostStatusParams | undefined { return this._status; }
 
-  get isRunning(): boolean {
-    return this._state === 'running' && this.client?.isRunning() === true;
-  }
+  get isRunning(): boolean { return this._state === 'running' && this.client?.isRunning() === true; }
 
   /** One sentence for messages when the host cannot act. */
   get unavailableReason(): string {
