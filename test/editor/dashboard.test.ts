@@ -176,8 +176,13 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     }, 120_000);
     await until('the light theme in the webview', async () => /vscode-light/.test(await bodyClass(frame)));
     // The revived panel still acts: start web from it.
+    // Its terminal may have outlived the reload, found by the new host as running: then the start says so.
     await clickUntil('web to be started from the revived panel', frame.locator('button[data-action="start"][data-target="web"]:not([disabled])'),
-      async () => (await webView(host))?.runner === 'terminal');
+      async () => {
+        const now = liveHost(s.stateDir); // the reload started a new host
+        const web = now && await webView(now);
+        return web?.runner != null && web.health === 'healthy';
+      });
     await frame.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: 90_000 });
     await frame.locator('.notice-info').waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
     await workbench.screenshot('dashboard-light');
