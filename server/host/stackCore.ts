@@ -14,6 +14,7 @@ import type { HealthMonitor } from '../health/healthMonitor';
 import { sharedSocketOwners } from '../proc/socketOwners';
 import { listeningPorts } from '../proc/tcpTable';
 import { bindsEverywhere } from '../engine/portProbe';
+import { busyPreferredPorts } from './busyPorts';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import type { HostLog } from './log';
@@ -75,14 +76,13 @@ export class StackCore {
     // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
     // is never first given a fallback port and then moved.
     const own = new Set(options.own ?? []);
-    // One read of /proc's tables for the whole start: each read walks the kernel's socket hash (tens of ms).
-    const listening = (this.options.listening ?? listeningPorts)();
-    await this.adopt(await this.detect(stack, Object.keys(stack.services).filter((n) => !own.has(n)), listening));
+    const names = Object.keys(stack.services).filter((n) => !own.has(n));
+    await this.adopt(await this.detect(stack, names, this.options.listening?.() ?? await busyPreferredPorts(stack, names)));
     await this.engine.allocateAll();
     // A port taken over from this workspace's previous host may have its service still listening
     // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
     for (const name of Object.keys(stack.services)) {
-      if (!own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.adoptIfListening(name, listening);
+      if (!own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.adoptIfListening(name);
     }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
