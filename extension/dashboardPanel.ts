@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { DASHBOARD_STRINGS, type DashboardStringKey, type DashboardStrings } from '../protocol/dashboardStrings';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import { API_EVENTS_PATH } from '../protocol/http';
 import type { ServiceAction } from '../protocol/http';
-import { type ActionResult, MoveBackService, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
+import { type ActionResult, GetEvents, MoveBackService, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
 import { SAVE_INFERRED_COMMAND } from '../protocol/configOrigin';
 import { primaryUrl, type ManitoEvent, type StackSnapshot } from '../protocol/model';
 import { isContestEvent } from '../protocol/usage';
@@ -200,7 +199,8 @@ export class DashboardPanel implements vscode.Disposable {
         this.post({ type: 'strings', strings: dashboardStrings() });
         this.post(this.connection());
         if (host.snapshot) {
-          this.post({ type: 'hello', snapshot: host.snapshot, events: await this.initialEvents(host.snapshot) });
+          const events = await this.initialEvents();
+          if (host.snapshot) this.post({ type: 'hello', snapshot: host.snapshot, events });
           await this.postUsage();
         }
         return;
@@ -258,23 +258,21 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  /** Events from the host's own log when it answers, else those seen since activation. */
-  private async initialEvents(snapshot: StackSnapshot): Promise<ManitoEvent[]> {
+  /**
+   * The host's own recent events over the language client (the same typed protocol as everything
+   * else), then those seen since activation that it no longer has (an earlier host's, say).
+   */
+  private async initialEvents(): Promise<ManitoEvent[]> {
     const seen = recentEvents(this.deps.host).list();
     try {
-      const response = await fetch(new URL(API_EVENTS_PATH, snapshot.host.url), { signal: AbortSignal.timeout(1500) });
-      if (response.ok) {
-        const body = await response.json() as unknown;
-        const list = Array.isArray(body) ? body
-          : Array.isArray((body as { events?: unknown }).events) ? (body as { events: unknown[] }).events
-          : Array.isArray((body as { data?: unknown }).data) ? (body as { data: unknown[] }).data
-          : null;
-        if (list) return [...(list as ManitoEvent[]), ...seen];
-      }
+      const fromHost = await this.deps.host.request(GetEvents.type, { limit: MAX_BUFFERED_EVENTS });
+      const known = new Set(fromHost.map(eventKey));
+      // Oldest first, as the host sends them (ISO times sort as text; the sort is stable).
+      return [...seen.filter((e) => !known.has(eventKey(e))), ...fromHost].sort((a, b) => a.time.localeCompare(b.time));
     } catch (error) {
       this.deps.log?.warn(`dashboard: could not read the host's recent events: ${error instanceof Error ? error.message : String(error)}`);
+      return seen;
     }
-    return seen;
   }
 }
 
@@ -299,6 +297,11 @@ function dashboardStrings(): DashboardStrings {
   const out = {} as Record<DashboardStringKey, string>;
   for (const [key, english] of Object.entries(DASHBOARD_STRINGS) as [DashboardStringKey, string][]) out[key] = vscode.l10n.t(english);
   return out;
+}
+
+/** Ids restart with each host; with the time they name one event. */
+function eventKey(event: ManitoEvent): string {
+  return `${event.id}@${event.time}`;
 }
 
 function isFromWebview(value: unknown): value is FromWebview {

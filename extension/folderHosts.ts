@@ -137,7 +137,7 @@ export class FolderHosts implements vscode.Disposable {
       serviceOutput: (params) => terminals.serviceOutput(params),
       serviceEnded: (params) => terminals.serviceEnded(params),
     };
-    controller = new HostController({ workspace: folder.uri.fsPath, hostModule: this.options.hostModule, terminals: named, log, crashLimit: this.options.crashLimit() });
+    controller = new HostController({ workspace: folder.uri.fsPath, hostModule: this.options.hostModule, terminals: named, log, restartLimit: this.options.crashLimit() });
     const host: FolderHost = { key, folder, controller, terminals };
     this.hosts.set(key, host);
     const fire = () => this.changeEmitter.fire(host);

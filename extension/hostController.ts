@@ -1,12 +1,11 @@
 // Owns the language client that runs the Manito host: start, stop with a timeout, restart, the
-// crash-loop guard, and the last state the host pushed (snapshot, status). Everything else in the
-// extension reads the host through this class.
+// restart policy (the client's own default error handler, wrapped to tell the user), and the last
+// state the host pushed (snapshot, status). Everything else in the extension reads the host here.
 import * as vscode from 'vscode';
 import {
   CloseAction,
   type CloseHandlerResult,
-  ErrorAction,
-  type ErrorHandlerResult,
+  type ErrorHandler,
   LanguageClient,
   type LanguageClientOptions,
   RevealOutputChannelOn,
@@ -22,7 +21,6 @@ import {
 } from '../protocol/lsp';
 import type { TerminalHost } from './terminalHost';
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
-import { CrashLoopGuard } from './crashLoopGuard';
 import type { Log } from './log';
 import { currentSettings } from './settings';
 import { HOST_DOCUMENT_SELECTOR, hostSettings } from './portDiagnosticsClient';
@@ -36,8 +34,8 @@ export interface HostControllerOptions {
   hostModule: string;
   terminals: TerminalHost;
   log: Log;
-  crashLimit?: number;
-  crashWindowMs?: number;
+  /** Crashes within three minutes the client restarts the host after, before it gives up and asks. */
+  restartLimit?: number;
   stopTimeoutMs?: number;
 }
 
@@ -45,12 +43,13 @@ const CLIENT_ID = 'manito';
 const CLIENT_NAME = 'Manito Host';
 
 export class HostController implements vscode.Disposable {
+  /** Crashes within three minutes the client's restart policy allows (setting `manito.host.restartLimit`). */
+  private restartLimit: number;
   private client: LanguageClient | undefined;
   /** Lives as long as the extension. */
   private readonly disposables: vscode.Disposable[] = [];
   /** Cleared every time the client stops or is replaced. */
   private clientDisposables: vscode.Disposable[] = [];
-  private readonly guard: CrashLoopGuard;
   private stopping = false;
   /** Set between a crash and the client's own restart, so the interim Stopped is not a failure. */
   private restartPending = false;
@@ -69,7 +68,7 @@ export class HostController implements vscode.Disposable {
   readonly onDidReceiveEvent = this.eventEmitter.event;
 
   constructor(private readonly options: HostControllerOptions) {
-    this.guard = new CrashLoopGuard(options.crashLimit ?? 5, options.crashWindowMs ?? 3 * 60_000);
+    this.restartLimit = options.restartLimit ?? 5;
     this.disposables.push(
       this.stateEmitter,
       this.snapshotEmitter,
@@ -86,9 +85,7 @@ export class HostController implements vscode.Disposable {
   get snapshot(): StackSnapshot | undefined { return this._snapshot; }
   get status(): HostStatusParams | undefined { return this._status; }
 
-  get isRunning(): boolean {
-    return this._state === 'running' && this.client?.isRunning() === true;
-  }
+  get isRunning(): boolean { return this._state === 'running' && this.client?.isRunning() === true; }
 
   /** One sentence for messages when the host cannot act. */
   get unavailableReason(): string {
@@ -148,15 +145,14 @@ export class HostController implements vscode.Disposable {
     }
   }
 
-  /** The restart-limit setting changed: applies from the next crash on. */
+  /** The restart-limit setting changed: the client's restart policy takes it from the next start of the host on. */
   setCrashLimit(limit: number): void {
-    this.guard.limit = limit;
+    this.restartLimit = limit;
   }
 
-  /** A restart the user asked for: fresh crash budget, new client; terminals stay as they are. */
+  /** A restart the user asked for: new client, so a fresh crash budget; terminals stay as they are. */
   async restart(): Promise<void> {
     this.options.log.info('restarting the Manito host');
-    this.guard.reset();
     this._lastError = undefined;
     await this.stop();
     await this.start();
@@ -226,6 +222,8 @@ export class HostController implements vscode.Disposable {
     const { hostModule, workspace, log } = this.options;
     const run = { module: hostModule, transport: TransportKind.ipc, options: { env: { ...process.env }, cwd: workspace } };
     const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6019'] } } };
+    // The client's own policy (restart up to N crashes within 3 minutes), created once the client exists.
+    let policy: ErrorHandler | undefined;
     const clientOptions: LanguageClientOptions = {
       documentSelector: HOST_DOCUMENT_SELECTOR,
       outputChannel: log.hostChannel,
@@ -247,26 +245,28 @@ export class HostController implements vscode.Disposable {
         return false;
       },
       errorHandler: {
-        error: (_error, _message, count): ErrorHandlerResult =>
-          (count ?? 0) <= 3 ? { action: ErrorAction.Continue, handled: true } : { action: ErrorAction.Shutdown, handled: true },
-        closed: (): CloseHandlerResult => this.onHostClosed(),
+        error: async (error, message, count) => ({ ...(await policy!.error(error, message, count)), handled: true }),
+        closed: async () => this.onHostClosed(await policy!.closed()),
       },
     };
-    return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    policy = client.createDefaultErrorHandler(this.restartLimit);
+    return client;
   }
 
-  private onHostClosed(): CloseHandlerResult {
+  /** The client's policy decided; this says so to the user and keeps our state in step. */
+  private onHostClosed(decision: CloseHandlerResult): CloseHandlerResult {
     if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
-    if (this.guard.recordCrash()) {
-      this.options.log.warn(`the Manito host exited unexpectedly; restarting it (${this.guard.recent} of ${this.guard.limit} within ${this.guard.windowMs / 60_000} min)`);
+    if (decision.action === CloseAction.Restart) {
+      this.options.log.warn('the Manito host exited unexpectedly; restarting it');
       this.restartPending = true;
       this.setState('starting');
       return { action: CloseAction.Restart, handled: true };
     }
-    this._lastError = `crashed ${this.guard.recent} times in ${this.guard.windowMs / 60_000} minutes`;
+    this._lastError = `crashed more than ${this.restartLimit} times in 3 minutes`;
     this.options.log.error(`the Manito host ${this._lastError}; not restarting it`);
     this.setState('failed');
-    void this.offerRestart(vscode.l10n.t('The Manito host crashed {0} times in {1} minutes and was not restarted.', this.guard.recent, this.guard.windowMs / 60_000));
+    void this.offerRestart(vscode.l10n.t('The Manito host crashed more than {0} times in {1} minutes and was not restarted.', this.restartLimit, 3));
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 

@@ -1,16 +1,23 @@
-// Stamps the host's log lines the way the extension's own lines are stamped
-// ("[2026-12-02 15:03:09] [host] ..."), so the Manito channel reads as one log: the host's output
-// arrives raw (its stderr, in chunks) or with the language client's "[Info  - 3:03:09 PM]" stamp,
-// which is replaced. No vscode import: unit-tested.
-import { formatLogTime } from '../protocol/timeFormat';
+// Turns the host's output into lines of the Manito log channel: the host's output arrives raw (its
+// stderr, in chunks) or with the language client's "[Info  - 3:03:09 PM]" stamp, which is dropped:
+// the LogOutputChannel stamps every line itself, so the channel reads as one log. No vscode import:
+// unit-tested.
+
+export type HostLogLevel = 'info' | 'warn' | 'error';
+
+export interface HostLogLine {
+  level: HostLogLevel;
+  text: string;
+}
 
 const CLIENT_STAMP = /^\[(Trace|Debug|Info|Warn|Error|LSP)\s*- [^\]]*\] /;
 
-export function hostLogLine(line: string, now: Date): string {
-  if (line.trim() === '') return line;
+/** undefined for a blank line. */
+export function hostLogLine(line: string): HostLogLine | undefined {
+  if (line.trim() === '') return undefined;
   const m = CLIENT_STAMP.exec(line);
-  const level = !m || m[1] === 'Info' ? '' : `${m[1]!.toUpperCase()} `;
-  return `[${formatLogTime(now)}] [host] ${level}${m ? line.slice(m[0].length) : line}`;
+  const level: HostLogLevel = m?.[1] === 'Error' ? 'error' : m?.[1] === 'Warn' ? 'warn' : 'info';
+  return { level, text: `[host] ${m ? line.slice(m[0].length) : line}` };
 }
 
 /** Cuts raw output arriving in chunks into whole lines; a partial line waits for its end. */

@@ -1,25 +1,27 @@
-// The one "Manito" output channel. The extension's own lines and the host's (through the language
-// client, which writes to the same channel) land here; error() also brings the channel forward.
+// The one "Manito" output channel, a LogOutputChannel: VS Code adds the timestamp and level and
+// lets the user pick the level. The extension's own lines and the host's (through the language
+// client, via `hostChannel`) land here with the same stamp; error() also brings the channel forward.
 import * as vscode from 'vscode';
-import { formatLogTime } from '../protocol/timeFormat';
 import { hostLogLine, LineBuffer } from './hostLogLine';
 
 export class Log implements vscode.Disposable {
-  readonly channel: vscode.OutputChannel;
-  /** The same channel for the language client: its host lines get the extension's time stamp. */
+  readonly channel: vscode.LogOutputChannel;
+  /** The same channel for the language client: its host lines are logged at their level, "[host]" first. */
   readonly hostChannel: vscode.OutputChannel;
 
   constructor(name = 'Manito') {
-    this.channel = vscode.window.createOutputChannel(name);
-    const channel = this.channel;
+    const channel = vscode.window.createOutputChannel(name, { log: true });
+    this.channel = channel;
     const lines = new LineBuffer();
+    const write = (raw: string) => {
+      const line = hostLogLine(raw);
+      if (line) channel[line.level](line.text);
+    };
     this.hostChannel = {
       name: channel.name,
-      // The host's stderr arrives here in chunks: stamped line by line.
-      append: (value) => {
-        for (const line of lines.push(value)) channel.appendLine(hostLogLine(line, new Date()));
-      },
-      appendLine: (value) => channel.appendLine(hostLogLine(value, new Date())),
+      // The host's stderr arrives here in chunks: logged line by line.
+      append: (value) => { for (const line of lines.push(value)) write(line); },
+      appendLine: write,
       replace: (value) => channel.replace(value),
       clear: () => channel.clear(),
       show: (...args: unknown[]) => channel.show(...(args as [boolean?])),
@@ -30,16 +32,15 @@ export class Log implements vscode.Disposable {
   }
 
   info(message: string): void {
-    this.write('info', message);
+    this.channel.info(message);
   }
 
   warn(message: string): void {
-    this.write('warn', message);
+    this.channel.warn(message);
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`;
-    this.write('error', message + detail);
+    this.channel.error(error === undefined ? message : `${message}: ${error instanceof Error ? error.message : String(error)}`);
     this.channel.show(true);
   }
 
@@ -49,9 +50,5 @@ export class Log implements vscode.Disposable {
 
   dispose(): void {
     this.channel.dispose();
-  }
-
-  private write(level: 'info' | 'warn' | 'error', message: string): void {
-    this.channel.appendLine(`[${formatLogTime(new Date())}] [extension] ${level === 'info' ? '' : `${level.toUpperCase()} `}${message}`);
   }
 }

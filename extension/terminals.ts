@@ -15,7 +15,9 @@ interface PseudoTerminal {
   command: string;
 }
 
-const PID_TIMEOUT_MS = 5000;
+// The shell's pid is what lets Stop end the whole tree: worth waiting for. It comes in ~100 ms, but
+// on a loaded machine the pty can take seconds, and a pid given up on at 5 s was lost for good.
+const PID_TIMEOUT_MS = 30_000;
 
 interface ServiceTerminal {
   service: string;

@@ -64,6 +64,12 @@ export namespace GetSnapshot {
   // extension -> host: the whole current state.
   export const type = new RequestType0<StackSnapshot, void>('manito/snapshot');
 }
+
+export interface EventsParams { limit: number }
+export namespace GetEvents {
+  // extension -> host: the most recent events of the host's log, oldest first (the dashboard's history).
+  export const type = new RequestType<EventsParams, ManitoEvent[], void>('manito/events');
+}
 export namespace GetPorts {
   // extension -> host: the same body as GET /api/ports.
   export const type = new RequestType0<PortsResponse, void>('manito/ports');

@@ -45,7 +45,10 @@ export function exchange(host: string, port: number, request: Buffer | string | 
   });
 }
 
-/** Runs `attempt` on both loopbacks; resolves with the first success, or the first failure if both fail. */
+/**
+ * Runs `attempt` on both loopbacks; resolves with the first success. If both fail, the failure of a
+ * listener that answered ("http 503") says more than the refusal on the other loopback, so it wins.
+ */
 export async function onEitherLoopback(attempt: (host: string) => Promise<FingerprintResult>): Promise<FingerprintResult> {
   const results = LOOPBACKS.map((host) => attempt(host));
   return new Promise((resolve) => {
@@ -55,7 +58,7 @@ export async function onEitherLoopback(attempt: (host: string) => Promise<Finger
       void p.then((r) => {
         if (r.ok) return resolve(r);
         failures.push(r);
-        if (--pending === 0) resolve(failures[0]);
+        if (--pending === 0) resolve(failures.find((f) => !/^E[A-Z]+$/.test(f.detail)) ?? failures[0]);
       });
     }
   });

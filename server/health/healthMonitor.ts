@@ -3,11 +3,20 @@
 //   healthy:   the probe answers
 //   starting:  launched, not yet healthy, within the grace period
 //   unhealthy: launched (past the grace period, or healthy once since its launch) or detected
-//              running, and the probe fails, unless it is being stopped on purpose
+//              running, and the probe fails, unless it is being stopped on purpose; or its process
+//              exited without being asked to (told by exited(), not waited for from a probe)
 //   stopped:   nothing answers and Manito did not launch it, or is stopping it
+// A service that is starting, or that someone waits on, is probed every FAST_PROBE_MS so a dependent
+// starts within 100 ms of its dependency answering; otherwise every interval (2 s by default).
+import { Emitter } from 'vscode-languageserver-protocol';
 import { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckConfig, type ServiceKind } from '../../protocol/config';
 import type { HealthState, ProbeSample } from '../../protocol/model';
 import type { Probe } from './probes';
+
+/** The probe period while a service is starting or waited on. */
+export const FAST_PROBE_MS = 50;
+/** A command check spawns a shell: probed less eagerly, even when fast. */
+export const FAST_COMMAND_PROBE_MS = 250;
 
 export interface Clock {
   now(): number;
@@ -73,13 +82,17 @@ interface Entry {
   inFlight: boolean;
   /** Stopped on purpose since its last launch: whatever health it shows is the old process's. */
   stoppedOnPurpose: boolean;
+  /** Why its process exited unasked (until it is launched again or answers): unhealthy, not stopped. */
+  exited: string | null;
 }
 
 export class HealthMonitor {
   private readonly entries = new Map<string, Entry>();
   private readonly clock: Clock;
-  private readonly transitionListeners = new Set<(t: HealthTransition) => void>();
-  private readonly sampleListeners = new Set<(service: string) => void>();
+  private readonly transitions = new Emitter<HealthTransition>();
+  private readonly samples = new Emitter<string>();
+  /** How many waitHealthy calls wait on each service: while any do, it is probed fast. */
+  private readonly waiters = new Map<string, number>();
   private disposed = false;
 
   constructor(private readonly options: HealthMonitorOptions) {
@@ -106,7 +119,7 @@ export class HealthMonitor {
       const config = { service, kind: 'http', port: null, launched: false, detected: false, ...patch } as MonitoredService;
       const now = this.clock.now();
       entry = {
-        config, generation: 0, timer: undefined, inFlight: false, launchedAt: config.launched ? now : null, stoppedOnPurpose: false,
+        config, generation: 0, timer: undefined, inFlight: false, launchedAt: config.launched ? now : null, stoppedOnPurpose: false, exited: null,
         state: { health: 'stopped', since: now, lastCheck: null, latencyMs: null, detail: null, history: [] },
       };
       this.entries.set(service, entry);
@@ -123,8 +136,9 @@ export class HealthMonitor {
       entry.launchedAt = this.clock.now();
       // A new process has not answered yet, even if the one it replaces (a restart) had. One that was
       // running already (a terminal adopted after a host restart) keeps the health it shows.
-      if (entry.state.health !== 'healthy' || entry.stoppedOnPurpose) this.transition(entry, 'starting', 'launched');
+      if (entry.state.health !== 'healthy' || entry.stoppedOnPurpose || entry.exited !== null) this.transition(entry, 'starting', 'launched');
       entry.stoppedOnPurpose = false;
+      entry.exited = null;
     }
     if (!next.launched) entry.launchedAt = null;
     if (next.port !== before.port) entry.state.history = [];
@@ -133,19 +147,40 @@ export class HealthMonitor {
     this.schedule(entry, 0);
   }
 
+  /**
+   * The process Manito started for this service exited: shown unhealthy now, from the launcher's
+   * exit event, rather than at the next probe. Ignored when the service is being stopped on purpose.
+   */
+  exited(service: string, detail: string): void {
+    const entry = this.entries.get(service);
+    if (!entry || entry.config.stopping || entry.stoppedOnPurpose) return;
+    entry.exited = detail;
+    entry.launchedAt = null;
+    entry.state.detail = detail;
+    this.transition(entry, 'unhealthy', detail);
+  }
+
+  /** Probes now rather than at the next tick (before self-healing judges a listener on its port). */
+  async checkNow(service: string): Promise<void> {
+    const entry = this.entries.get(service);
+    if (!entry || entry.inFlight) return;
+    this.clock.clearTimeout(entry.timer);
+    await this.check(entry);
+  }
+
   state(service: string): ServiceHealth | undefined {
     return this.entries.get(service)?.state;
   }
 
   onTransition(listener: (t: HealthTransition) => void): () => void {
-    this.transitionListeners.add(listener);
-    return () => this.transitionListeners.delete(listener);
+    const subscription = this.transitions.event(listener);
+    return () => subscription.dispose();
   }
 
   /** Every probe result (latency and lastCheck change even without a transition). */
   onSample(listener: (service: string) => void): () => void {
-    this.sampleListeners.add(listener);
-    return () => this.sampleListeners.delete(listener);
+    const subscription = this.samples.event(listener);
+    return () => subscription.dispose();
   }
 
   /** Resolves true as soon as the service is healthy, false after `timeoutMs`. */
@@ -159,8 +194,15 @@ export class HealthMonitor {
       const done = (ok: boolean) => {
         off();
         this.clock.clearTimeout(timer);
+        const left = (this.waiters.get(service) ?? 1) - 1;
+        if (left > 0) this.waiters.set(service, left);
+        else this.waiters.delete(service);
         resolve(ok);
       };
+      this.waiters.set(service, (this.waiters.get(service) ?? 0) + 1);
+      // Someone is waiting: probe now instead of at the next interval tick.
+      const entry = this.entries.get(service);
+      if (entry && !entry.inFlight) this.schedule(entry, 0);
     });
   }
 
@@ -168,8 +210,9 @@ export class HealthMonitor {
     this.disposed = true;
     for (const entry of this.entries.values()) this.clock.clearTimeout(entry.timer);
     this.entries.clear();
-    this.transitionListeners.clear();
-    this.sampleListeners.clear();
+    this.transitions.dispose();
+    this.samples.dispose();
+    this.waiters.clear();
   }
 
   private schedule(entry: Entry, delayMs: number): void {
@@ -181,10 +224,9 @@ export class HealthMonitor {
     if (this.disposed || this.entries.get(entry.config.service) !== entry || entry.inFlight) return;
     const generation = entry.generation;
     const config = entry.config;
-    const interval = config.check?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS;
     if (config.port === null) {
       this.transition(entry, config.launched ? this.failedState(entry) : 'stopped', 'no port assigned');
-      this.schedule(entry, interval);
+      this.schedule(entry, this.nextDelay(entry));
       return;
     }
     entry.inFlight = true;
@@ -205,16 +247,28 @@ export class HealthMonitor {
     const max = this.options.historySize ?? 30;
     if (state.history.length > max) state.history.splice(0, state.history.length - max);
     // The grace period ends at the first answer: a service that answered and then stops has crashed, it is not starting.
-    if (outcome.ok) entry.launchedAt = null;
+    if (outcome.ok) {
+      entry.launchedAt = null;
+      entry.exited = null;
+    }
     // Still answering while it is being stopped: not news, and not "healthy" again on the way out.
     if (!(outcome.ok && config.stopping)) this.transition(entry, outcome.ok ? 'healthy' : this.failedState(entry), outcome.detail);
-    for (const listener of this.sampleListeners) listener(config.service);
-    this.schedule(entry, interval);
+    this.samples.fire(config.service);
+    this.schedule(entry, this.nextDelay(entry));
+  }
+
+  /** Fast while it is starting or waited on (a dependent is held up by it), else its interval. */
+  private nextDelay(entry: Entry): number {
+    const check = entry.config.check;
+    const interval = check?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS;
+    const urgent = entry.state.health === 'starting' || this.waiters.has(entry.config.service);
+    return urgent ? Math.min(interval, check?.type === 'command' ? FAST_COMMAND_PROBE_MS : FAST_PROBE_MS) : interval;
   }
 
   private failedState(entry: Entry): HealthState {
     const { launched, detected, stopping } = entry.config;
     if (stopping) return 'stopped';
+    if (entry.exited !== null) return 'unhealthy';
     if (launched && entry.launchedAt !== null && this.clock.now() - entry.launchedAt < (this.options.graceMs ?? 30_000)) return 'starting';
     return launched || detected ? 'unhealthy' : 'stopped';
   }
@@ -225,6 +279,6 @@ export class HealthMonitor {
     entry.state.health = to;
     entry.state.since = this.clock.now();
     const t: HealthTransition = { service: entry.config.service, from, to, ...(detail ? { detail } : {}) };
-    for (const listener of this.transitionListeners) listener(t);
+    this.transitions.fire(t);
   }
 }

@@ -1,11 +1,12 @@
 // Numbered, timestamped events in a bounded ring: the feed's `hello` replays the recent ones and
 // subscribers (LSP client, WebSocket feed) get each as it happens.
+import { Emitter } from 'vscode-languageserver-protocol';
 import type { EventBody, ManitoEvent } from '../../protocol/model';
 
 export class EventLog {
   private readonly ring: ManitoEvent[] = [];
   private nextId = 1;
-  private readonly listeners = new Set<(event: ManitoEvent) => void>();
+  private readonly emitter = new Emitter<ManitoEvent>();
 
   constructor(private readonly capacity = 200, private readonly now: () => number = Date.now) {}
 
@@ -13,7 +14,7 @@ export class EventLog {
     const event = { ...body, id: this.nextId++, time: new Date(this.now()).toISOString() } as ManitoEvent;
     this.ring.push(event);
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
-    for (const listener of this.listeners) listener(event);
+    this.emitter.fire(event);
     return event;
   }
 
@@ -24,7 +25,7 @@ export class EventLog {
   }
 
   on(listener: (event: ManitoEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const subscription = this.emitter.event(listener);
+    return () => subscription.dispose();
   }
 }

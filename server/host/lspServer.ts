@@ -1,7 +1,7 @@
 // The host as a language-server-style process: answers the custom requests of protocol/lsp.ts,
 // starts the host on `initialize` with the extension's HostInitOptions, stops it on `shutdown`.
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { GetHealth, GetPorts, GetSnapshot, MoveBackService, RestartService, SaveInferredConfig, SettingsChanged, StartService, StartStack, StopService, StopStack, type ActionResult, type HostInitOptions } from '../../protocol/lsp';
+import { GetEvents, GetHealth, GetPorts, GetSnapshot, MoveBackService, RestartService, SaveInferredConfig, SettingsChanged, StartService, StartStack, StopService, StopStack, type ActionResult, type HostInitOptions } from '../../protocol/lsp';
 import { healthBody, portsBody } from '../http/apiBodies';
 import { PORT_DIAGNOSTIC_CAPABILITIES, PortDiagnostics } from './portDiagnostics';
 import type { RunHostOptions, RunningHost } from './runHost';
@@ -46,6 +46,7 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
   });
 
   connection.onRequest(GetSnapshot.type, async () => (await host()).core.snapshot());
+  connection.onRequest(GetEvents.type, async (p) => (await host()).core.events.recent(Number.isInteger(p?.limit) && p.limit > 0 ? Math.min(p.limit, 200) : 50));
   connection.onRequest(GetPorts.type, async () => portsBody((await host()).core.snapshot()));
   connection.onRequest(GetHealth.type, async () => {
     const h = await host();

@@ -69,17 +69,23 @@ export function monitoredService(name: string, stack: StackConfig, sources: Serv
   const parent = config.inheritFrom ? stack.services[config.inheritFrom] : undefined;
   // Without a command of its own it is served by its root's process: launched or found with it,
   // so it turns unhealthy with it when that process dies, rather than quietly "stopped".
-  const servedBy = config.inheritFrom && !config.command ? rootOf(name, stack) : name;
+  const server = servedBy(name, stack);
   return {
     service: name,
     kind: config.inheritFrom && !config.health ? kindOf(stack, config.inheritFrom) : kindOf(stack, name),
     port: sources.engine?.get(name)?.port ?? null,
     check: config.health ?? (parent ? parent.health : undefined),
-    launched: Boolean(sources.runner?.runnerOf(name) ?? sources.runner?.runnerOf(servedBy)),
-    detected: sources.detected.has(name) || sources.detected.has(servedBy),
+    launched: Boolean(sources.runner?.runnerOf(name) ?? sources.runner?.runnerOf(server)),
+    detected: sources.detected.has(name) || sources.detected.has(server),
     // Being stopped on purpose: no answer is expected, so none is "unhealthy".
-    stopping: Boolean(sources.runner?.isStopping?.(servedBy)),
+    stopping: Boolean(sources.runner?.isStopping?.(server)),
   };
+}
+
+/** The service whose process serves `name`: itself, or for an inheritor without a command of its own, its root. */
+export function servedBy(name: string, stack: StackConfig): string {
+  const config = stack.services[name];
+  return config?.inheritFrom && !config.command ? rootOf(name, stack) : name;
 }
 
 /** The service at the top of `name`'s inheritFrom chain (validated stacks have no cycles; a bound guards anyway). */

@@ -1,6 +1,7 @@
 // The host's core: composes the config, the port engine, detection, the health monitor and the
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
+import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig } from '../../protocol/config';
 import { brokenConfigNote, overallHealth, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
@@ -14,12 +15,14 @@ import type { HealthMonitor } from '../health/healthMonitor';
 import type { ProcessRecords } from '../proc/processRecords';
 import type { ProcessRecord } from '../proc/processIdentity';
 import { listeningPorts } from '../proc/tcpTable';
+import { bindsEverywhere } from '../engine/portProbe';
+import { busyPreferredPorts } from './busyPorts';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import { startHolderWatch, type HolderWatch } from './holderWatch';
 import type { HostLog } from './log';
 import { withNamedUrls, type NamedUrlMap } from '../proxy/namedUrlViews';
-import { monitoredService, serviceView, type RunnerView, type ServiceSources } from './serviceView';
+import { monitoredService, servedBy, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 import { withWiring } from './serviceWiring';
 
 export type { RunnerView } from './serviceView';
@@ -50,7 +53,7 @@ export class StackCore {
   private engine!: PortEngineApi;
   private runner: RunnerView | undefined;
   private readonly detected = new Map<string, Detection>();
-  private readonly snapshotListeners = new Set<(snapshot: StackSnapshot) => void>();
+  private readonly snapshots = new Emitter<StackSnapshot>();
   private readonly disposers: Array<() => void> = [];
   private pending: NodeJS.Timeout | undefined;
   private healTimer: NodeJS.Timeout | undefined;
@@ -85,14 +88,14 @@ export class StackCore {
     // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
     // is never first given a fallback port and then moved.
     const own = new Set(options.own ?? []);
-    await this.adopt(await this.detect(stack, Object.keys(stack.services).filter((n) => !own.has(n))));
+    const names = Object.keys(stack.services).filter((n) => !own.has(n));
+    await this.adopt(await this.detect(stack, names, this.options.listening?.() ?? await busyPreferredPorts(stack, names)));
     await this.engine.allocateAll();
     // A port taken over from this workspace's previous host may have its service still listening
     // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
-    const listening = (this.options.listening ?? listeningPorts)();
     for (const name of Object.keys(stack.services)) {
       const port = this.engine.get(name)?.port;
-      if (port !== undefined && listening.has(port) && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom) await this.claimPort(name, 'beforeLaunch');
+      if (port !== undefined && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom && await this.listensOn(port)) await this.claimPort(name, 'beforeLaunch');
     }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
@@ -118,7 +121,7 @@ export class StackCore {
     }));
     this.disposers.push(this.events.on(() => this.changed()));
     this.healTimer = setInterval(() => {
-      this.engine.heal().catch((error) => log.error('Self-healing failed', error));
+      this.heal().catch((error) => log.error('Self-healing failed', error));
     }, this.options.healIntervalMs ?? 5000);
     this.healTimer.unref();
     this.watchHolders();
@@ -131,6 +134,9 @@ export class StackCore {
     if (event.type === 'stopping') return this.syncHealth();
     if (event.type === 'started') this.detected.delete(event.service);
     this.events.push(event);
+    // Unasked, it is a crash: unhealthy at once, with what the launcher saw (the monitor ignores a stop on purpose).
+    const detail = event.type === 'stopped' ? `exited${event.exitCode !== undefined ? ` with code ${event.exitCode}` : ''}` : '';
+    for (const name of detail ? Object.keys(this.stack.services) : []) if (servedBy(name, this.stack) === event.service) this.options.health.exited(name, detail);
     this.syncHealth();
   }
 
@@ -152,8 +158,8 @@ export class StackCore {
   }
 
   onSnapshot(listener: (snapshot: StackSnapshot) => void): () => void {
-    this.snapshotListeners.add(listener);
-    return () => this.snapshotListeners.delete(listener);
+    const subscription = this.snapshots.event(listener);
+    return () => subscription.dispose();
   }
 
   onEvent(listener: (event: ManitoEvent) => void): () => void {
@@ -170,7 +176,7 @@ export class StackCore {
     this.pending = setTimeout(() => {
       this.pending = undefined;
       const snapshot = this.snapshot();
-      for (const listener of this.snapshotListeners) listener(snapshot);
+      this.snapshots.fire(snapshot);
     }, this.options.coalesceMs ?? 30);
     this.pending.unref();
   }
@@ -210,12 +216,29 @@ export class StackCore {
     return result;
   }
 
+  /** A listener on the port of a service we did not start may be the service, started by hand since
+   *  the last probe: probe it now, so a healthy answer marks it running before healing moves it. */
+  private async heal(): Promise<void> {
+    await Promise.all(Object.keys(this.stack.services).map(async (name) => {
+      const port = this.engine.get(name)?.port;
+      if (port === undefined || this.runner?.runnerOf(name) || this.detected.has(name) || this.options.health.state(name)?.health === 'healthy') return;
+      if (await this.listensOn(port)) await this.options.health.checkNow(name);
+    }));
+    await this.engine.heal();
+  }
+
+  /** One port: a free one binds in a millisecond, where reading /proc's tables takes tens. */
+  private async listensOn(port: number): Promise<boolean> {
+    if (this.options.listening) return this.options.listening().has(port);
+    return !(await bindsEverywhere(port)) && listeningPorts().has(port);
+  }
+
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
   async dispose(options: { handOver?: boolean } = {}): Promise<void> {
     if (this.pending) clearTimeout(this.pending);
     if (this.healTimer) clearInterval(this.healTimer);
     for (const dispose of this.disposers.splice(0)) dispose();
-    this.snapshotListeners.clear();
+    this.snapshots.dispose();
     await this.reconfiguring;
     await this.engine?.dispose(options);
   }
@@ -241,13 +264,13 @@ export class StackCore {
     this.changed();
   }
 
-  private async detect(stack: StackConfig, services: string[]): Promise<Detection[]> {
+  private async detect(stack: StackConfig, services: string[], listening?: Set<number>): Promise<Detection[]> {
     const exclude = new Set<number>([this.options.hostInfo().port]);
     for (const [name, a] of this.engine?.all() ?? []) if (!services.includes(name)) exclude.add(a.port);
     try {
       return await (this.options.detect ?? detectRunning)(stack, {
         workspace: this.options.workspace, only: services, exclude, records: this.options.records?.live() ?? [],
-        refused: (r) => this.refused(r),
+        refused: (r) => this.refused(r), ...(listening ? { listening: () => listening } : {}),
       });
     } catch (error) {
       this.options.log.error('Detection of running services failed', error);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import type { StackConfig } from '../../protocol/config';
 import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { HealthResponse } from '../../protocol/http';
@@ -38,8 +38,30 @@ async function dashboardFrame(page: Page): Promise<Frame> {
 }
 
 async function webPid(host: DiscoveryRecord): Promise<number | null> {
+  return (await webView(host))?.pid ?? null;
+}
+
+async function webView(host: DiscoveryRecord): Promise<StackSnapshot['services'][number] | undefined> {
   const { data } = await api<{ data: StackSnapshot }>(host, '/api/snapshot');
-  return data.services.find((s) => s.name === 'web')?.pid ?? null;
+  return data.services.find((s) => s.name === 'web');
+}
+
+/**
+ * The dashboard re-renders its rows as snapshots arrive (every probe): on a loaded machine a click
+ * can land on a row just replaced and do nothing. Click, then wait for the host to show the action
+ * happened; click again only if it did not (start and restart are safe to repeat here).
+ */
+async function clickUntil(what: string, button: Locator, happened: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await button.click({ timeout: 60_000 });
+    try {
+      await until(what, async () => (await happened()) || undefined, 15_000);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 function setTheme(s: EditorSession, theme: string): void {
@@ -117,7 +139,7 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     assert.match(await bodyClass(frame), /vscode-dark/);
 
     // Start from the dashboard: the host opens a terminal for the service; health arrives live.
-    await frame.locator('button[data-action="start"][data-target="web"]').click();
+    await clickUntil('web to be started', frame.locator('button[data-action="start"][data-target="web"]'), async () => (await webView(host))?.runner === 'terminal');
     await frame.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: 90_000 });
     const firstPid = await until('web to have a pid', () => webPid(host));
 
@@ -125,11 +147,10 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     const startedBefore = await frame.locator('li.event[data-event-type="started"]').count();
     const restart = frame.locator('button[data-action="restart"][data-target="web"]');
     assert.equal(await restart.getAttribute('aria-label'), 'Restart web');
-    await restart.click();
-    await until('web to run again under a new pid', async () => {
+    await clickUntil('web to run again under a new pid', restart, async () => {
       const pid = await webPid(host);
       return pid !== null && pid !== firstPid;
-    }, 90_000);
+    });
     await until('a new "started" event in the dashboard', async () =>
       (await frame.locator('li.event[data-event-type="started"]').count()) > startedBefore, 30_000);
     await frame.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: 60_000 });
@@ -155,7 +176,13 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     }, 120_000);
     await until('the light theme in the webview', async () => /vscode-light/.test(await bodyClass(frame)));
     // The revived panel still acts: start web from it.
-    await frame.locator('button[data-action="start"][data-target="web"]:not([disabled])').click({ timeout: 60_000 });
+    // Its terminal may have outlived the reload, found by the new host as running: then the start says so.
+    await clickUntil('web to be started from the revived panel', frame.locator('button[data-action="start"][data-target="web"]:not([disabled])'),
+      async () => {
+        const now = liveHost(s.stateDir); // the reload started a new host
+        const web = now && await webView(now);
+        return web?.runner != null && web.health === 'healthy';
+      });
     await frame.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: 90_000 });
     await frame.locator('.notice-info').waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
     await workbench.screenshot('dashboard-light');

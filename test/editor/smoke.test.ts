@@ -34,8 +34,9 @@ test('in the workbench: Manito view, status-bar item and Show Logs from the pale
     await workbench.panel().waitFor({ state: 'visible' });
     assert.equal(await workbench.outputChannel(), 'Manito');
     await workbench.panel().locator('.view-lines').filter({ hasText: /\S/ }).first().waitFor({ state: 'visible' });
-    // The editor renders spaces as no-break spaces, hence \s. The host's lines carry the same stamp as the extension's (no "[Info  - 3:03:09 PM]").
-    await workbench.panel().locator('.view-line', { hasText: /^\[\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d\]\s\[host\]\s/ }).first().waitFor({ state: 'visible' });
+    // The editor renders spaces as no-break spaces, hence \s. The host's lines carry the LogOutputChannel's
+    // stamp and level, as the extension's do (no "[Info  - 3:03:09 PM]").
+    await workbench.panel().locator('.view-line', { hasText: /^\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d\.\d{3}\s\[info\]\s\[host\]\s/ }).first().waitFor({ state: 'visible' });
     assert.equal(await workbench.panel().locator('.view-line', { hasText: /^\[(Info|Warn|Error)\s*- / }).count(), 0);
 
     const shot = await workbench.screenshot('smoke-workbench');

@@ -112,6 +112,23 @@ test('a fallback port is printed with why: the holder of the preferred port, as 
   assert.equal(await up.exit, 0);
 });
 
+test('a service that exits unasked is unhealthy at once, from its exit event, with its exit code', async () => {
+  const s = await stackWorkspace();
+  ws = s.ws;
+  fs.writeFileSync(path.join(ws.dir, 'api.js'), `require('http').createServer((q, s) => { s.end('bye'); if (q.url === '/exit') setImmediate(() => process.exit(3)); })
+    .listen(+process.env.PORT, '127.0.0.1', () => console.log('api ready on ' + process.env.PORT));`);
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/web\s+\| web ready on \d+/);
+  await fetch(`http://127.0.0.1:${s.apiPort}/exit`).then((r) => r.text());
+  await up.waitFor(/api exited with code 3/);
+  const status = await runCli(['status', ws.dir, '--json'], { env: ws.env });
+  const api = (JSON.parse(status.stdout) as { services: Record<string, { status: string }> }).services.api;
+  // Not "stopped": nobody asked it to stop, and no probe decides it (the exit event does).
+  assert.equal(api?.status, 'unhealthy', status.stdout);
+  up.child.kill('SIGTERM');
+  assert.equal(await up.exit, 0);
+});
+
 test('Ctrl-C (SIGINT) stops the whole stack, releases every lease and exits 0', async () => {
   const s = await stackWorkspace();
   ws = s.ws;

@@ -27,14 +27,16 @@ function start(): Promise<Worker> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, MANITO_STATE_DIR: stateDir },
   });
+  // A worker's error fails the round that waits on it, with the worker's stack (a throw in this
+  // handler would only be an uncaught exception, and the round would wait out the test's timeout).
   const inbox: any[] = [];
   const waiting: Array<(m: any) => void> = [];
   child.on('message', (m: any) => {
-    if (m.type === 'error') throw new Error(`worker ${child.pid}: ${m.message}`);
     const w = waiting.shift();
     if (w) w(m); else inbox.push(m);
   });
-  const next = () => new Promise<any>((resolve) => { const m = inbox.shift(); if (m) resolve(m); else waiting.push(resolve); });
+  const settle = (m: any) => (m.type === 'error' ? Promise.reject(new Error(`worker ${child.pid}: ${m.message}`)) : m);
+  const next = () => new Promise<any>((resolve) => { const m = inbox.shift(); if (m) resolve(m); else waiting.push(resolve); }).then(settle);
   return next().then(() => ({ child, next }));
 }
 

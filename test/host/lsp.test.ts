@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import {
-  EventOccurred, GetHealth, GetPorts, GetSnapshot, HostStatus, KillTerminal, LaunchTerminal, SnapshotChanged, StartService, StopService,
+  EventOccurred, GetEvents, GetHealth, GetPorts, GetSnapshot, HostStatus, KillTerminal, LaunchTerminal, SnapshotChanged, StartService, StopService,
   TerminalExited, type HostInitOptions, type HostStatusParams,
 } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
@@ -125,6 +125,18 @@ test('StartService launches a terminal through the client; the service becomes h
   const stopped = await lsp.connection.sendRequest(StopService.type, { service: 'api' });
   assert.equal(stopped.ok, true, stopped.message);
   await next(() => findLast(snapshots, (s: StackSnapshot) => s.services.find((x) => x.name === 'api')?.health === 'stopped' && s.services.find((x) => x.name === 'api')?.runner === null), 'api stopped');
+});
+
+test('GetEvents answers the host\'s recent events over the protocol, the same as /api/events', async () => {
+  const recent = await lsp.connection.sendRequest(GetEvents.type, { limit: 200 });
+  assert.ok(recent.some((e) => e.type === 'assigned' && e.service === 'api'), JSON.stringify(recent.map((e) => e.type)));
+  const ids = recent.map((e) => e.id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'oldest first');
+  const snap = await lsp.connection.sendRequest(GetSnapshot.type);
+  const http = await getJson(`${snap.host.url}/api/events?limit=200`);
+  const overHttp = (http.body as { data: Array<{ id: number }> }).data.map((e) => e.id);
+  assert.deepEqual(overHttp.filter((id) => id <= ids.at(-1)!), ids);
+  assert.equal((await lsp.connection.sendRequest(GetEvents.type, { limit: 2 })).length, 2);
 });
 
 test('a syntax error is a diagnostic with line and column; the last good config is still served', async () => {

@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CrashLoopGuard } from '../../../extension/crashLoopGuard';
 import type { ActivationResult } from '../../../extension/main';
 import { runRegistered, test, waitFor } from './runner';
 
@@ -161,22 +160,6 @@ test('a change of manito.host.ports applies at once: the host restarts on the ne
   }
   await waitFor('the host back on its default range', () => controller.isRunning && controller.snapshot?.host.port !== port, 60_000);
 }, { timeoutMs: 150_000 });
-
-test('the crash-loop guard restarts until N crashes fall within the window', () => {
-  let now = 0;
-  const guard = new CrashLoopGuard(3, 60_000, () => now);
-  assert.equal(guard.recordCrash(), true);
-  now += 10_000;
-  assert.equal(guard.recordCrash(), true);
-  now += 10_000;
-  assert.equal(guard.recordCrash(), false, 'third crash within a minute: give up');
-  now += 61_000;
-  assert.equal(guard.recent, 0);
-  assert.equal(guard.recordCrash(), true, 'old crashes age out of the window');
-  guard.reset();
-  assert.equal(guard.recent, 0);
-  assert.throws(() => new CrashLoopGuard(0, 1000), RangeError);
-});
 
 export function run(): Promise<void> {
   return runRegistered();

@@ -1,4 +1,5 @@
-// Host lines in the Manito channel carry the same stamp as the extension's own lines.
+// Host lines in the Manito channel: the client's own stamp dropped (the LogOutputChannel stamps every
+// line, the extension's and the host's alike), the level kept, "[host]" first.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hostLogLine, LineBuffer } from '../../../extension/hostLogLine';
@@ -6,15 +7,16 @@ import { formatClock, formatLogTime } from '../../../protocol/timeFormat';
 
 const at = new Date(2026, 11, 2, 15, 3, 9);
 
-test('the client stamp becomes the extension stamp, with the level kept when it is not Info', () => {
-  assert.equal(hostLogLine('[Info  - 3:03:09 PM] ✅ web: port 3001 (fallback)', at), '[2026-12-02 15:03:09] [host] ✅ web: port 3001 (fallback)');
-  assert.equal(hostLogLine('[Error - 15:03:09] health probe failed', at), '[2026-12-02 15:03:09] [host] ERROR health probe failed');
-  assert.equal(hostLogLine('[Warn  - 3:03:09 PM] slow', at), '[2026-12-02 15:03:09] [host] WARN slow');
+test('the client stamp is dropped and its level kept', () => {
+  assert.deepEqual(hostLogLine('[Info  - 3:03:09 PM] ✅ web: port 3001 (fallback)'), { level: 'info', text: '[host] ✅ web: port 3001 (fallback)' });
+  assert.deepEqual(hostLogLine('[Error - 15:03:09] health probe failed'), { level: 'error', text: '[host] health probe failed' });
+  assert.deepEqual(hostLogLine('[Warn  - 3:03:09 PM] slow'), { level: 'warn', text: '[host] slow' });
 });
 
-test('raw host output gets the stamp; empty lines stay empty', () => {
-  assert.equal(hostLogLine('✅ api: port 4000 (preferred)', at), '[2026-12-02 15:03:09] [host] ✅ api: port 4000 (preferred)');
-  assert.equal(hostLogLine('', at), '');
+test('raw host output is logged at info; blank lines are dropped', () => {
+  assert.deepEqual(hostLogLine('✅ api: port 4000 (preferred)'), { level: 'info', text: '[host] ✅ api: port 4000 (preferred)' });
+  assert.equal(hostLogLine(''), undefined);
+  assert.equal(hostLogLine('   '), undefined);
 });
 
 test('chunks become whole lines; a partial line waits for its end', () => {

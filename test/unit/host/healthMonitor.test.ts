@@ -140,3 +140,82 @@ test('a port change drops the old target and its in-flight result', async () => 
   assert.equal(monitor.state('a')!.history.length, 0);
   monitor.dispose();
 });
+
+test('a starting service is probed every 50 ms, so its dependent hears "healthy" within 100 ms; then it backs off to its interval', async () => {
+  let up = false;
+  const { clock, monitor, calls } = setup({ a: () => (up ? ok : fail) }, 30_000);
+  monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false }]);
+  const healthy = monitor.waitHealthy('a', 10_000);
+  let heardAt = -1;
+  void healthy.then(() => { heardAt = clock.now(); });
+  await clock.advanceSettling(1000);
+  assert.equal(calls.length, 21, 'one probe at launch, then one every 50 ms');
+  up = true;
+  const upAt = clock.now();
+  await clock.advanceSettling(100);
+  assert.equal(await healthy, true);
+  assert.ok(heardAt - upAt <= 50, `heard ${heardAt - upAt} ms after it answered`);
+  const before = calls.length;
+  await clock.advanceSettling(4000);
+  assert.equal(calls.length - before, 2, 'healthy and nobody waiting: every 2 s');
+});
+
+test('a service waited on is probed now and then fast, even if it is not starting (a dependency started by hand)', async () => {
+  let up = false;
+  const { clock, monitor, calls } = setup({ a: () => (up ? ok : fail) });
+  monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: false, detected: false }]);
+  await clock.advanceSettling(0);
+  assert.equal(calls.length, 1);
+  const healthy = monitor.waitHealthy('a', 10_000);
+  await clock.advanceSettling(0);
+  assert.equal(calls.length, 2, 'probed as soon as someone waits');
+  await clock.advanceSettling(500);
+  assert.equal(calls.length, 12);
+  up = true;
+  await clock.advanceSettling(50);
+  assert.equal(await healthy, true);
+  const before = calls.length;
+  await clock.advanceSettling(2000);
+  assert.equal(calls.length - before, 1, 'no waiter left: back to the interval');
+});
+
+test('a command check is probed fast too, but not every 50 ms (it spawns a shell)', async () => {
+  const { clock, monitor, calls } = setup({ a: () => fail }, 30_000);
+  monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false, check: { type: 'command', command: 'true' } }]);
+  await clock.advanceSettling(1000);
+  assert.equal(calls.length, 5);
+});
+
+test('exited(): a launched process that exits unasked is unhealthy at once and stays so until launched again or answering', async () => {
+  let up = true;
+  const { clock, monitor, transitions } = setup({ a: () => (up ? ok : fail) }, 30_000);
+  monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false }]);
+  await clock.advanceSettling(0);
+  assert.equal(monitor.state('a')!.health, 'healthy');
+  up = false;
+  monitor.exited('a', 'exited with code 1');
+  assert.equal(monitor.state('a')!.health, 'unhealthy', 'no probe needed');
+  assert.deepEqual(transitions.at(-1), { service: 'a', from: 'healthy', to: 'unhealthy', detail: 'exited with code 1' });
+  monitor.update('a', { launched: false });
+  await clock.advanceSettling(4000);
+  assert.equal(monitor.state('a')!.health, 'unhealthy', 'not launched any more, but it crashed: not "stopped"');
+  monitor.update('a', { launched: true });
+  assert.equal(monitor.state('a')!.health, 'starting');
+  up = true;
+  await clock.advanceSettling(50);
+  assert.equal(monitor.state('a')!.health, 'healthy');
+});
+
+test('exited() during a stop on purpose is the stop: stopped, never unhealthy', async () => {
+  let up = true;
+  const { clock, monitor, transitions } = setup({ a: () => (up ? ok : fail) }, 30_000);
+  monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false }]);
+  await clock.advanceSettling(0);
+  monitor.update('a', { stopping: true });
+  up = false;
+  monitor.exited('a', 'exited');
+  monitor.update('a', { stopping: false, launched: false });
+  await clock.advanceSettling(2000);
+  assert.equal(monitor.state('a')!.health, 'stopped');
+  assert.ok(!transitions.some((t) => t.to === 'unhealthy'));
+});

@@ -1,0 +1,12 @@
+// Which of the stack's preferred ports something holds, found by binds: a free port binds in a
+// millisecond, where one read of /proc's socket tables walks the kernel's whole hash (tens of ms).
+// A held port is only a candidate: detection's fingerprint still has to answer on it.
+import type { StackConfig } from '../../protocol/config';
+import { bindsEverywhere } from '../engine/portProbe';
+
+export async function busyPreferredPorts(stack: StackConfig, services: readonly string[]): Promise<Set<number>> {
+  const ports = new Set(services.flatMap((name) => (stack.services[name]?.inheritFrom ? [] : stack.services[name]?.preferred ?? [])));
+  const busy = new Set<number>();
+  for (const port of ports) if (!(await bindsEverywhere(port))) busy.add(port);
+  return busy;
+}
