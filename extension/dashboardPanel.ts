@@ -2,7 +2,7 @@
 // host's state live and running the actions the dashboard asks for through the language client.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { DASHBOARD_STRINGS, type DashboardStringKey, type DashboardStrings } from '../protocol/dashboardStrings';
+import { dashboardStrings, eventKey, isFromWebview } from './dashboardMessages';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ServiceAction } from '../protocol/http';
 import { type ActionResult, GetEvents, MoveBackService, RestartService, type ServiceParams, StartService, StartStack, StopService, StopStack } from '../protocol/lsp';
@@ -290,30 +290,4 @@ export function registerDashboard(context: vscode.ExtensionContext, deps: Dashbo
     recentByHost.delete(deps.host);
     DashboardPanel.currentPanel?.dispose();
   });
-}
-
-/** The dashboard's words in the editor's display language (English keys from protocol/). */
-function dashboardStrings(): DashboardStrings {
-  const out = {} as Record<DashboardStringKey, string>;
-  for (const [key, english] of Object.entries(DASHBOARD_STRINGS) as [DashboardStringKey, string][]) out[key] = vscode.l10n.t(english);
-  return out;
-}
-
-/** Ids restart with each host; with the time they name one event. */
-function eventKey(event: ManitoEvent): string {
-  return `${event.id}@${event.time}`;
-}
-
-function isFromWebview(value: unknown): value is FromWebview {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  switch (m.type) {
-    case 'ready': return true;
-    case 'stack': return m.action === 'start' || m.action === 'stop';
-    case 'saveConfig': return true;
-    case 'action':
-      return typeof m.service === 'string'
-        && ['start', 'stop', 'restart', 'move-back', 'openBrowser', 'showTerminal'].includes(m.action as string);
-    default: return false;
-  }
 }

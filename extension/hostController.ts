@@ -3,15 +3,7 @@
 // state the host pushed (snapshot, status). Everything else in the extension reads the host here.
 import * as vscode from 'vscode';
 import {
-  CloseAction,
-  type CloseHandlerResult,
-  type ErrorHandler,
-  LanguageClient,
-  type LanguageClientOptions,
-  RevealOutputChannelOn,
-  type ServerOptions,
-  State,
-  TransportKind,
+  CloseAction, type CloseHandlerResult, type ErrorHandler, LanguageClient, type LanguageClientOptions, RevealOutputChannelOn, type ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import {

@@ -18,27 +18,9 @@ import { buildModel, type StackModel } from './plan/stackModel';
 import { defaultPortProbe } from './portProbe';
 import { isProcessAlive } from './processAlive';
 import { worktreeNamer } from './worktrees';
+import type { PortEngineOptions } from './portEngineOptions';
 
-export interface PortEngineOptions {
-  /** Validated here: an invalid stack throws InvalidStackError listing every problem. */
-  stack: StackConfig;
-  /** Recorded in every lease, so other hosts can say whose port it is. */
-  workspace: string;
-  /** The shared lease file. Default: protocol leasesFile() (honours MANITO_STATE_DIR). */
-  registryPath?: string;
-  /** Instead of `registryPath`: a registry built elsewhere (tests inject pid liveness through it). */
-  registry?: LeaseRegistry;
-  /** Default: binds, holders named from /proc where there is one. */
-  probe?: PortProbe;
-  /** For lease timestamps. */
-  clock?: () => number;
-  /** A throwing event listener is reported here; default console.error. */
-  onListenerError?: (error: unknown) => void;
-  /** How long the first allocation waits for another live host of this workspace to hand its leases over. Default 3000. */
-  handoverWaitMs?: number;
-  /** Names another workspace in explanations ("worktree ../app (branch b)"). Default: read from git's files. */
-  nameWorkspace?: (workspace: string) => string | undefined;
-}
+export type { PortEngineOptions } from './portEngineOptions';
 
 /** `orphans`: leases dead or departed hosts left; the engine of their workspace may take them over. */
 type Mutation = (planner: Planner, placements: Map<string, Placement>, others: Map<number, Lease>, orphans: Lease[]) => Promise<void>;

@@ -3,50 +3,27 @@
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig } from '../../protocol/config';
-import { brokenConfigNote, overallHealth, type HostInfo, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
-import type { ConfigWatcher, ConfigState } from '../config/loadConfig';
+import { brokenConfigNote, overallHealth, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
+import type { ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
 import { detectRunning, kindOf, serviceRoots, type Detection, type Refusal } from '../detect/detectRunning';
 import { claimPort, type ClaimResult } from '../detect/portClaim';
-import { describeHolder } from '../detect/listenerProof';
 import type { EngineEvent, PortEngineApi } from '../engine/engineApi';
 import { engineEventBody } from './engineEvents';
-import type { HealthMonitor } from '../health/healthMonitor';
-import type { ProcessRecords } from '../proc/processRecords';
 import type { ProcessRecord } from '../proc/processIdentity';
-import { listeningPorts } from '../proc/tcpTable';
-import { bindsEverywhere } from '../engine/portProbe';
-import { busyPreferredPorts } from './busyPorts';
+import { adoptionText, refusalText } from './adoptionText';
+import { reportConfig } from './configReport';
+import { busyPreferredPorts, listensOn } from './busyPorts';
 import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import { startHolderWatch, type HolderWatch } from './holderWatch';
-import type { HostLog } from './log';
-import { withNamedUrls, type NamedUrlMap } from '../proxy/namedUrlViews';
+import { withNamedUrls } from '../proxy/namedUrlViews';
 import { monitoredService, servedBy, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 import { withWiring } from './serviceWiring';
+import type { StackCoreOptions } from './stackCoreOptions';
 
 export type { RunnerView } from './serviceView';
-
-export interface StackCoreOptions {
-  workspace: string;
-  config: ConfigWatcher;
-  /** Builds the engine for a stack; called once at start. */
-  createEngine: (stack: StackConfig) => PortEngineApi;
-  health: HealthMonitor;
-  log: HostLog;
-  hostInfo: () => HostInfo;
-  detect?: typeof detectRunning;
-  /** What Manito started in this workspace (proof for adoption, rule (a)). */
-  records?: ProcessRecords;
-  /** Ports listening on the machine now (default: /proc). */
-  listening?: () => Set<number>;
-  healIntervalMs?: number;
-  /** How often the holders that pushed services off their preferred ports are looked at. Default 1000. */
-  holderWatchMs?: number;
-  coalesceMs?: number;
-  /** The named URLs the user's proxy gives this workspace's services (server/proxy/namedUrlViews.ts). */
-  namedUrls?: () => NamedUrlMap;
-}
+export type { StackCoreOptions } from './stackCoreOptions';
 
 export class StackCore {
   readonly events = new EventLog();
@@ -95,7 +72,7 @@ export class StackCore {
     // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
     for (const name of Object.keys(stack.services)) {
       const port = this.engine.get(name)?.port;
-      if (port !== undefined && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom && await this.listensOn(port)) await this.claimPort(name, 'beforeLaunch');
+      if (port !== undefined && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom && await listensOn(port, this.options.listening)) await this.claimPort(name, 'beforeLaunch');
     }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);
@@ -222,15 +199,9 @@ export class StackCore {
     await Promise.all(Object.keys(this.stack.services).map(async (name) => {
       const port = this.engine.get(name)?.port;
       if (port === undefined || this.runner?.runnerOf(name) || this.detected.has(name) || this.options.health.state(name)?.health === 'healthy') return;
-      if (await this.listensOn(port)) await this.options.health.checkNow(name);
+      if (await listensOn(port, this.options.listening)) await this.options.health.checkNow(name);
     }));
     await this.engine.heal();
-  }
-
-  /** One port: a free one binds in a millisecond, where reading /proc's tables takes tens. */
-  private async listensOn(port: number): Promise<boolean> {
-    if (this.options.listening) return this.options.listening().has(port);
-    return !(await bindsEverywhere(port)) && listeningPorts().has(port);
   }
 
   /** `handOver`: leave the leases to the next host of this workspace instead of releasing them. */
@@ -279,29 +250,24 @@ export class StackCore {
   }
 
   private refused(r: Refusal): void {
-    const message = `${r.port} is held by ${describeHolder(r.holder)}, which is not ${r.service}: ${r.why}; not adopted`;
+    const { message, event } = refusalText(r);
     this.options.log.warn(message);
-    this.events.push({ type: 'foreign', service: r.service, port: r.port, holder: r.holder, when: 'beforeLaunch', message });
+    this.events.push(event);
   }
 
   private async adopt(detections: Detection[]): Promise<void> {
     for (const d of detections) {
-      this.options.log.info(d.how === 'manito' ? `${d.logLine} (started by Manito, pid ${d.record?.pid ?? d.holder?.pid})` : `${d.logLine} (external: not started by Manito)`);
-      const who = d.holder?.pid ? ` (pid ${d.holder.pid}${d.holder.command ? `, ${d.holder.command.slice(0, 60)}` : ''})` : '';
-      const what = d.how === 'manito' ? 'still running from an earlier Manito start; taken back' : 'adopted as external instead of starting another';
+      const text = adoptionText(d);
+      this.options.log.info(text.logLine);
       try {
-        await this.engine.adopt(d.service, d.port, `${d.service} was already running on ${d.port}${who}; ${what}`);
+        await this.engine.adopt(d.service, d.port, text.explanation);
       } catch (error) {
         this.options.log.error(`Could not adopt ${d.service} on ${d.port}`, error);
         continue;
       }
       this.detected.set(d.service, d);
       this.engine.setRunning(d.service, true);
-      this.events.push({
-        type: 'detected', service: d.service, port: d.port, fingerprint: d.fingerprint,
-        ...(d.holder?.pid ? { pid: d.holder.pid } : {}), ...(d.holder?.command ? { command: d.holder.command } : {}),
-        ...(d.how === 'external' ? { external: true } : {}),
-      });
+      this.events.push(text.event);
     }
   }
 
@@ -320,14 +286,8 @@ export class StackCore {
   }
 
   private reportConfig(state: ConfigState): void {
-    const errors = state.problems.map(toConfigError);
-    if (errors.length) {
-      for (const p of state.problems) this.options.log.error(`${state.path}:${p.line}:${p.column}: ${p.message}`);
-      this.options.log.warn(`${brokenConfigNote(errors.length, state.source)}.`);
-    } else {
-      this.options.log.info(state.source === 'file' ? `Using ${state.path}` : `No ${state.path}; ${state.source === 'inferred' ? 'serving the stack ' : ''}${state.origin.label}${state.origin.detail ? ` (${state.origin.detail})` : ''}`);
-    }
-    if (this.started || errors.length || state.source === 'file') this.events.push({ type: 'config', ok: errors.length === 0, source: state.source, errors });
+    const event = reportConfig(state, this.options.log);
+    if (this.started || !event.ok || state.source === 'file') this.events.push(event);
   }
 
   private onEngineEvent(e: EngineEvent): void {

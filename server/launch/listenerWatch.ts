@@ -50,6 +50,9 @@ export interface VerifyLaunchOptions {
  * won the port, the service was moved (portClaim): stop this launch and start it there.
  */
 export async function verifyLaunch(o: VerifyLaunchOptions): Promise<boolean> {
+  // A container's port is published by Docker (docker-proxy or a NAT rule, root's, outside any
+  // tree of ours): the proof it is ours is the container Compose started under Manito's project.
+  if (o.launched.container) return true;
   const result = await watchListener({
     claim: o.claim,
     ended: () => o.launched.exited || !o.current(),

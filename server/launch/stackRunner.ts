@@ -1,6 +1,5 @@
 // Starts and stops the stack's services through a Launcher, in dependsOn order, each after its
-// dependencies report healthy. Shared by the editor (TerminalLauncher) and `manito up` (ProcessLauncher);
-// wired in server/host/runHost.ts.
+// dependencies report healthy and own their ports. One path for the editor and `manito up` (runHost.ts).
 import type { ActionResult } from '../../protocol/lsp';
 import type { StackConfig } from '../../protocol/config';
 import { dependencyOrder } from './dependencyOrder';
@@ -251,9 +250,7 @@ export class StackRunner {
    */
   private verify(name: string, launched: LaunchedService, restarts: number): Promise<boolean> {
     const claimPort = this.options.claimPort;
-    // A container's port is published by Docker (docker-proxy or a NAT rule, root's, outside any
-    // tree of ours): the proof it is ours is the container Compose started under Manito's project.
-    if (!claimPort || launched.container) return Promise.resolve(true);
+    if (!claimPort) return Promise.resolve(true);
     const generation = this.generation;
     const current = () => !this.stoppedOnPurpose.has(launched) && generation === this.generation;
     return verifyLaunch({
