@@ -81,7 +81,13 @@ test('launcher: a container that stops on its own ends its service', async () =>
   const cache = await launcher.launch(spec('cache'));
   const exited = new Promise<LaunchedService>((resolve) => cache.onExit(() => resolve(cache)));
   runner.running.set('cache', { ...runner.running.get('cache')!, state: 'exited' });
-  assert.equal((await exited).exited, true);
+  // The launcher's poll is unref'd (it must not keep a host alive): hold the loop open while waiting for it.
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    assert.equal((await exited).exited, true);
+  } finally {
+    clearInterval(keepAlive);
+  }
 });
 
 test('launcher over a real ComposeRunner without any Compose CLI: the start fails with the sentence naming what to install', async (t) => {
