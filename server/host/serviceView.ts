@@ -37,7 +37,8 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
   const runner = launcher?.runnerOf(name) ?? (detected.has(name) ? 'detected' : null);
   const error = engine?.errorOf(name);
   const pid = launcher?.pidOf(name) ?? detected.get(name)?.holder?.pid ?? null;
-  const freed = a ? sources.freed?.(name) : undefined;
+  // The watch looks every second; a service already back on the freed port has nothing to move back to.
+  const freed = a ? [sources.freed?.(name)].find((f) => f && f.port !== a.port) : undefined;
   const container = launcher?.containerOf?.(name) ?? null;
   return {
     name,
