@@ -17,7 +17,8 @@ test('in the workbench: Manito view, status-bar item and Show Logs from the pale
 
     // Without a manito.json the embedded default stack is served: the tree lists its six services.
     for (const name of ['server', 'client', 'websocket', 'database', 'redis', 'monitoring']) {
-      await sidebar.locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\s*\\d+`) }).first().waitFor({ state: 'visible' });
+      // A web service's row starts with its named URL ("server.<ws>.localhost:14730 · 3000 · …").
+      await sidebar.locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\s*(\\S+\\.localhost:\\d+\\s·\\s)?\\d+`) }).first().waitFor({ state: 'visible' });
     }
     await sidebar.locator('.monaco-list-row', { hasText: 'Embedded default stack' }).waitFor({ state: 'visible' });
 
