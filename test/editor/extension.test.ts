@@ -9,19 +9,19 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import type { DiscoveryRecord } from '../../protocol/discovery';
 import type { PortsResponse } from '../../protocol/http';
-import type { ProbeSample, StackSnapshot } from '../../protocol/model';
 import { TOOLTIP_GRACE_MS } from '../../extension/resolvedTooltips';
 import { type Workbench as WorkbenchType, launchBrowser, Workbench } from './harness/browser';
 import { type CodeServer, startCodeServer } from './harness/codeServer';
-import { hostGet, hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
+import { hostPost, liveHost, portAnswers, until } from './harness/hostRecord';
 import { repoRoot } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 import { descendants, isAlive } from '../../server/launch/processTree';
 import { ancestors, describePid } from './harness/processTree';
+import { serviceNow, serviceRow, tooltipProbe, treeRow, visibleHover } from './harness/servicesView';
 
 const demo = join(repoRoot, 'examples', 'fullstack');
 const FOREIGN_PORT = 3000;
@@ -52,68 +52,6 @@ function wsWelcome(port: number): Promise<{ type: string; port: number }> {
     });
     socket.once('error', (error) => { clearTimeout(timer); reject(error); });
   });
-}
-
-function serviceRow(workbench: WorkbenchType, service: string) {
-  return workbench.view('Services').locator('.monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: new RegExp(`^${service}$`) }) }).first();
-}
-
-/** The description of a service's row in the Services tree, e.g. "server.shop.localhost:14730 · 3001 · moved · healthy". */
-async function treeRow(workbench: WorkbenchType, service: string): Promise<string> {
-  return (await serviceRow(workbench, service).locator('.label-description').innerText({ timeout: 2000 })).trim();
-}
-
-const HOVERS = '.monaco-hover:visible, .workbench-hover-container:visible';
-
-/** The text of the hover that is showing and matches (the activity bar may show its own). */
-async function visibleHover(workbench: WorkbenchType, match: RegExp, target: Locator): Promise<string> {
-  let seen: string[] = [];
-  let attempts = 0;
-  const text = await until(`a hover matching ${match}`, async () => {
-    // Hovers need the pointer to arrive and rest; a missed one is retried by leaving and coming back.
-    if (attempts++ % 8 === 0) {
-      await workbench.page.mouse.move(700, 400);
-      await target.hover();
-    }
-    seen = await workbench.page.locator(HOVERS).allInnerTexts();
-    return seen.find((t) => match.test(t));
-  }, 15_000).catch((error: Error) => {
-    throw new Error(`${error.message}; hovers showing: ${JSON.stringify(seen)}`);
-  });
-  // Let it finish fading in, so a screenshot shows it as a user reads it.
-  // (No named function inside: the test's transpiler would wrap it in a helper the page lacks.)
-  await until('the hover to finish fading in', () => workbench.page.locator(HOVERS).evaluateAll((hovers, [source, flags]) => {
-    let shown = 0;
-    for (const hover of hovers) {
-      if (!new RegExp(source!, flags).test((hover as HTMLElement).innerText)) continue;
-      shown++;
-      for (let e: Element | null = hover; e; e = e.parentElement) if (getComputedStyle(e).opacity !== '1') return false;
-    }
-    return shown > 0;
-  }, [match.source, match.flags]), 5000).catch(() => undefined);
-  return text;
-}
-
-async function serviceNow(host: DiscoveryRecord, service: string) {
-  const { data } = await hostGet<{ data: StackSnapshot }>(host, '/api/snapshot');
-  return data.services.find((s) => s.name === service)!;
-}
-
-/**
- * Hovers a service's row and finds, among the host's probes of it, the one its tooltip reports
- * ("last probe 2 ms at 10:41:07"), with how long before the hover began that probe ran.
- */
-async function tooltipProbe(workbench: WorkbenchType, host: DiscoveryRecord, service: string): Promise<{ sample: ProbeSample; ageMs: number; shownAt: number; text: string }> {
-  const hoverBegan = Date.now();
-  // Named: the hover of the row hovered before may still be fading out.
-  const text = await visibleHover(workbench, new RegExp(`^${service} ·[^]*last probe [\\d.]+ ms at `), serviceRow(workbench, service).locator('.label-name'));
-  const shownAt = Date.now();
-  const [, latency, time] = /last probe ([\d.]+) ms at (.+)/.exec(text)!;
-  // Same machine, same environment as the extension host: the same locale formats the time.
-  const sample = (await serviceNow(host, service)).history
-    .find((s) => s.latencyMs === Number(latency) && new Date(s.at).toLocaleTimeString() === time!.trim());
-  assert.ok(sample, `the tooltip's probe (${latency} ms at ${time}) is one the host ran; tooltip: ${text}`);
-  return { sample, ageMs: hoverBegan - Date.parse(sample.at), shownAt, text };
 }
 
 describe('extension: Start Stack on the fullstack demo with port 3000 taken', { timeout: 10 * 60_000 }, () => {

@@ -1,5 +1,5 @@
 // Runs test/editor/suite/extensionApi.ts inside code-server's extension host on a workspace whose
-// manito.json has a "web" service (a small node:http server started in a terminal) on a free port
+// manito.json has a "web" service (a small node:http server the host runs, shown in a terminal) on a free port
 // and an "api" service that inherits it.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,11 +8,11 @@ import { useEditorSession } from './harness';
 
 const editorSession = useEditorSession();
 
-const WEB_SERVER = `// Answers /env with the environment Manito gave it.
+const WEB_SERVER = `// Answers /env with the environment Manito gave it, and its own pid as PID.
 require('node:http').createServer((req, res) => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'PORT' || /^MANITO_/.test(k)));
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify(env));
+  res.end(JSON.stringify({ ...env, PID: String(process.pid) }));
 }).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('web on', process.env.PORT));
 `;
 

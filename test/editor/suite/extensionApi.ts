@@ -1,7 +1,7 @@
 // Extension-host suite (runs inside VS Code with the real API) for the extension's own behaviour:
-// the host comes up, `manito.port.<service>` answers for ${command:...} use, Start Stack opens a
-// terminal named after the service with its ports in the environment, closing that terminal marks
-// the service stopped, and Restart Host keeps every assignment.
+// the host comes up, `manito.port.<service>` answers for ${command:...} use, Start Stack runs each
+// service as the host's own process shown in a terminal named after it with its ports in the
+// environment, closing that terminal stops the service, and Restart Host keeps every assignment.
 // The workspace (made by test/editor/extensionApi.test.ts) has a manito.json with one service
 // "web" on a free port written into MANITO_TEST_WEB_PORT of that file's sibling port.txt.
 import * as assert from 'node:assert/strict';
@@ -67,30 +67,44 @@ test('manito.port.web and manito.port return the port as a string, for ${command
   await assert.rejects(Promise.resolve(vscode.commands.executeCommand('manito.port', 'nope')), /no service "nope"/);
 });
 
-test('Start Stack opens a terminal named "web" that serves on its port with the stack in its env', async () => {
+test('Start Stack opens a terminal named "web" whose process is the service, on its port with the stack in its env', async () => {
   await vscode.commands.executeCommand('manito.startStack');
-  const terminal = await waitFor('a terminal named web', () => vscode.window.terminals.find((t) => t.name === 'web'), 30_000);
-  assert.ok(await terminal.processId, 'the terminal has a shell pid');
+  await waitFor('a terminal named web', () => vscode.window.terminals.find((t) => t.name === 'web'), 30_000);
   const body = await waitFor('the web service to answer', () => get(`http://127.0.0.1:${webPort()}/env`), 30_000);
   const env = JSON.parse(body) as Record<string, string>;
   assert.equal(env.PORT, String(webPort()));
   assert.equal(env.MANITO_WEB_PORT, String(webPort()));
   assert.equal(env.MANITO_API_PORT, String(webPort()));
+  // The host spawned it (a process it owns, shown in the pseudo-terminal): the pid it reports is
+  // the very process answering on the port.
   const { controller } = await api();
-  await waitFor('web to run in a terminal', () => controller.snapshot?.services.find((s) => s.name === 'web')?.runner === 'terminal', 30_000);
+  const web = await waitFor('web to run as the host\'s process', () => {
+    const view = controller.snapshot?.services.find((s) => s.name === 'web');
+    return view?.runner === 'process' && view.pid !== null ? view : undefined;
+  }, 30_000);
+  assert.equal(web.pid, Number(env.PID), 'the host\'s pid for web is the server that answered');
 }, { timeoutMs: 90_000 });
 
-test('Restart Host keeps the assignments and leaves the terminal alone', async () => {
+test('Restart Host keeps the assignments; the service ends with its host, its terminal stays and runs it again', async () => {
   const { controller } = await api();
   const before = controller.snapshot!.services.map((s) => [s.name, s.port]);
+  const oldPid = controller.snapshot!.services.find((s) => s.name === 'web')!.pid;
   await vscode.commands.executeCommand('manito.restartHost');
   await waitFor('the host to run again', () => controller.isRunning, 60_000);
   const after = await waitFor('a fresh snapshot', () => controller.snapshot && controller.snapshot.host.pid, 30_000);
   assert.ok(after);
   assert.deepEqual(controller.snapshot!.services.map((s) => [s.name, s.port]), before);
   assert.ok(vscode.window.terminals.some((t) => t.name === 'web'), 'the service terminal survived the restart');
-  assert.ok(await get(`http://127.0.0.1:${webPort()}/env`), 'the service kept answering');
-}, { timeoutMs: 90_000 });
+  // No orphans: the host that spawned web ended it when it stopped.
+  await waitFor('the old web to be gone', async () => (await get(`http://127.0.0.1:${webPort()}/env`)) === undefined, 30_000);
+  // Start Stack on the new host runs it again, on the same port, in the same terminal.
+  await vscode.commands.executeCommand('manito.startStack');
+  const body = await waitFor('web to answer again', () => get(`http://127.0.0.1:${webPort()}/env`), 30_000);
+  const pid = Number((JSON.parse(body) as Record<string, string>).PID);
+  assert.notEqual(pid, oldPid, 'a new process serves web');
+  await waitFor('the new host to run web', () => controller.snapshot?.services.find((s) => s.name === 'web')?.pid === pid, 30_000);
+  assert.equal(vscode.window.terminals.filter((t) => t.name === 'web').length, 1, 'the terminal was reused, not doubled');
+}, { timeoutMs: 150_000 });
 
 test('closing the terminal tells the host: the service is stopped and its port free', async () => {
   const terminal = vscode.window.terminals.find((t) => t.name === 'web');
