@@ -113,6 +113,15 @@ export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' |
   return startable.length > 0 && startable.every((s) => s.runner === 'terminal' || s.runner === 'process') ? 'stop' : 'start';
 }
 
+/**
+ * Whether the editor shows this service in a terminal of its own: a shell terminal (older hosts), or
+ * the pseudo-terminal the host feeds for each process it spawns (runner "process"). A compose
+ * service runs in its container, with no terminal of ours.
+ */
+export function hasTerminal(s: Pick<ServiceView, 'runner' | 'container'>): boolean {
+  return s.runner === 'terminal' || (s.runner === 'process' && !s.container);
+}
+
 function hostLine(state: DashboardState, now: number): HTMLElement {
   const snap = state.snapshot;
   const connected = state.connection === 'connected';
@@ -241,7 +250,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   // External (found running, not started by Manito): Stop asks before killing, naming pid and command.
   if (options.canControl && s.runner === 'detected') actions.appendChild(actionButton(state, s.name, 'stop', t('stopExternal', s.name), 'debug-stop', t('stopExternalTitle', s.name), live));
   if (isBrowsable(primaryUrl(s))) actions.appendChild(actionButton(state, s.name, 'openBrowser', t('openServiceInBrowser', s.name), 'globe', t('openUrl', primaryUrl(s) ?? ''), true));
-  if (options.canShowTerminal && s.runner === 'terminal') {
+  if (options.canShowTerminal && hasTerminal(s)) {
     actions.appendChild(actionButton(state, s.name, 'showTerminal', t('showTerminalOf', s.name), 'terminal', t('showTerminalTitle', s.name), true));
   }
   if (!actions.hasChildNodes()) actions.appendChild(h('span', { class: 'muted small' }, s.runner === 'detected' ? t('runningOutside') : '—'));

@@ -138,8 +138,11 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     assert.match(await frame.locator('.host-line').innerText(), new RegExp(`Host running.*port ${host.port}`, 's'));
     assert.match(await bodyClass(frame), /vscode-dark/);
 
-    // Start from the dashboard: the host opens a terminal for the service; health arrives live.
-    await clickUntil('web to be started', frame.locator('button[data-action="start"][data-target="web"]'), async () => (await webView(host))?.runner === 'terminal');
+    // Start from the dashboard: the host spawns the service itself (runner "process") and the
+    // editor shows it in a pseudo-terminal named after it; health arrives live.
+    await clickUntil('web to be started', frame.locator('button[data-action="start"][data-target="web"]'), async () => (await webView(host))?.runner === 'process');
+    const tabs = workbench.panel().locator('.terminal-tabs-entry, .single-terminal-tab');
+    await until('a terminal named "web"', async () => (await tabs.allInnerTexts()).some((t) => /\bweb\b/.test(t)), 60_000);
     await frame.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: 90_000 });
     const firstPid = await until('web to have a pid', () => webPid(host));
 

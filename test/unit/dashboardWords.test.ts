@@ -1,9 +1,10 @@
 // The dashboard's words and its primary stack button, without a DOM: the table the extension
-// sends replaces the English one key by key, and Stop leads once every startable service runs.
+// sends replaces the English one key by key, Stop leads once every startable service runs,
+// and Show terminal appears where the editor has one.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { eventText, healthLabel, healthSummary } from '../../webview/format';
-import { stackPrimary } from '../../webview/render';
+import { hasTerminal, stackPrimary } from '../../webview/render';
 import { setStrings, t } from '../../webview/strings';
 
 afterEach(() => setStrings({}));
@@ -27,4 +28,12 @@ test('the primary stack button is Stop only when every service with a command ru
   assert.equal(stackPrimary([svc(true, 'detected')]), 'start', 'a service found running was not started by Manito');
   assert.equal(stackPrimary([svc(false, null)]), 'start');
   assert.equal(stackPrimary([]), 'start');
+});
+
+test('Show terminal is offered for every service the editor shows in a terminal, not for containers or services found running', () => {
+  assert.equal(hasTerminal({ runner: 'process' }), true, 'the host spawns it and feeds its pseudo-terminal');
+  assert.equal(hasTerminal({ runner: 'terminal' }), true);
+  assert.equal(hasTerminal({ runner: 'process', container: 'shop-db-1' }), false);
+  assert.equal(hasTerminal({ runner: 'detected' }), false);
+  assert.equal(hasTerminal({ runner: null }), false);
 });
