@@ -83,12 +83,26 @@ test('inferred stack: labelled tree, env tooltip, hard-coded port diagnostic wit
     await quick.waitFor({ state: 'visible' });
     await quick.fill(':2:56');
     await quick.press('Enter');
-    await wb.page.keyboard.press('Control+.');
+    // Ctrl+. waits for the light bulb: VS Code's own request after the cursor moved has found the
+    // preferred fix. Pressed earlier, that request cancels the Ctrl+. one, and VS Code 1.97 answers a
+    // cancelled Ctrl+. with "No code actions available" (its nearby-quick-fix path returns an empty
+    // set on cancellation) even though the host returned the fix.
+    await editor.locator('.lightBulbWidget.codicon-lightbulb-autofix').waitFor({ state: 'visible' });
     const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Read port 8000 from MANITO_SERVER_PORT' }).first();
-    await fix.waitFor({ state: 'visible', timeout: 20_000 }).catch(async (error: Error) => {
-      await wb.screenshot('hardcoded-port-quick-fix-failure');
-      throw new Error(`${error.message}; action widget: ${JSON.stringify(await wb.page.locator('.action-widget').allInnerTexts())}`);
-    });
+    const none = editor.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' });
+    // Another cancellation (tsserver still starting re-registers its providers) gives the same message:
+    // a user presses again. The fix must still be in the menu itself.
+    for (let attempt = 1; ; attempt++) {
+      await wb.page.keyboard.press('Control+.');
+      const shown = await fix.or(none).first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => fix.isVisible(), () => false);
+      if (shown) break;
+      if (attempt === 3 || !(await none.isVisible())) {
+        await wb.screenshot('hardcoded-port-quick-fix-failure');
+        throw new Error(`no "Read port 8000 from MANITO_SERVER_PORT" after ${attempt} Ctrl+.; action widget: ${JSON.stringify(await wb.page.locator('.action-widget').allInnerTexts())}`);
+      }
+      await wb.page.keyboard.press('Escape');
+      await none.waitFor({ state: 'hidden' });
+    }
     await wb.screenshot('hardcoded-port-quick-fix-menu');
     // The fix is the preferred one, focused first: Enter applies it, as from the keyboard.
     assert.match(await fix.getAttribute('class') ?? '', /\bfocused\b/);
