@@ -8,7 +8,8 @@ import type { FolderHosts } from './folderHosts';
 const PORT_VARIABLE = /\$\{command:manito\.port\.([A-Za-z0-9_.-]+)\}/g;
 const SNAPSHOT_WAIT_MS = 15_000;
 
-export function registerLaunchPorts(hosts: FolderHosts): vscode.Disposable {
+/** `onPortUsed`: told of each port resolved (the walkthrough's launch.json step). */
+export function registerLaunchPorts(hosts: FolderHosts, onPortUsed?: (service: string) => void): vscode.Disposable {
   return vscode.debug.registerDebugConfigurationProvider('*', {
     async resolveDebugConfiguration(folder, config) {
       const host = folder && hosts.find(folder);
@@ -19,6 +20,7 @@ export function registerLaunchPorts(hosts: FolderHosts): vscode.Disposable {
         if (!snapshot) throw new Error(`Manito does not know the ports of ${host.folder.name} yet. ${host.controller.unavailableReason}`);
         if (!view) throw new Error(`Manito has no service "${service}" in ${host.folder.name}; it has ${snapshot.services.map((s) => s.name).join(', ')}`);
         if (view.port === null) throw new Error(`${service} of ${host.folder.name} has no port: ${view.error ?? view.explanation}`);
+        onPortUsed?.(service);
         return String(view.port);
       };
       try {

@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
     onPortUsed: () => walkthrough.portUsed(),
   };
   const portCommands = new PortCommands(base);
-  context.subscriptions.push(tree, view, statusBar, target, walkthrough, portCommands, registerDashboard(context, dashboard), registerLaunchPorts(folderHosts), ...registerCommands(base));
+  context.subscriptions.push(tree, view, statusBar, target, walkthrough, portCommands, registerDashboard(context, dashboard), registerLaunchPorts(folderHosts, () => walkthrough.portUsed()), ...registerCommands(base));
   context.subscriptions.push(registerTaskProvider(folderHosts), watchSettings(folderHosts.settingsTarget(), log),
     registerSaveConfigCommand(() => folderHosts.active?.controller, log),
     watchHostSettings((settings) => { for (const h of folderHosts.all) void h.controller.notify(SettingsChanged.type, settings); }));
