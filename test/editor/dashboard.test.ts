@@ -171,7 +171,11 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
 
     // Light theme and a reload: the panel comes back by itself (serializer) and follows the theme.
     setTheme(s, LIGHT);
-    await workbench.page.reload();
+    // Reload as a user does (Developer: Reload Window): the workbench saves its open editors before it
+    // goes, where a bare page reload can outrun that save and come back with no editor to revive.
+    const reloaded = workbench.page.waitForEvent('framenavigated', { predicate: (f) => f === workbench.page.mainFrame(), timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
     await workbench.waitReady();
     frame = await until('the dashboard to be revived after the reload', async () => {
       const f = await dashboardFrame(workbench.page);
