@@ -150,7 +150,15 @@ test('with ?token= the page starts and restarts a service through the API, and t
   assert.doesNotMatch(page.url(), /token=/);
   assert.equal(await page.locator('.notices').innerText().then((t) => /Read-only/.test(t)), false);
 
-  await page.locator('button[data-action="start"][data-target="web"]').click();
+  // The row re-renders with every probe (fast while a service starts), so a click can land on a row
+  // being replaced: click again only while the host shows no start of web.
+  const webRunner = async () => (await getJson(`${host.url}/api/snapshot`)).body.data.services.find((x: { name: string }) => x.name === 'web').runner;
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('button[data-action="start"][data-target="web"]').click({ timeout: LIVE_TIMEOUT_MS });
+    const started = await until(async () => (await webRunner()) === 'process' || undefined, 5_000, 'web to be started').then(() => true, () => false);
+    if (started) break;
+    assert.ok(attempt < 3, 'three clicks on Start did not start web');
+  }
   await page.locator('tr.service-row[data-service="web"][data-health="healthy"]').waitFor({ timeout: LIVE_TIMEOUT_MS });
   const snap1 = (await getJson(`${host.url}/api/snapshot`)).body.data;
   const pid1 = snap1.services.find((s: { name: string }) => s.name === 'web').pid;
