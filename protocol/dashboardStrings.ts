@@ -92,7 +92,6 @@ export const DASHBOARD_STRINGS = {
   moveBackTitle: '{0} is free again: move {1} back to it',
   eventDetectedExternal: ', external: not started by Manito',
   eventHealth: '{0}: {1} → {2}',
-  eventStartedTerminal: '{0} started in a terminal',
   eventStartedProcess: '{0} started in a process',
   eventStopped: '{0} stopped',
   eventStoppedCode: '{0} stopped (exit code {1})',

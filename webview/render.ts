@@ -118,7 +118,7 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
 /** 'stop' when every service Manito can start is running, else 'start'. */
 export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' | 'runner'>[]): 'start' | 'stop' {
   const startable = services.filter((s) => s.hasCommand);
-  return startable.length > 0 && startable.every((s) => s.runner === 'terminal' || s.runner === 'process') ? 'stop' : 'start';
+  return startable.length > 0 && startable.every((s) => s.runner === 'process') ? 'stop' : 'start';
 }
 
 /**
@@ -127,7 +127,7 @@ export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' |
  * service runs in its container, with no terminal of ours.
  */
 export function hasTerminal(s: Pick<ServiceView, 'runner' | 'container'>): boolean {
-  return s.runner === 'terminal' || (s.runner === 'process' && !s.container);
+  return s.runner === 'process' && !s.container;
 }
 
 function hostLine(state: DashboardState, now: number): HTMLElement {
@@ -245,7 +245,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   }
 
   const actions = h('div', { class: 'row-actions', role: 'group', 'aria-label': t('actionsFor', s.name) });
-  const running = s.runner === 'terminal' || s.runner === 'process';
+  const running = s.runner === 'process';
   const live = state.connection === 'connected';
   if (options.canControl && s.hasCommand) {
     if (!running) actions.appendChild(actionButton(state, s.name, 'start', t('startService', s.name), 'play', t('startService', s.name), live && snap.host.trusted));
