@@ -62,7 +62,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     title: () => vscode.l10n.t('Stop Service'),
     needsHost: true,
     run: async (ctx, arg) => {
-      const service = await pickService(ctx, arg, vscode.l10n.t('Service to stop'), (s) => s.runner === 'terminal' || s.runner === 'process' || s.runner === 'detected');
+      const service = await pickService(ctx, arg, vscode.l10n.t('Service to stop'), (s) => s.runner === 'process' || s.runner === 'detected');
       if (!service) return;
       await reportAction(ctx, vscode.l10n.t('Stopping {0}', service.name), () => stopWithConfirmation(service.name, (params) => ctx.controller.request(StopService.type, params)));
     },

@@ -122,16 +122,13 @@ export class FolderHosts implements vscode.Disposable {
     const { log } = this.options;
     const key = folder.uri.toString();
     let controller: HostController | undefined;
-    const terminals = new ServiceTerminals(log, (params) => void controller?.notifyTerminalExited(params), (service) => ({
+    const terminals = new ServiceTerminals(log, (service) => ({
       input: (data) => void controller?.sendInput({ service, data }),
       stop: () => void controller?.request(StopService.type, { service }).catch((error: unknown) => log.warn(`could not stop ${service}: ${(error as Error).message}`)),
     }));
     // Two folders may both have a "server": their terminals say whose it is.
     const withFolder = <T extends { name: string }>(params: T): T => (this.hosts.size > 1 ? { ...params, name: `${params.name} (${folder.name})` } : params);
     const named: TerminalHost = {
-      launch: (params) => terminals.launch(withFolder(params)),
-      kill: (service) => terminals.kill(service),
-      open: () => terminals.open(),
       serviceTerminal: (params) => terminals.serviceTerminal(withFolder(params)),
       serviceStarted: (service, pid) => terminals.serviceStarted(service, pid),
       serviceOutput: (params) => terminals.serviceOutput(params),

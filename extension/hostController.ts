@@ -7,9 +7,9 @@ import {
 } from 'vscode-languageclient/node';
 import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import {
-  EventOccurred, GetSnapshot, type HostInitOptions, HostStatus, type HostStatusParams, KillTerminal, LaunchTerminal,
+  EventOccurred, GetSnapshot, type HostInitOptions, HostStatus, type HostStatusParams,
   ServiceEnded, ServiceInput, ServiceOutput, ServiceStarted, ServiceTerminal, type ServiceDataParams,
-  SnapshotChanged, TerminalExited, type TerminalExitedParams, TrustChanged,
+  SnapshotChanged, TrustChanged,
 } from '../protocol/lsp';
 import type { TerminalHost } from './terminalHost';
 import type { ManitoEvent, StackSnapshot } from '../protocol/model';
@@ -102,8 +102,6 @@ export class HostController implements vscode.Disposable {
         this.statusEmitter.fire(status);
       }),
       client.onNotification(EventOccurred.type, (event) => this.eventEmitter.fire(event)),
-      client.onRequest(LaunchTerminal.type, (params) => this.options.terminals.launch(params)),
-      client.onRequest(KillTerminal.type, ({ service }) => this.options.terminals.kill(service)),
       client.onRequest(ServiceTerminal.type, (params) => this.options.terminals.serviceTerminal(params)),
       client.onNotification(ServiceStarted.type, ({ service, pid }) => this.options.terminals.serviceStarted(service, pid)),
       client.onNotification(ServiceOutput.type, (params) => this.options.terminals.serviceOutput(params)),
@@ -176,10 +174,6 @@ export class HostController implements vscode.Disposable {
       : client.sendRequest(type as RequestType<P, R, void>, params);
   }
 
-  async notifyTerminalExited(params: TerminalExitedParams): Promise<void> {
-    await this.notify(TerminalExited.type, params);
-  }
-
   /** Typed in a service's pseudo-terminal: for its stdin. */
   async sendInput(params: ServiceDataParams): Promise<void> {
     await this.notify(ServiceInput.type, params);
@@ -227,8 +221,6 @@ export class HostController implements vscode.Disposable {
           workspace,
           trusted: vscode.workspace.isTrusted,
           ...(ports.length ? { hostPorts: ports } : {}),
-          terminals: this.options.terminals.open(),
-          pseudoTerminals: true,
           hardcodedPortDiagnostics: hostSettings().hardcodedPortDiagnostics,
         };
       },

@@ -8,11 +8,10 @@ export type Translate = (message: string, ...args: Array<string | number | boole
 
 const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
 
-/** Markdown: 'Runs in terminal "server" · pid 123', 'Not running', 'External: found running, not started by Manito'. */
+/** Markdown: 'Runs as a process Manito started · pid 123', 'Not running', 'External: found running, not started by Manito'. */
 export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason' | 'container'>, t: Translate = english): string {
   const how = service.container ? t('Runs in container "{0}" (docker compose)', md(service.container))
-    : service.runner === 'terminal' ? t('Runs in terminal "{0}"', md(service.name))
-      : service.runner === 'process' ? t('Runs as a process Manito started')
+    : service.runner === 'process' ? t('Runs as a process Manito started')
         : service.runner === 'detected' ? t('External: found running, not started by Manito (Stop asks first)')
           : service.hasCommand ? t('Not running')
             : service.reason === 'inherited' ? t('Served by the process whose port it inherits')

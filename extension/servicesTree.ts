@@ -185,7 +185,7 @@ function rowKey(folderKey: string | undefined, service: string): string {
 /** Space-separated flags matched by `viewItem =~ /\bflag\b/` in package.json menus. */
 function serviceContext(service: ServiceView): string {
   const flags = ['service'];
-  const managed = service.runner === 'terminal' || service.runner === 'process';
+  const managed = service.runner === 'process';
   if (service.hasCommand && !managed && service.runner !== 'detected') flags.push('startable');
   if (managed) flags.push('running');
   if (service.runner === 'detected') flags.push('external');

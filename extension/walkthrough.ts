@@ -58,7 +58,7 @@ export class WalkthroughProgress implements vscode.Disposable {
 
   private observe(snapshot: StackSnapshot): void {
     if (snapshot.services.length > 0) this.complete('stackKnown');
-    if (snapshot.services.some((s) => s.runner === 'terminal' || s.runner === 'process')) this.complete('stackStarted');
+    if (snapshot.services.some((s) => s.runner === 'process')) this.complete('stackStarted');
   }
 
   private complete(step: Step): void {

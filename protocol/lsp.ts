@@ -10,14 +10,6 @@ export interface HostInitOptions {
   trusted: boolean;
   /** Overrides the host API port list (setting `manito.host.port`). */
   hostPorts?: number[];
-  /** Service terminals still open in the editor (after a host restart): re-adopt, do not relaunch. */
-  terminals?: { service: string; pid: number | null }[];
-  /**
-   * The host spawns every service itself and the editor shows each in a pseudo-terminal fed by
-   * ServiceOutput (the terminal's process is the service; its exit code shows). Without it the
-   * host asks for integrated shell terminals (LaunchTerminal), as editors of 0.1 did.
-   */
-  pseudoTerminals?: boolean;
   /** Setting `manito.diagnostics.hardcodedPorts` (default true): publish a diagnostic on each hard-coded port. */
   hardcodedPortDiagnostics?: boolean;
 }
@@ -34,16 +26,6 @@ export interface ActionResult {
   confirm?: { pid: number; command: string };
 }
 
-export interface LaunchTerminalParams {
-  service: string;
-  /** The terminal's name: the service's name. */
-  name: string;
-  command: string;
-  cwd: string;
-  env: Record<string, string>;
-}
-export interface LaunchTerminalResult { pid: number | null }
-export interface TerminalExitedParams { service: string; exitCode?: number }
 export interface ServiceTerminalParams {
   service: string;
   /** The terminal's name: the service's name. */
@@ -109,18 +91,6 @@ export namespace SaveInferredConfig {
 export namespace SettingsChanged {
   // extension -> host: the user changed a Manito setting the host acts on.
   export const type = new NotificationType<HostSettings>('manito/settingsChanged');
-}
-export namespace LaunchTerminal {
-  // host -> extension: open an integrated terminal running this command.
-  export const type = new RequestType<LaunchTerminalParams, LaunchTerminalResult, void>('manito/launchTerminal');
-}
-export namespace KillTerminal {
-  // host -> extension: close the service's terminal (after the host killed its process tree).
-  export const type = new RequestType<ServiceParams, void, void>('manito/killTerminal');
-}
-export namespace TerminalExited {
-  // extension -> host: the user closed a service's terminal, or its process exited.
-  export const type = new NotificationType<TerminalExitedParams>('manito/terminalExited');
 }
 export namespace ServiceTerminal {
   // host -> extension: show (or reuse) the service's pseudo-terminal; the host is about to spawn it.

@@ -48,7 +48,7 @@ export interface ServiceView {
   /** Recent probe results, oldest first. */
   history: ProbeSample[];
   /** How it runs now: in an editor terminal, as a child of `manito up`, found already running, or not at all. */
-  runner: 'terminal' | 'process' | 'detected' | null;
+  runner: 'process' | 'detected' | null;
   pid: number | null;
   /** The container's name when it runs in one (a docker compose service Manito started). */
   container?: string;
@@ -146,7 +146,7 @@ export type EventBody =
   /** A process that is not the service (by proof) held its port, before its launch or after it (it won the race). */
   | { type: 'foreign'; service: string; port: number; holder: PortHolder; when: 'beforeLaunch' | 'afterLaunch'; message: string }
   | { type: 'health'; service: string; from: HealthState; to: HealthState; detail?: string }
-  | { type: 'started'; service: string; runner: 'terminal' | 'process'; pid?: number }
+  | { type: 'started'; service: string; runner: 'process'; pid?: number }
   | { type: 'stopped'; service: string; exitCode?: number }
   | { type: 'config'; ok: boolean; source: ConfigSource; errors: ConfigError[] };
 

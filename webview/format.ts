@@ -106,7 +106,7 @@ export function eventText(event: EventBody): string {
     case 'health':
       return t('eventHealth', event.service, event.from, event.to) + (event.detail ? ` (${event.detail})` : '');
     case 'started':
-      return t(event.runner === 'terminal' ? 'eventStartedTerminal' : 'eventStartedProcess', event.service) + (event.pid ? ` (${t('eventDetectedBy', event.pid)})` : '');
+      return t('eventStartedProcess', event.service) + (event.pid ? ` (${t('eventDetectedBy', event.pid)})` : '');
     case 'stopped':
       return event.exitCode !== undefined ? t('eventStoppedCode', event.service, event.exitCode) : t('eventStopped', event.service);
     case 'config':

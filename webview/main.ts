@@ -5,7 +5,7 @@ import { primaryUrl } from '../protocol/model';
 import type { DashboardState } from './dashboardState';
 import { initialState, markPending, persistable, reduce } from './dashboardState';
 import type { ViewOptions } from './render';
-import { mountDashboard, render, tick } from './render';
+import { mountDashboard, relabel, render, tick } from './render';
 import type { Transport } from './transport';
 import { setStrings, t } from './strings';
 import { FeedTransport, VsCodeTransport, inVsCode, takeToken } from './transport';
@@ -102,6 +102,7 @@ function boot(): void {
       // The editor's display language: every word is re-read, so rebuild everything.
       setStrings(message.strings);
       options = viewOptions(transport);
+      relabel(root);
       render(root, state, options, Date.now());
       return;
     }

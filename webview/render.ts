@@ -32,6 +32,8 @@ export interface DashboardRoot {
   services: HTMLElement;
   events: HTMLElement;
   usage: HTMLElement;
+  /** Static text, rebuilt only when the words change (a rebuild would close the open details). */
+  ownership: HTMLElement;
 }
 
 /** The fixed skeleton; sections are refilled by `render`. */
@@ -41,8 +43,14 @@ export function mountDashboard(container: HTMLElement): DashboardRoot {
   const services = h('section', { class: 'services', 'aria-labelledby': 'services-heading', tabindex: -1 });
   const events = h('section', { class: 'events-section', 'aria-labelledby': 'events-heading', tabindex: -1 });
   const usage = h('section', { class: 'usage-section', 'aria-labelledby': 'usage-heading', tabindex: -1 });
-  container.replaceChildren(header, notices, services, usage, events, ownershipNote());
-  return { header, notices, services, events, usage };
+  const ownership = h('div', { class: 'ownership-slot' }, ownershipNote());
+  container.replaceChildren(header, notices, services, usage, events, ownership);
+  return { header, notices, services, events, usage, ownership };
+}
+
+/** After the display language arrives: the sections `render` does not refill. */
+export function relabel(root: DashboardRoot): void {
+  root.ownership.replaceChildren(ownershipNote());
 }
 
 export function render(root: DashboardRoot, state: DashboardState, options: ViewOptions, now: number): void {
@@ -52,7 +60,7 @@ export function render(root: DashboardRoot, state: DashboardState, options: View
     h('h2', { id: 'services-heading' }, t('servicesHeading')),
     servicesContent(state, options),
   ]);
-  replaceChildrenKeepingFocus(root.usage, [h('h2', { id: 'usage-heading' }, 'Port usage'), usageView(state.usage)]);
+  replaceChildrenKeepingFocus(root.usage, [h('h2', { id: 'usage-heading' }, t('usageHeading')), usageView(state.usage)]);
   replaceChildrenKeepingFocus(root.events, [
     h('h2', { id: 'events-heading' }, t('eventsHeading')),
     eventsList(state.events),
@@ -110,7 +118,7 @@ function headerContent(state: DashboardState, options: ViewOptions, now: number)
 /** 'stop' when every service Manito can start is running, else 'start'. */
 export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' | 'runner'>[]): 'start' | 'stop' {
   const startable = services.filter((s) => s.hasCommand);
-  return startable.length > 0 && startable.every((s) => s.runner === 'terminal' || s.runner === 'process') ? 'stop' : 'start';
+  return startable.length > 0 && startable.every((s) => s.runner === 'process') ? 'stop' : 'start';
 }
 
 /**
@@ -119,7 +127,7 @@ export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' |
  * service runs in its container, with no terminal of ours.
  */
 export function hasTerminal(s: Pick<ServiceView, 'runner' | 'container'>): boolean {
-  return s.runner === 'terminal' || (s.runner === 'process' && !s.container);
+  return s.runner === 'process' && !s.container;
 }
 
 function hostLine(state: DashboardState, now: number): HTMLElement {
@@ -237,7 +245,7 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   }
 
   const actions = h('div', { class: 'row-actions', role: 'group', 'aria-label': t('actionsFor', s.name) });
-  const running = s.runner === 'terminal' || s.runner === 'process';
+  const running = s.runner === 'process';
   const live = state.connection === 'connected';
   if (options.canControl && s.hasCommand) {
     if (!running) actions.appendChild(actionButton(state, s.name, 'start', t('startService', s.name), 'play', t('startService', s.name), live && snap.host.trusted));

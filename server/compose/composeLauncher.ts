@@ -24,7 +24,7 @@ export interface ComposeLauncherOptions {
 type LaunchedContainer = LaunchedService & { readonly container: string };
 
 export class ComposeLauncher implements Launcher {
-  readonly runner: 'process' | 'terminal';
+  readonly runner: 'process';
   private readonly byName: Map<string, ComposeServiceDefinition>;
   /** Compose service -> the Manito services launched on its container. */
   private readonly users = new Map<string, Set<string>>();

@@ -2,13 +2,12 @@
 // diagnostics, status, coalesced snapshots and events; and the notifications it takes back.
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
-import { EventOccurred, HostStatus, SnapshotChanged, TerminalExited, TrustChanged, type TerminalExitedParams } from '../../protocol/lsp';
+import { EventOccurred, HostStatus, SnapshotChanged, TrustChanged } from '../../protocol/lsp';
 import type { ConfigState, ConfigWatcher } from '../config/loadConfig';
 import type { HostLog } from './log';
 import type { StackCore } from './stackCore';
 
 export interface ClientHandlers {
-  terminalExited(params: TerminalExitedParams): void;
   trustChanged(trusted: boolean): void;
 }
 
@@ -57,9 +56,8 @@ export function attachClient(connection: Connection, core: StackCore, config: Co
   }));
   disposers.push(core.onEvent((event) => send(() => connection.sendNotification(EventOccurred.type, event))));
 
-  const exited = connection.onNotification(TerminalExited.type, (params) => handlers.terminalExited(params));
   const trust = connection.onNotification(TrustChanged.type, (params) => handlers.trustChanged(Boolean(params?.trusted)));
-  disposers.push(() => exited.dispose(), () => trust.dispose());
+  disposers.push(() => trust.dispose());
 
   return () => {
     open = false;

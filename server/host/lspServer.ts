@@ -12,12 +12,9 @@ function parseInitOptions(value: unknown, fallbackWorkspace: string | undefined)
   const workspace = typeof o.workspace === 'string' && o.workspace ? o.workspace : fallbackWorkspace;
   if (!workspace) throw new Error('initializationOptions.workspace is required (the folder that holds manito.json)');
   const hostPorts = Array.isArray(o.hostPorts) ? o.hostPorts.filter((p) => Number.isInteger(p) && p > 0 && p < 65536) : undefined;
-  const terminals = Array.isArray(o.terminals)
-    ? o.terminals.filter((t) => typeof t?.service === 'string' && (t.pid === null || (Number.isInteger(t.pid) && t.pid > 0)))
-    : [];
   return {
-    workspace, trusted: o.trusted === true, ...(hostPorts?.length ? { hostPorts } : {}), terminals,
-    ...(o.pseudoTerminals === true ? { pseudoTerminals: true } : {}), hardcodedPortDiagnostics: o.hardcodedPortDiagnostics !== false,
+    workspace, trusted: o.trusted === true, ...(hostPorts?.length ? { hostPorts } : {}),
+    hardcodedPortDiagnostics: o.hardcodedPortDiagnostics !== false,
   };
 }
 
@@ -36,7 +33,7 @@ export function serveLsp(connection: Connection, start: (options: RunHostOptions
     const rootPath = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     const fallback = rootPath?.startsWith('file:') ? new URL(rootPath).pathname : params.rootPath ?? undefined;
     const init = parseInitOptions(params.initializationOptions, fallback);
-    hostPromise = start({ workspace: init.workspace, connection, trusted: init.trusted, hostPorts: init.hostPorts, terminals: init.terminals, pseudoTerminals: init.pseudoTerminals });
+    hostPromise = start({ workspace: init.workspace, connection, trusted: init.trusted, hostPorts: init.hostPorts });
     // The request handlers report a failed start; this only keeps it from being an unhandled rejection.
     hostPromise.catch((error) => connection.console.error(`Manito host failed to start: ${(error as Error).stack ?? error}`));
     const diagnostics = new PortDiagnostics(connection, init.workspace, init.hardcodedPortDiagnostics !== false);

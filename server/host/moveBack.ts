@@ -5,7 +5,7 @@ import type { PortEngineApi } from '../engine/engineApi';
 
 export interface MoveBackDeps {
   engine: Pick<PortEngineApi, 'get' | 'moveBack'>;
-  runnerOf(service: string): 'terminal' | 'process' | null;
+  runnerOf(service: string): 'process' | null;
   isDetected(service: string): boolean;
   restartService(service: string): Promise<ActionResult>;
 }

@@ -20,7 +20,6 @@ import { defaultWebviewDir } from '../http/staticFiles';
 import type { Launcher } from '../launch/launcher';
 import { ProcessLauncher } from '../launch/processLauncher';
 import { StackRunner } from '../launch/stackRunner';
-import { TerminalLauncher } from '../launch/terminalLauncher';
 import { EditorLauncher } from '../launch/editorLauncher';
 import { ProcessRecords } from '../proc/processRecords';
 import { Reaper } from '../proc/reaper';
@@ -35,7 +34,6 @@ import { launchUrls, namedUrlMap } from '../proxy/namedUrlViews';
 import { StackCore } from './stackCore';
 import { inferredConfig } from './inferredConfig';
 import { saveServedConfig } from './saveConfig';
-import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
 import { openHostCompose } from '../compose/hostCompose';
@@ -60,10 +58,6 @@ export interface RunHostOptions {
   /** Remove the discovery file and stop on SIGINT/SIGTERM. Default true. */
   handleSignals?: boolean;
   webviewDir?: string;
-  /** Service terminals the editor kept open from a previous host (HostInitOptions.terminals). */
-  terminals?: OpenTerminal[];
-  /** The editor shows pseudo-terminals the host feeds (HostInitOptions.pseudoTerminals): the host spawns every service. */
-  pseudoTerminals?: boolean;
   /** Infer the stack from the folder when it has no manito.json (default true); false: the embedded default. */
   infer?: boolean;
   /** The user's proxy port; default MANITO_PROXY_PORT, else DEFAULT_PROXY_PORT (server/proxy/hostProxy.ts). */
@@ -132,8 +126,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
     return undefined;
   });
-  const baseLauncher: Launcher = options.launcher ?? (!options.connection ? new ProcessLauncher()
-    : options.pseudoTerminals ? new EditorLauncher(options.connection) : new TerminalLauncher(options.connection));
+  // With an editor the host still spawns every service; the editor shows each in a pseudo-terminal it feeds.
+  const baseLauncher: Launcher = options.launcher ?? (options.connection ? new EditorLauncher(options.connection) : new ProcessLauncher());
   if (reaper) baseLauncher.attachReaper?.(reaper);
   const launcher = compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher;
   const runner = new StackRunner({
@@ -195,22 +189,14 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   core.onEvent((event) => feed!.publishEvent(event));
   core.onSnapshot((snapshot) => feed!.publishSnapshot(snapshot));
   const detachClient = options.connection ? attachClient(options.connection, core, config, log, {
-    terminalExited: (params) => { if (baseLauncher instanceof TerminalLauncher) baseLauncher.terminalExited(params); },
     trustChanged: (value) => setTrusted(value),
   }) : () => undefined;
 
-  // Terminals that outlived the previous host run our services: not looked for as found-running.
-  const terminals = baseLauncher instanceof TerminalLauncher ? liveTerminals(options.terminals ?? [], core.stack) : [];
-  await core.start({ own: terminals.map((t) => t.service) });
+  await core.start();
   // What an earlier host (or `manito up --detach`) started here, proven by its record: ours to stop.
   for (const name of Object.keys(core.stack.services)) {
     const found = core.detection(name);
     if (found?.how === 'manito' && found.record && !runner.isRunning(name)) runner.adopt(name, recordedProcess(name, found.record, { reaper }));
-  }
-  if (baseLauncher instanceof TerminalLauncher) {
-    await adoptTerminals(terminals, {
-      launcher: baseLauncher, runner, engine: core.portEngine, stack: core.stack, log: (line) => log.info(line), warn: (line, error) => log.error(line, error),
-    });
   }
   config.watch((error) => log.error('Watching manito.json failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);

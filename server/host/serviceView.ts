@@ -10,7 +10,7 @@ import type { FreedPort } from './holderWatch';
 
 /** What StackCore needs of the service runner (server/launch StackRunner implements it). */
 export interface RunnerView {
-  runnerOf(service: string): 'terminal' | 'process' | null;
+  runnerOf(service: string): 'process' | null;
   pidOf(service: string): number | null;
   /** The container a service runs in (a compose service), if any. */
   containerOf?(service: string): string | null;

@@ -50,12 +50,8 @@ export class StackCore {
     this.changed();
   }
 
-  /**
-   * Detects running services, allocates every port, starts monitoring. Logs the seed's lines.
-   * `own`: services the runner is about to re-adopt (terminals kept from the previous host); they
-   * are ours, so they are not looked for as found-running.
-   */
-  async start(options: { own?: readonly string[] } = {}): Promise<void> {
+  /** Detects running services, allocates every port, starts monitoring. Logs the seed's lines. */
+  async start(): Promise<void> {
     const { log, config } = this.options;
     const stack = this.stack;
     log.info(`🔧 Initializing dynamic port manager for ${stack.environment ?? 'development'} environment...`);
@@ -64,15 +60,14 @@ export class StackCore {
     this.disposers.push(this.engine.on((e) => this.onEngineEvent(e)));
     // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
     // is never first given a fallback port and then moved.
-    const own = new Set(options.own ?? []);
-    const names = Object.keys(stack.services).filter((n) => !own.has(n));
+    const names = Object.keys(stack.services);
     await this.adopt(await this.detect(stack, names, this.options.listening?.() ?? await busyPreferredPorts(stack, names)));
     await this.engine.allocateAll();
     // A port taken over from this workspace's previous host may have its service still listening
-    // (a terminal the editor kept across a reload): claim it now, before self-healing calls it stolen.
+    // (`manito up --detach`, a host that could not end it): claim it now, before self-healing calls it stolen.
     for (const name of Object.keys(stack.services)) {
       const port = this.engine.get(name)?.port;
-      if (port !== undefined && !own.has(name) && !this.detected.has(name) && !stack.services[name]!.inheritFrom && await listensOn(port, this.options.listening)) await this.claimPort(name, 'beforeLaunch');
+      if (port !== undefined && !this.detected.has(name) && !stack.services[name]!.inheritFrom && await listensOn(port, this.options.listening)) await this.claimPort(name, 'beforeLaunch');
     }
     for (const name of Object.keys(stack.services)) {
       const a = this.engine.get(name);

@@ -14,7 +14,7 @@ export interface LaunchedService {
   readonly service: string;
   /** The shell's pid; null when the editor could not tell it. */
   readonly pid: number | null;
-  readonly runner: 'process' | 'terminal';
+  readonly runner: 'process';
   /** pid, start time and process group of what we started, when /proc tells: proof it is ours. */
   readonly record?: ProcessRecord | null;
   /** The container's name when the service runs in one (a compose service). */
@@ -28,7 +28,7 @@ export interface LaunchedService {
 }
 
 export interface Launcher {
-  readonly runner: 'process' | 'terminal';
+  readonly runner: 'process';
   launch(spec: LaunchSpec): Promise<LaunchedService>;
   /** Launchers that spawn processes tell the reaper each group (the CLI's launcher is another bundle's class: no instanceof). */
   attachReaper?(reaper: Reaper): void;

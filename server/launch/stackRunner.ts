@@ -38,7 +38,7 @@ export class StackRunner {
     return this.launched.has(service);
   }
 
-  runnerOf(service: string): 'terminal' | 'process' | null {
+  runnerOf(service: string): 'process' | null {
     return this.launched.get(service)?.runner ?? null;
   }
 
@@ -110,7 +110,7 @@ export class StackRunner {
    * Terminals belong to the editor and outlive the host; the next host re-adopts them.
    */
   async dispose(): Promise<void> {
-    await this.operations.track(() => this.stopAll((launched) => launched.runner === 'process'));
+    await this.operations.track(() => this.stopAll());
     await this.whenIdle();
   }
 
@@ -132,11 +132,11 @@ export class StackRunner {
     return { ok: true, message: `Stopped ${service}.` };
   }
 
-  private async stopAll(which: (launched: LaunchedService) => boolean = () => true): Promise<ActionResult> {
+  private async stopAll(): Promise<ActionResult> {
     this.generation++;
     this.cancelled.resolve();
     this.cancelled = deferred();
-    const names = [...this.launched].filter(([, launched]) => which(launched)).map(([name]) => name);
+    const names = [...this.launched.keys()];
     if (names.length === 0) return { ok: true, message: 'No service started by Manito is running.' };
     let order: string[];
     try {

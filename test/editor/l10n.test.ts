@@ -66,6 +66,9 @@ test('the tree, the status bar and the dashboard speak the display language', { 
     const headers = (await frame.locator('.services-table thead th').allTextContents()).map((t) => t.trim());
     assert.deepEqual(headers, ['Service', 'Port', 'Health', 'Last probe', 'History', 'URL', 'Actions'].map(p));
     assert.equal((await frame.locator('#events-heading').textContent())?.trim(), p('Recent events'));
+    assert.equal((await frame.locator('#usage-heading').textContent())?.trim(), p('Port usage'));
+    assert.equal((await frame.locator('details.ownership summary').textContent())?.trim(), p('What Manito owns'));
+    assert.equal((await frame.locator('details.ownership dt').first().textContent())?.trim(), p('Started by Manito'));
     const health = await frame.locator('tr.service-row[data-service="web"] .health-state').textContent();
     assert.equal(health?.trim(), p('Stopped'));
     assert.equal((await frame.locator('.masthead .chip.overall').textContent())?.trim(), p('All stopped'));

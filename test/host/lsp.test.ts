@@ -1,16 +1,15 @@
 // The built host over stdio JSON-RPC, as the extension talks to it: initialize with
 // HostInitOptions, the custom requests, pushed notifications, manito.json diagnostics with line
-// and column while the last good config keeps being served, terminals launched through the client,
-// and a clean shutdown that removes the discovery file.
+// and column while the last good config keeps being served, services the host spawns shown in the
+// client's pseudo-terminals (their output and end fed over the connection), and a clean shutdown that removes the discovery file.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import {
-  EventOccurred, GetEvents, GetHealth, GetPorts, GetSnapshot, HostStatus, KillTerminal, LaunchTerminal, SnapshotChanged, StartService, StopService,
-  TerminalExited, type HostInitOptions, type HostStatusParams,
+  EventOccurred, GetEvents, GetHealth, GetPorts, GetSnapshot, HostStatus, ServiceEnded, ServiceOutput, ServiceStarted, ServiceTerminal, SnapshotChanged,
+  StartService, StopService, type HostInitOptions, type ServiceEndedParams, type HostStatusParams,
 } from '../../protocol/lsp';
 import type { ManitoEvent, StackSnapshot } from '../../protocol/model';
 import { exitOf, freePorts, getJson, makeWorkspace, spawnLsp, until, type LspHost, type Workspace } from './support/hostProcess';
@@ -22,7 +21,8 @@ const diagnostics: PublishDiagnosticsParams[] = [];
 const snapshots: StackSnapshot[] = [];
 const statuses: HostStatusParams[] = [];
 const events: ManitoEvent[] = [];
-const terminals = new Map<string, ChildProcess>();
+/** The editor's pseudo-terminals: what the host asked to show, the pid it started, its output and end. */
+const terminals = new Map<string, { name: string; pid?: number; output: string; ended?: ServiceEndedParams }>();
 const waiters: Array<() => void> = [];
 const notify = () => { for (const w of waiters.splice(0)) w(); };
 
@@ -50,7 +50,7 @@ const goodConfig = () => ({
   services: {
     api: {
       preferred: [p[0]], kind: 'http' as const,
-      command: `node -e "require('http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1')"`,
+      command: `node -e "require('http').createServer((q,r)=>r.end('ok')).listen(+process.env.PORT,'127.0.0.1',()=>console.log('api up on '+process.env.PORT))"`,
       health: { type: 'http' as const, path: '/', expectStatus: 200, intervalMs: 200 },
     },
     worker: { preferred: [p[1]], kind: 'tcp' as const, dependsOn: ['api'] },
@@ -67,14 +67,11 @@ before(async () => {
   c.onNotification(HostStatus.type, (s) => { statuses.push(s); notify(); });
   c.onNotification(EventOccurred.type, (e) => { events.push(e); notify(); });
   c.onNotification('window/logMessage', () => undefined);
-  // Play the extension's part: run the command in a "terminal" (a child process here).
-  c.onRequest(LaunchTerminal.type, (params) => {
-    const child = spawn(params.command, { shell: true, cwd: params.cwd, env: { ...process.env, ...params.env }, stdio: 'ignore', detached: true });
-    terminals.set(params.service, child);
-    child.on('exit', (code) => void c.sendNotification(TerminalExited.type, { service: params.service, ...(code !== null ? { exitCode: code } : {}) }));
-    return { pid: child.pid ?? null };
-  });
-  c.onRequest(KillTerminal.type, (params) => { terminals.get(params.service)?.kill('SIGKILL'); });
+  // Play the extension's part: a pseudo-terminal per service, fed by the host that spawns it.
+  c.onRequest(ServiceTerminal.type, (params) => { terminals.set(params.service, { name: params.name, output: '' }); notify(); });
+  c.onNotification(ServiceStarted.type, ({ service, pid }) => { const t = terminals.get(service); if (t) t.pid = pid; notify(); });
+  c.onNotification(ServiceOutput.type, ({ service, data }) => { const t = terminals.get(service); if (t) t.output += data; notify(); });
+  c.onNotification(ServiceEnded.type, (params) => { const t = terminals.get(params.service); if (t) t.ended = params; notify(); });
   const init: HostInitOptions = { workspace: ws.dir, trusted: true };
   const result = await c.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: init });
   assert.equal(result.serverInfo?.name, 'Manito');
@@ -82,7 +79,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const t of terminals.values()) if (t.exitCode === null) try { process.kill(-t.pid!, 'SIGKILL'); } catch { /* gone */ }
+  for (const t of terminals.values()) if (t.pid && !t.ended) try { process.kill(-t.pid, 'SIGKILL'); } catch { /* gone */ }
   await lsp?.close();
   ws?.cleanup();
 });
@@ -111,20 +108,23 @@ test('GetPorts and GetHealth answer the same bodies as the HTTP API', async () =
   assert.deepEqual(d.diagnostics, []);
 });
 
-test('StartService launches a terminal through the client; the service becomes healthy; StopService stops it', async () => {
+test('StartService: the host spawns the service and feeds its pseudo-terminal; it becomes healthy; StopService ends it', async () => {
   const started = await lsp.connection.sendRequest(StartService.type, { service: 'api' });
   assert.equal(started.ok, true, started.message);
-  assert.ok(terminals.has('api'));
+  assert.equal(terminals.get('api')?.name, 'api', 'the editor was asked for a terminal named after the service');
   const healthy = await next(() => findLast(snapshots, (s: StackSnapshot) => s.services.find((x) => x.name === 'api')?.health === 'healthy'), 'api healthy');
   const api = healthy.services.find((x) => x.name === 'api')!;
-  assert.equal(api.runner, 'terminal');
-  assert.equal(api.pid, terminals.get('api')!.pid);
+  assert.equal(api.runner, 'process');
+  await next(() => (terminals.get('api')!.output.includes(`api up on ${api.port}`) ? true : undefined), 'the service\'s own output in its terminal');
+  assert.ok(api.pid && api.pid === terminals.get('api')!.pid, `the terminal shows the service's own pid: ${api.pid} vs ${terminals.get('api')!.pid}`);
   assert.ok(events.some((e) => e.type === 'started' && e.service === 'api'));
   assert.ok(events.some((e) => e.type === 'health' && e.service === 'api' && e.to === 'healthy'));
   assert.ok(statuses.length > 0);
   const stopped = await lsp.connection.sendRequest(StopService.type, { service: 'api' });
   assert.equal(stopped.ok, true, stopped.message);
   await next(() => findLast(snapshots, (s: StackSnapshot) => s.services.find((x) => x.name === 'api')?.health === 'stopped' && s.services.find((x) => x.name === 'api')?.runner === null), 'api stopped');
+  const ended = await next(() => terminals.get('api')?.ended, 'the terminal told that api ended');
+  assert.equal(ended.pid, api.pid);
 });
 
 test('GetEvents answers the host\'s recent events over the protocol, the same as /api/events', async () => {

@@ -22,9 +22,9 @@ test('English until a table arrives; a table replaces only the keys it carries',
 });
 
 test('the primary stack button is Stop only when every service with a command runs', () => {
-  const svc = (hasCommand: boolean, runner: 'terminal' | 'process' | 'detected' | null) => ({ hasCommand, runner });
-  assert.equal(stackPrimary([svc(true, 'terminal'), svc(true, 'process'), svc(false, null)]), 'stop');
-  assert.equal(stackPrimary([svc(true, 'terminal'), svc(true, null)]), 'start');
+  const svc = (hasCommand: boolean, runner: 'process' | 'detected' | null) => ({ hasCommand, runner });
+  assert.equal(stackPrimary([svc(true, 'process'), svc(true, 'process'), svc(false, null)]), 'stop');
+  assert.equal(stackPrimary([svc(true, 'process'), svc(true, null)]), 'start');
   assert.equal(stackPrimary([svc(true, 'detected')]), 'start', 'a service found running was not started by Manito');
   assert.equal(stackPrimary([svc(false, null)]), 'start');
   assert.equal(stackPrimary([]), 'start');
@@ -32,7 +32,6 @@ test('the primary stack button is Stop only when every service with a command ru
 
 test('Show terminal is offered for every service the editor shows in a terminal, not for containers or services found running', () => {
   assert.equal(hasTerminal({ runner: 'process' }), true, 'the host spawns it and feeds its pseudo-terminal');
-  assert.equal(hasTerminal({ runner: 'terminal' }), true);
   assert.equal(hasTerminal({ runner: 'process', container: 'shop-db-1' }), false);
   assert.equal(hasTerminal({ runner: 'detected' }), false);
   assert.equal(hasTerminal({ runner: null }), false);

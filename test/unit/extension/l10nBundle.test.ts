@@ -18,7 +18,7 @@ test('l10n/bundle.l10n.json is up to date with the sources', () => {
 test('the bundle holds the dashboard table and strings from each wording module', () => {
   const bundle = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
   for (const english of Object.values(DASHBOARD_STRINGS)) assert.equal(bundle[english], english);
-  for (const sample of ['Start Stack', 'Manito: {0}', 'Runs in terminal "{0}"', 'Health: **{0}** since {1}', 'Manito Ports']) {
+  for (const sample of ['Start Stack', 'Manito: {0}', 'Runs as a process Manito started', 'Health: **{0}** since {1}', 'Manito Ports']) {
     assert.ok(sample in bundle, `missing ${sample}`);
   }
 });

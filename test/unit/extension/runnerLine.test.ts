@@ -11,6 +11,5 @@ test('every runner state reads as a sentence of its own', () => {
   assert.equal(runnerLine({ ...service, hasCommand: false }), 'Not started by Manito (no command)');
   assert.equal(runnerLine({ ...service, hasCommand: false, reason: 'inherited' }), 'Served by the process whose port it inherits');
   assert.equal(runnerLine({ ...service, runner: 'detected', pid: 4242 }), 'External: found running, not started by Manito (Stop asks first) · pid 4242');
-  assert.equal(runnerLine({ ...service, runner: 'terminal', pid: 17 }), 'Runs in terminal "web\\_app" · pid 17');
   assert.equal(runnerLine({ ...service, runner: 'process', pid: 18 }), 'Runs as a process Manito started · pid 18');
 });

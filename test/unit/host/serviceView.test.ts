@@ -14,7 +14,7 @@ const stack: StackConfig = {
   },
 };
 
-function sources(running: Record<string, 'terminal' | 'process'>, detected: string[] = [], stopping: string[] = []): ServiceSources {
+function sources(running: Record<string, 'process'>, detected: string[] = [], stopping: string[] = []): ServiceSources {
   return {
     engine: undefined,
     health: { state: () => undefined },
@@ -26,7 +26,7 @@ function sources(running: Record<string, 'terminal' | 'process'>, detected: stri
 test('an inheritor without a command is launched, and found, with its root; one with a command only by itself', () => {
   const launched = (name: string, s: ServiceSources) => monitoredService(name, stack, s).launched;
   const found = (name: string, s: ServiceSources) => monitoredService(name, stack, s).detected;
-  const serverRuns = sources({ server: 'terminal' });
+  const serverRuns = sources({ server: 'process' });
   assert.deepEqual(['server', 'websocket', 'events', 'sidecar'].map((n) => launched(n, serverRuns)), [true, true, true, false]);
   const nothingRuns = sources({});
   assert.deepEqual(['server', 'websocket', 'events', 'sidecar'].map((n) => launched(n, nothingRuns)), [false, false, false, false]);
@@ -36,6 +36,6 @@ test('an inheritor without a command is launched, and found, with its root; one 
 });
 
 test('a service being stopped on purpose is no longer expected to answer, nor what it serves', () => {
-  const s = sources({ server: 'terminal', sidecar: 'process' }, [], ['server']);
+  const s = sources({ server: 'process', sidecar: 'process' }, [], ['server']);
   assert.deepEqual(['server', 'websocket', 'events', 'sidecar'].map((n) => monitoredService(n, stack, s).stopping), [true, true, true, false]);
 });

@@ -168,7 +168,7 @@ test('stopStack while a start waits on a dependency: the wait ends at once and t
   assert.deepEqual(runner.running(), []);
 });
 
-test('dispose (host shutdown) stops child processes only: terminals outlive the host; launch marks a service running before it answers', async () => {
+test('dispose (host shutdown) stops every service it runs, adopted ones too; launch marks a service running before it answers', async () => {
   const stopped: string[] = [];
   const engine = engineOf({ term: 1, proc: 2 });
   let runningAtLaunch: boolean | undefined;
@@ -182,10 +182,10 @@ test('dispose (host shutdown) stops child processes only: terminals outlive the 
   const runner = new StackRunner({
     workspace: '/ws', launcher, engine, config: () => ({ services: { term: { command: 't' }, proc: { command: 'p' } } }), trusted: () => true, waitHealthy: async () => true,
   });
-  runner.adopt('term', { service: 'term', pid: null, runner: 'terminal', exited: false, stop: async () => { stopped.push('term'); }, onExit: () => () => {} });
+  runner.adopt('term', { service: 'term', pid: null, runner: 'process', exited: false, stop: async () => { stopped.push('term'); }, onExit: () => () => {} });
   assert.equal((await runner.startService('proc')).ok, true);
   assert.equal(runningAtLaunch, true, 'running before the launcher answered, so healing cannot move it');
   await runner.dispose();
-  assert.deepEqual(stopped, ['proc']);
-  assert.deepEqual(runner.running(), ['term']);
+  assert.deepEqual(stopped.sort(), ['proc', 'term']);
+  assert.deepEqual(runner.running(), []);
 });
