@@ -71,7 +71,8 @@ export class SealedFile {
     }
     try {
       fs.writeSync(fd, text, 0, text.length, 0);
-      fs.ftruncateSync(fd, text.length);
+      // Only to cut an old tail: on ext4 even a truncate to the same size is a journal transaction.
+      if (fs.fstatSync(fd).size > text.length) fs.ftruncateSync(fd, text.length);
     } finally {
       fs.closeSync(fd);
     }
