@@ -1,10 +1,11 @@
 // The lease registry shared by every Manito host of this user: one JSON file (protocol
 // leasesFile()) read and rewritten only under its lock, so a check and the claim that follows it
-// are one step for every host. Leases of dead hosts are dropped on every read.
+// are one step for every host. Leases of dead hosts are dropped on every read. The text on disk
+// (seal, spare file, torn-file recovery) is sealedFile.ts.
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withFileLock, type FileLockOptions } from './fileLock';
+import { SealedFile } from './sealedFile';
 import { settleOrphans } from './plan/handover';
 import type { Lease } from './plan/lease';
 import { validMemory, type Remembered } from './plan/memory';
@@ -42,12 +43,14 @@ export function newOwnerId(): string {
 export class LeaseRegistry {
   readonly file: string;
   private readonly lockPath: string;
+  private readonly disk: SealedFile;
   private readonly isAlive: (pid: number, startTime?: number) => boolean;
 
   constructor(private readonly options: LeaseRegistryOptions) {
     if (typeof options?.file !== 'string' || options.file === '') throw new TypeError('LeaseRegistry: `file` must be a non-empty path');
     this.file = path.resolve(options.file);
     this.lockPath = `${this.file}.lock`;
+    this.disk = new SealedFile(this.file);
     // Every lease is a host of this user: another user's pid is not one (ours).
     this.isAlive = options.isAlive ?? ((pid, startTime) => isProcessAlive(pid, startTime, { ours: true }));
   }
@@ -59,33 +62,24 @@ export class LeaseRegistry {
   async transact<T>(fn: (leases: Lease[], orphans: Lease[], remembered: Remembered[]) => Promise<T> | T): Promise<T> {
     // The lock creates the state directory on first use.
     return withFileLock(this.lockPath, async () => {
-      const { leases, orphans, remembered, raw } = this.readLive(this.readText());
+      const { leases, orphans, remembered, raw } = this.readLive(this.disk.readLocked());
       const result = await fn(leases, orphans, remembered);
       const next = JSON.stringify({
         version: 1, leases, ...(orphans.length ? { orphans } : {}), ...(remembered.length ? { remembered } : {}),
       } satisfies LeaseFile);
-      if (next !== raw) this.write(next);
+      if (next !== raw) this.disk.write(next); // nothing changed, nothing written
       return result;
     }, this.options.lock);
   }
 
   /** The live leases now, without the lock: for display, never for deciding a claim. */
   read(): Lease[] {
-    return this.readLive(this.readText()).leases;
+    return this.readLive(this.disk.read()).leases;
   }
 
   /** The remembered ports now, without the lock: for display and tests. */
   remembered(): Remembered[] {
-    return this.readLive(this.readText()).remembered;
-  }
-
-  private readText(): string {
-    try {
-      return fs.readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
+    return this.readLive(this.disk.read()).remembered;
   }
 
   /**
@@ -132,13 +126,6 @@ export class LeaseRegistry {
     const orphans = kept.length || dead.length ? settleOrphans([...kept, ...dead], leases) : [];
     // Report the dropped ones as a change so the file is rewritten without them.
     return { leases, orphans, remembered, raw: leases.length === all.length ? raw : '' };
-  }
-
-  /** Temp file + rename, so a reader (or a host killed mid-write) sees the old text or the new, never part of one. */
-  private write(text: string): void {
-    const temp = `${this.file}.tmp`; // one writer at a time: the lock's holder
-    fs.writeFileSync(temp, text, { mode: 0o600 });
-    fs.renameSync(temp, this.file);
   }
 }
 

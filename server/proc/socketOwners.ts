@@ -21,6 +21,8 @@ const MAX_COMMAND = 160;
 
 export class SocketOwnerCache {
   private readonly cache = new Map<number, CachedOwner>();
+  /** Each port's socket inodes in the last table read: a socket keeps its port until it closes. */
+  private readonly portInodes = new Map<number, number[]>();
 
   constructor(private readonly procRoot = '/proc') {}
 
@@ -50,7 +52,19 @@ export class SocketOwnerCache {
    * its process is hidden from us ("unknown process"). `sockets`: a table read already, if any.
    */
   holderOf(port: number, sockets?: readonly TcpSocket[] | null): PortHolder | null {
+    if (sockets === undefined) {
+      // Reading the tables walks the kernel's whole TCP hash (milliseconds on a large machine),
+      // so a port asked about again is first answered by its last socket still held (one readlink).
+      for (const inode of this.portInodes.get(port) ?? []) {
+        const owner = this.confirm(inode);
+        if (owner) return owner;
+      }
+    }
     const inodes = sockets === undefined ? this.inodesOn(port) : inodesIn(sockets, port);
+    if (sockets === undefined) {
+      if (inodes.length) this.portInodes.set(port, inodes);
+      else this.portInodes.delete(port);
+    }
     return inodes.length === 0 ? null : this.firstOwner(inodes)?.owner ?? {};
   }
 
