@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './support/hostProcess';
+import { unseal } from '../../server/engine/sealedFile';
 
 export const CLI_JS = path.join(ROOT, 'dist', 'cli.js');
 
@@ -56,12 +57,20 @@ export function startCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?
   return { child, output: () => out, waitFor, exit };
 }
 
+/** The leases in the registry file; a torn read (a writer recycles the file's spare) is read again. */
 export function leases(stateDir: string): unknown[] {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(stateDir, 'leases.json'), 'utf8')) as { leases: unknown[] }).leases;
-  } catch {
-    return [];
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(stateDir, 'leases.json'), 'utf8');
+    } catch {
+      return [];
+    }
+    const body = unseal(text);
+    if (body === '') return [];
+    if (body !== null) return (JSON.parse(body) as { leases: unknown[] }).leases;
   }
+  throw new Error(`leases.json in ${stateDir} stayed torn for 100 reads`);
 }
 
 export function hostFiles(stateDir: string): string[] {
