@@ -1,7 +1,7 @@
 // Where a message body ends (RFC 9112 6): decided from the head, then followed byte by byte as the
 // body streams through, so the proxy can pass bodies on untouched and still know where the next
 // request (or response) starts. Pure; the unit tests feed bodies split at every byte.
-import { headerValues, listTokens } from './httpHead';
+import { headerValues, listTokens, readHead, responseHead, wantsClose, type Fields, type HeadLimits } from './httpHead';
 
 export type Framing =
   | { kind: 'none' }
@@ -13,7 +13,7 @@ export type Framing =
 const DIGITS = /^\d{1,15}$/;
 
 /** A request's body framing, or why the request must be refused (CL with TE, bad lengths, an unknown coding). */
-export function requestFraming(headers: readonly string[]): Framing | { error: string } {
+export function requestFraming(headers: Fields): Framing | { error: string } {
   const te = headerValues(headers, 'transfer-encoding');
   const cl = headerValues(headers, 'content-length');
   if (te.length) {
@@ -29,7 +29,7 @@ export function requestFraming(headers: readonly string[]): Framing | { error: s
 }
 
 /** A response's body framing; undefined when its Content-Length makes no sense (the service is broken). */
-export function responseFraming(status: number, requestMethod: string, headers: readonly string[]): Framing | undefined {
+export function responseFraming(status: number, requestMethod: string, headers: Fields): Framing | undefined {
   if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return { kind: 'none' };
   const te = headerValues(headers, 'transfer-encoding');
   if (te.length) return listTokens(te).at(-1) === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
@@ -38,6 +38,33 @@ export function responseFraming(status: number, requestMethod: string, headers: 
   const length = contentLength(cl);
   if (length === undefined) return undefined;
   return length === 0 ? { kind: 'none' } : { kind: 'length', length };
+}
+
+const RESPONSE_LIMITS: HeadLimits = { maxSize: 64 * 1024, maxCount: 1000 };
+
+export type NextResponse =
+  /** `start`: where the bytes not yet understood begin (after any 1xx heads, which pass on as they are). */
+  | { kind: 'partial'; start: number }
+  | { kind: 'broken'; start: number }
+  /** A 101 to an upgrade: from here on, a raw pipe. */
+  | { kind: 'switched' }
+  /** The final response's head ends at `end`; `close`: the service closes after it. */
+  | { kind: 'final'; end: number; framing: Framing; close: boolean };
+
+/** Reads response heads from the start of `buf`, skipping 100 Continue and 103 Early Hints, up to the final one. */
+export function finalResponse(buf: Buffer, method: string, upgrade: boolean): NextResponse {
+  let start = 0;
+  for (;;) {
+    const read = readHead(start ? buf.subarray(start) : buf, RESPONSE_LIMITS);
+    if (read.kind === 'partial') return { kind: 'partial', start };
+    if (read.kind === 'error') return { kind: 'broken', start };
+    const res = responseHead(read);
+    const framing = res && responseFraming(res.status, method, res);
+    if (!res || !framing) return { kind: 'broken', start };
+    if (res.status === 101 && upgrade) return { kind: 'switched' };
+    start += read.end;
+    if (res.status >= 200) return { kind: 'final', end: start, framing, close: wantsClose(res.version, res) };
+  }
 }
 
 /** Equal repeated values (`5, 5`) are one length (RFC 9110 8.6); anything else is invalid. */

@@ -12,24 +12,28 @@ export interface HeadLimits {
 export type HeadRead =
   | { kind: 'partial' }
   | { kind: 'error'; status: 400 | 431; reason: string }
-  /** `end`: the offset just past the blank line; `headers`: flat [name, value, ...] as sent. */
-  | { kind: 'head'; end: number; startLine: string; headers: string[] };
+  /** `end`: the offset just past the blank line; `headers`: flat [name, value, ...] as sent; `names`: each name lowercased. */
+  | { kind: 'head'; end: number; startLine: string; headers: string[]; names: string[] };
 
-export interface RequestHead {
+/** A field list: flat [name, value, ...] as sent, and each name lowercased once (names[i] is headers[2i]'s). */
+export interface Fields {
+  headers: string[];
+  names: string[];
+}
+
+export interface RequestHead extends Fields {
   method: string;
   target: string;
   version: '1.0' | '1.1';
-  headers: string[];
 }
 
-export interface ResponseHead {
+export interface ResponseHead extends Fields {
   version: '1.0' | '1.1';
   status: number;
-  headers: string[];
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+const BAD_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+) HTTP\/1\.([01])$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [\x09\x20-\x7e\x80-\xff]*)?$/;
 
@@ -43,40 +47,44 @@ export function readHead(buf: Buffer, limits: HeadLimits): HeadRead {
   }
   const end = blank + 4;
   if (end - start > limits.maxSize) return { kind: 'error', status: 431, reason: 'head too large' };
-  const lines = buf.toString('latin1', start, blank).split('\r\n');
+  const text = buf.toString('latin1', start, blank);
+  // One scan of the whole head for control characters and a CR or LF that is not a CRLF pair.
+  if (BAD_TEXT.test(text)) return { kind: 'error', status: 400, reason: 'control character, bare CR or bare LF' };
+  const lines = text.split('\r\n');
   const startLine = lines[0];
-  if (startLine.includes('\n') || startLine.includes('\r')) return { kind: 'error', status: 400, reason: 'bare CR or LF' };
   if (lines.length - 1 > limits.maxCount) return { kind: 'error', status: 431, reason: 'too many header fields' };
   const headers: string[] = [];
+  const names: string[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const colon = line.indexOf(':');
     if (colon <= 0) return { kind: 'error', status: 400, reason: 'header field without a name' };
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) return { kind: 'error', status: 400, reason: 'header field name is not a token' };
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (BAD_VALUE.test(value)) return { kind: 'error', status: 400, reason: 'control character in a header value' };
-    headers.push(name, value);
+    let a = colon + 1;
+    let b = line.length;
+    while (a < b && (line.charCodeAt(a) === 32 || line.charCodeAt(a) === 9)) a++;
+    while (b > a && (line.charCodeAt(b - 1) === 32 || line.charCodeAt(b - 1) === 9)) b--;
+    headers.push(name, line.slice(a, b));
+    names.push(name.toLowerCase());
   }
-  return { kind: 'head', end, startLine, headers };
+  return { kind: 'head', end, startLine, headers, names };
 }
 
-export function requestHead(read: { startLine: string; headers: string[] }): RequestHead | undefined {
+export function requestHead(read: Fields & { startLine: string }): RequestHead | undefined {
   const m = REQUEST_LINE.exec(read.startLine);
-  return m ? { method: m[1], target: m[2], version: m[3] === '0' ? '1.0' : '1.1', headers: read.headers } : undefined;
+  return m ? { method: m[1], target: m[2], version: m[3] === '0' ? '1.0' : '1.1', headers: read.headers, names: read.names } : undefined;
 }
 
-export function responseHead(read: { startLine: string; headers: string[] }): ResponseHead | undefined {
+export function responseHead(read: Fields & { startLine: string }): ResponseHead | undefined {
   const m = STATUS_LINE.exec(read.startLine);
-  return m ? { version: m[1] === '0' ? '1.0' : '1.1', status: Number(m[2]), headers: read.headers } : undefined;
+  return m ? { version: m[1] === '0' ? '1.0' : '1.1', status: Number(m[2]), headers: read.headers, names: read.names } : undefined;
 }
 
 /** Every value of a header (case-insensitive name), in order. */
-export function headerValues(headers: readonly string[], lowerName: string): string[] {
+export function headerValues(fields: Fields, lowerName: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < headers.length; i += 2) {
-    if (headers[i].length === lowerName.length && headers[i].toLowerCase() === lowerName) out.push(headers[i + 1]);
-  }
+  for (let i = 0; i < fields.names.length; i++) if (fields.names[i] === lowerName) out.push(fields.headers[2 * i + 1]);
   return out;
 }
 
@@ -88,7 +96,12 @@ export function listTokens(values: readonly string[]): string[] {
 }
 
 /** Whether the sender of this head means to close its connection after the message. */
-export function wantsClose(version: '1.0' | '1.1', headers: readonly string[]): boolean {
-  const tokens = listTokens(headerValues(headers, 'connection'));
+export function wantsClose(version: '1.0' | '1.1', fields: Fields): boolean {
+  const tokens = listTokens(headerValues(fields, 'connection'));
   return version === '1.0' ? !tokens.includes('keep-alive') : tokens.includes('close');
+}
+
+/** A request that asks to switch protocols (WebSocket): an Upgrade header named in Connection. */
+export function isUpgrade(fields: Fields): boolean {
+  return headerValues(fields, 'upgrade').length > 0 && listTokens(headerValues(fields, 'connection')).includes('upgrade');
 }

@@ -4,22 +4,10 @@
 // head is read only to learn where the response ends, so the next request on the connection may
 // go elsewhere; after a 101 both sides are one raw pipe. No node:http objects on the hot path.
 import * as net from 'node:net';
-import { BodyFramer, requestFraming, responseFraming } from './bodyFraming';
-import { headerValues, readHead, requestHead, responseHead, wantsClose, type HeadLimits, type RequestHead } from './httpHead';
+import { BodyFramer, finalResponse, requestFraming } from './bodyFraming';
+import { headerValues, readHead, requestHead, isUpgrade, wantsClose, type HeadLimits, type RequestHead } from './httpHead';
+import { answerBytes, textAnswer, type Answer, type Decision } from './proxyAnswer';
 import { upstreamHead } from './upstreamHead';
-
-/** What the proxy does with a request head: forward it to a port, or answer it itself. */
-export type Decision =
-  | { port: number; hops: number; fail: (error: NodeJS.ErrnoException) => Answer }
-  | Answer;
-
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  /** Ends the connection after the answer (malformed requests, refused upgrades). */
-  close?: boolean;
-}
 
 export interface ConnectionOptions {
   limits: HeadLimits & { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
@@ -28,9 +16,7 @@ export interface ConnectionOptions {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
-const RESPONSE_LIMITS: HeadLimits = { maxSize: 64 * 1024, maxCount: 1000 };
 const LINGER_MS = 2000;
-const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large', 502: 'Bad Gateway', 508: 'Loop Detected' };
 const enum Wait { Drain = 1, Response = 2 }
 
 export class PairedConnection {
@@ -47,7 +33,7 @@ export class PairedConnection {
   private resBuf: Buffer = EMPTY;
   private resBody: BodyFramer | undefined;
   private responseStarted = false;
-  private current: { req: RequestHead; head: string; decision: Exclude<Decision, Answer>; upgrade: boolean; retried: boolean } | undefined;
+  private current: { req: RequestHead; head: string; decision: Exclude<Decision, Answer>; upgrade: boolean; bodyless: boolean; retried: boolean } | undefined;
   private closeAfter = false;
   private paused = 0;
   private lastError: NodeJS.ErrnoException | undefined;
@@ -115,33 +101,33 @@ export class PairedConnection {
       const req = requestHead(read);
       if (!req) return this.refuse(400, 'The request line could not be read.');
       if (req.method === 'CONNECT') return this.refuse(405, 'CONNECT is refused: this proxy is no open proxy.');
-      const framing = requestFraming(req.headers);
+      const framing = requestFraming(req);
       if ('error' in framing) return this.refuse(400, `The request could not be read (${framing.error}).`);
       this.buf = this.buf.subarray(read.end);
       const decision = this.options.decide(req);
-      const close = wantsClose(req.version, req.headers);
+      const close = wantsClose(req.version, req);
       if (!('port' in decision)) {
         // An answered request with a body would leave the body where the next head should be.
         const closing = close || decision.close === true || framing.kind !== 'none';
         this.answer(decision, closing, req.version);
         if (closing) return;
-        this.toIdle();
+        this.settle();
         continue;
       }
-      const upgrade = headerValues(req.headers, 'upgrade').length > 0 && wantsUpgrade(req.headers);
+      const upgrade = isUpgrade(req);
       this.closeAfter = close;
       const head = upstreamHead(req, {
-        client: this.client.remoteAddress ?? '', proto: this.options.proto, hops: decision.hops, host: headerValues(req.headers, 'host')[0] ?? '',
-        connection: upgrade ? 'upgrade' : close ? 'close' : 'keep-alive', upgrade: headerValues(req.headers, 'upgrade')[0],
+        client: this.client.remoteAddress ?? '', proto: this.options.proto, hops: decision.hops, host: headerValues(req, 'host')[0] ?? '',
+        connection: upgrade ? 'upgrade' : close ? 'close' : 'keep-alive', upgrade: headerValues(req, 'upgrade')[0],
       });
-      this.current = { req, head, decision, upgrade, retried: false };
+      this.current = { req, head, decision, upgrade, bodyless: framing.kind === 'none', retried: false };
       this.pair(decision.port);
       this.responding = 'head';
       this.responseStarted = false;
       this.reqBody = new BodyFramer(framing);
       const rest = this.buf;
       this.buf = EMPTY;
-      this.upstream!.write(head);
+      this.upstream!.write(head, 'latin1'); // the head's bytes as they came: read as latin1, written back as latin1
       if (upgrade) {
         // Until the service answers 101, what the client sends after the head is the service's to read.
         this.phase = 'tunnel';
@@ -191,34 +177,26 @@ export class PairedConnection {
     if (this.responding === 'none') return void this.upstream!.destroy(); // nothing asked: a service talking out of turn
     let start = 0;
     if (this.responding === 'head') {
-      this.resBuf = this.resBuf.length ? Buffer.concat([this.resBuf, chunk]) : chunk;
-      chunk = this.resBuf;
-      for (;;) {
-        const read = readHead(chunk.subarray(start), RESPONSE_LIMITS);
-        if (read.kind === 'partial') {
-          if (start) this.send(this.client, chunk.subarray(0, start), this.upstream!);
-          this.resBuf = chunk.subarray(start);
-          return;
-        }
-        if (read.kind === 'error') return this.badResponse(chunk.subarray(0, start));
-        const res = responseHead(read);
-        const framing = res && responseFraming(res.status, this.current!.req.method, res.headers);
-        if (!res || !framing) return this.badResponse(chunk.subarray(0, start));
-        this.responseStarted = true;
-        start += read.end;
-        if (res.status === 101 && this.current!.upgrade) {
-          this.responding = 'none';
-          this.resBuf = EMPTY;
-          return this.send(this.client, chunk, this.upstream!);
-        }
-        if (res.status < 200) continue; // 100 Continue, 103 Early Hints: the final answer follows
-        if (this.current!.upgrade) this.closeAfter = true; // refused upgrade: the client may have sent frames
-        if (wantsClose(res.version, res.headers)) this.closeAfter = true;
-        this.resBody = new BodyFramer(framing);
-        this.responding = 'body';
-        this.resBuf = EMPTY;
-        break;
+      chunk = this.resBuf.length ? Buffer.concat([this.resBuf, chunk]) : chunk;
+      const next = finalResponse(chunk, this.current!.req.method, this.current!.upgrade);
+      if (next.kind === 'broken') return this.badResponse(next.start > 0);
+      if (next.kind === 'partial') {
+        if (next.start) this.responseStarted = true;
+        if (next.start) this.send(this.client, chunk.subarray(0, next.start), this.upstream!);
+        this.resBuf = chunk.subarray(next.start);
+        return;
       }
+      this.resBuf = EMPTY;
+      this.responseStarted = true;
+      if (next.kind === 'switched') {
+        this.responding = 'none';
+        return this.send(this.client, chunk, this.upstream!);
+      }
+      // A refused upgrade closes: the client may have sent frames already.
+      if (next.close || this.current!.upgrade) this.closeAfter = true;
+      this.resBody = new BodyFramer(next.framing);
+      this.responding = 'body';
+      start = next.end;
     }
     const end = this.resBody!.advance(chunk, start);
     if (this.resBody!.error) return this.destroy();
@@ -233,19 +211,19 @@ export class PairedConnection {
     this.current = undefined;
     if (this.phase === 'body' || this.phase === 'tunnel') this.closeAfter = true; // answered before the body was all sent
     if (this.closeAfter) return this.finish();
-    this.toIdle();
-    this.resume(Wait.Response);
-    if (this.buf.length) {
-      this.phase = 'head';
-      this.deadline = Date.now() + this.options.limits.headersTimeoutMs;
-      this.readRequests();
-    }
+    this.nextRequest();
   }
 
-  private toIdle(): void {
-    this.phase = 'idle';
-    this.deadline = Date.now() + this.options.limits.keepAliveTimeoutMs;
-    if (this.buf.length) this.phase = 'head';
+  /** Between requests: idle on the keep-alive clock, or on the head clock when the next head is already here. */
+  private settle(): void {
+    this.phase = this.buf.length ? 'head' : 'idle';
+    this.deadline = Date.now() + (this.buf.length ? this.options.limits.headersTimeoutMs : this.options.limits.keepAliveTimeoutMs);
+  }
+
+  private nextRequest(): void {
+    this.settle();
+    this.resume(Wait.Response);
+    this.readRequests();
   }
 
   private upstreamClosed(): void {
@@ -256,36 +234,35 @@ export class PairedConnection {
     if (this.responding === 'body' && this.resBody && !this.resBody.done && this.resBuf.length === 0 && this.resBody.framing.kind === 'close') return this.finish();
     if (this.responseStarted) return this.destroy();
     // The service closed a kept-alive socket as we reused it: once more on a fresh one, when nothing of a body was sent.
-    if (this.upstreamUses > 1 && !current.retried && this.phase === 'sent' && !hadBody(current.req)) {
+    if (this.upstreamUses > 1 && !current.retried && this.phase === 'sent' && current.bodyless) {
       current.retried = true;
       this.pair(current.decision.port);
       this.resBuf = EMPTY;
-      this.upstream!.write(current.head);
+      this.upstream!.write(current.head, 'latin1');
       return;
     }
     this.responding = 'none';
     this.current = undefined;
     const error = this.lastError ?? Object.assign(new Error('the service closed the connection'), { code: 'ECONNRESET' });
     this.lastError = undefined;
-    this.answer(current.decision.fail(error), this.closeAfter || this.phase !== 'sent', current.req.version);
-    if (this.phase !== 'closing') this.toIdle();
+    const closing = this.closeAfter || this.phase !== 'sent';
+    this.answer(current.decision.fail(error), closing, current.req.version);
+    if (!closing) this.nextRequest();
   }
 
-  private badResponse(before: Buffer): void {
-    if (before.length || this.responseStarted) return this.destroy();
+  private badResponse(forwarded: boolean): void {
+    if (forwarded || this.responseStarted) return this.destroy();
     this.upstream?.destroy();
   }
 
   /** Answers from the proxy itself; `close` ends the connection once it is written. */
   private answer(a: Answer, close: boolean, version: '1.0' | '1.1'): void {
-    const headers = Object.entries(a.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-    const connection = close ? 'Connection: close\r\n' : version === '1.0' ? 'Connection: keep-alive\r\n' : '';
-    this.client.write(`HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Error'}\r\n${headers}Content-Length: ${Buffer.byteLength(a.body)}\r\n${connection}\r\n${a.body}`);
+    this.client.write(answerBytes(a, close, version));
     if (close) this.finish();
   }
 
   private refuse(status: number, text: string): void {
-    this.answer({ status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Manito-Proxy': '1' }, body: `${text}\n` }, true, '1.1');
+    this.answer(textAnswer(status, text), true, '1.1');
   }
 
   /** Ends the client's side and lingers briefly reading what it still sends, so the answer is not lost to a reset. */
@@ -320,12 +297,4 @@ export class PairedConnection {
     this.paused &= ~why;
     if (!this.paused) this.client.resume();
   }
-}
-
-function wantsUpgrade(headers: readonly string[]): boolean {
-  return headerValues(headers, 'connection').some((v) => v.split(',').some((t) => t.trim().toLowerCase() === 'upgrade'));
-}
-
-function hadBody(req: RequestHead): boolean {
-  return headerValues(req.headers, 'content-length').some((v) => v.trim() !== '0') || headerValues(req.headers, 'transfer-encoding').length > 0;
 }

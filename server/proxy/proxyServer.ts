@@ -4,7 +4,8 @@
 // route (a 404; the route list only for `.localhost` names), loops, malformed or oversized heads.
 import * as net from 'node:net';
 import { headerValues, type RequestHead } from './httpHead';
-import { PairedConnection, type Answer, type Decision } from './pairedConnection';
+import { PairedConnection } from './pairedConnection';
+import { textAnswer, type Answer, type Decision } from './proxyAnswer';
 import { badGatewayPage, foreignHostPage, loopPage, PAGE_HEADERS, routesPage } from './proxyPages';
 import type { RouteSource } from './routeSource';
 import { hopsOf, MAX_HOPS } from './upstreamHead';
@@ -48,8 +49,6 @@ function authorityOf(host: string | undefined): string {
   return port ? `:${port}` : '';
 }
 
-const TEXT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Manito-Proxy': '1' };
-
 export interface ProxyServer {
   readonly listener: net.Server;
   /** Stops listening and drops every connection, upgraded ones too, so the port is free at once. */
@@ -58,17 +57,17 @@ export interface ProxyServer {
 
 /** Where a request goes, or the proxy's own answer: every guard of the proxy is here. */
 export function decide(routes: RouteSource, req: RequestHead): Decision {
-  if (req.target[0] !== '/') return { status: 400, headers: TEXT_HEADERS, body: 'Absolute-form and asterisk-form request targets are refused: this proxy is no open proxy.\n', close: true };
-  const hosts = headerValues(req.headers, 'host');
+  if (req.target[0] !== '/') return textAnswer(400, 'Absolute-form and asterisk-form request targets are refused: this proxy is no open proxy.');
+  const hosts = headerValues(req, 'host');
   const name = hosts.length === 1 ? hostnameOf(hosts[0]) : undefined;
-  if (!name) return { status: 400, headers: TEXT_HEADERS, body: 'The request needs exactly one Host header.\n', close: true };
-  const upgrade = headerValues(req.headers, 'upgrade').length > 0;
+  if (!name) return textAnswer(400, 'The request needs exactly one Host header.');
+  const upgrade = headerValues(req, 'upgrade').length > 0;
   const route = routes.route(name);
   if (!route) {
     const body = isLoopbackName(name) ? routesPage(name, routes.table().routes, authorityOf(hosts[0])) : foreignHostPage();
     return { status: 404, headers: PAGE_HEADERS, body, close: upgrade };
   }
-  const hops = hopsOf(req.headers);
+  const hops = hopsOf(req);
   if (hops >= MAX_HOPS) return { status: 508, headers: PAGE_HEADERS, body: loopPage(), close: upgrade };
   return {
     port: route.port,

@@ -2,7 +2,7 @@
 // order and case, minus hop-by-hop fields (RFC 9110 7.6.1) and the ones the proxy sets itself, plus
 // X-Forwarded-For/Proto/Host, Forwarded (RFC 7239) and the loop counter. Body framing headers stay
 // as sent: the body passes through byte for byte. Pure.
-import type { RequestHead } from './httpHead';
+import type { Fields, RequestHead } from './httpHead';
 
 export const HOPS_HEADER = 'x-manito-hops';
 /** A service that sends a request back through the proxy under its own name loops: stop it here. */
@@ -25,23 +25,23 @@ export interface UpstreamContext {
 }
 
 /** The hop count a request arrived with (0 when none). */
-export function hopsOf(headers: readonly string[]): number {
-  for (let i = 0; i < headers.length; i += 2) {
-    if (headers[i].length === HOPS_HEADER.length && headers[i].toLowerCase() === HOPS_HEADER) return Number.parseInt(headers[i + 1], 10) || 0;
-  }
-  return 0;
+export function hopsOf(fields: Fields): number {
+  const i = fields.names.indexOf(HOPS_HEADER);
+  return i < 0 ? 0 : Number.parseInt(fields.headers[2 * i + 1], 10) || 0;
 }
 
 export function upstreamHead(req: RequestHead, ctx: UpstreamContext): string {
   const raw = req.headers;
+  const names = req.names;
   let text = `${req.method} ${req.target} HTTP/${req.version}\r\n`;
   let forwardedFor = '';
   let forwarded = '';
   let named: Set<string> | undefined;
   const kept: number[] = [];
-  // One pass, one toLowerCase per header: this runs for every proxied request.
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i].toLowerCase();
+  // One pass over names lowercased once by the head reader: this runs for every proxied request.
+  for (let n = 0; n < names.length; n++) {
+    const lower = names[n];
+    const i = 2 * n;
     if (!DROPPED.has(lower)) kept.push(i);
     else if (lower === 'connection') named = connectionTokens(raw[i + 1], named);
     else if (lower === 'x-forwarded-for') forwardedFor += `${forwardedFor ? ', ' : ''}${raw[i + 1]}`;
@@ -49,7 +49,7 @@ export function upstreamHead(req: RequestHead, ctx: UpstreamContext): string {
   }
   for (const i of kept) {
     // Headers the client named in Connection are hop-by-hop too.
-    if (named?.size && named.has(raw[i].toLowerCase())) continue;
+    if (named?.size && named.has(names[i / 2])) continue;
     text += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
   const client = ctx.client;
