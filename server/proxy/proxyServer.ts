@@ -23,6 +23,8 @@ export const PROXY_LIMITS = {
 export interface ProxyHandlerOptions {
   routes: RouteSource;
   proto?: 'http' | 'https';
+  /** Tests shorten the clocks to see a slow client cut off. */
+  limits?: Partial<typeof PROXY_LIMITS>;
 }
 
 /** The Host header's name part, lowercased, without port or trailing dot; undefined when there is none. */
@@ -79,7 +81,7 @@ export function decide(routes: RouteSource, req: RequestHead): Decision {
 export function createProxyServer(options: ProxyHandlerOptions): ProxyServer {
   const connections = new Set<PairedConnection>();
   const proto = options.proto ?? 'http';
-  const connectionOptions = { limits: PROXY_LIMITS, proto, decide: (req: RequestHead) => decide(options.routes, req) };
+  const connectionOptions = { limits: { ...PROXY_LIMITS, ...options.limits }, proto, decide: (req: RequestHead) => decide(options.routes, req) };
   // allowHalfOpen: a client that shuts its side after a request still gets the response.
   const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     const connection: PairedConnection = new PairedConnection(socket, connectionOptions, () => connections.delete(connection));
@@ -89,7 +91,7 @@ export function createProxyServer(options: ProxyHandlerOptions): ProxyServer {
   const sweep = setInterval(() => {
     const now = Date.now();
     for (const c of connections) if (c.deadline <= now) c.expire();
-  }, 500);
+  }, Math.min(500, connectionOptions.limits.headersTimeoutMs, connectionOptions.limits.keepAliveTimeoutMs));
   sweep.unref();
   listener.once('close', () => clearInterval(sweep));
   return {
