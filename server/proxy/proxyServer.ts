@@ -24,7 +24,7 @@ export interface ProxyHandlerOptions {
   routes: RouteSource;
   proto?: 'http' | 'https';
   /** Tests shorten the clocks to see a slow client cut off. */
-  limits?: Partial<typeof PROXY_LIMITS>;
+  limits?: Partial<Record<keyof typeof PROXY_LIMITS, number>>;
 }
 
 /** The Host header's name part, lowercased, without port or trailing dot; undefined when there is none. */
