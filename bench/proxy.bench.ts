@@ -1,5 +1,6 @@
 // Proxy figures, side by side in one run: latency (p50, p99 over one keep-alive connection) and
-// throughput (16 keep-alive connections) of one small node:http server reached directly, through
+// throughput (16 keep-alive connections), for a hello-world answer and a 20 KB one, of one small
+// node:http server reached directly, through
 // Manito's proxy by its name, and through portless (npm, plain HTTP, state in a temp folder, bound
 // to 127.0.0.1 only) by its alias. Each server and proxy runs in its own process, as it would for
 // a user; rounds alternate between the three and the medians are quoted.
@@ -39,8 +40,8 @@ class Connection {
   private readonly head: Buffer;
   onResponse: () => void = () => undefined;
 
-  constructor(port: number, host: string) {
-    this.head = Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+  constructor(port: number, host: string, path: string) {
+    this.head = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
     this.socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
     this.socket.on('data', (chunk) => this.read(chunk));
     this.socket.on('error', (error) => { throw error; });
@@ -74,8 +75,8 @@ class Connection {
   }
 }
 
-async function latency(port: number, host: string): Promise<{ p50: number; p99: number }> {
-  const c = new Connection(port, host);
+async function latency(port: number, host: string, path: string): Promise<{ p50: number; p99: number }> {
+  const c = new Connection(port, host, path);
   await c.ready();
   const samples: number[] = [];
   await new Promise<void>((resolve) => {
@@ -102,8 +103,8 @@ function cpuMs(pid: number): number {
 }
 
 /** Requests per second, and the CPU microseconds `pid` spent per request meanwhile. */
-async function throughput(port: number, host: string, pid: number): Promise<{ rps: number; cpuUs: number }> {
-  const conns = Array.from({ length: CONNECTIONS }, () => new Connection(port, host));
+async function throughput(port: number, host: string, path: string, pid: number): Promise<{ rps: number; cpuUs: number }> {
+  const conns = Array.from({ length: CONNECTIONS }, () => new Connection(port, host, path));
   await Promise.all(conns.map((c) => c.ready()));
   let counting = false;
   let count = 0;
@@ -210,44 +211,56 @@ async function main(): Promise<void> {
       { name: 'manito proxy', port: manitoPort, host: `web.bench.localhost:${manitoPort}`, pid: manito.pid! },
       { name: 'portless 0.13', port: portlessPort, host: `bench.localhost:${portlessPort}`, pid: portless.pid! },
     ];
-    const results = new Map(targets.map((t) => [t.name, { p50: [] as number[], p99: [] as number[], rps: [] as number[], cpuUs: [] as number[] }]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const t of round % 2 ? [...targets].reverse() : targets) {
-        const r = results.get(t.name)!;
-        const l = await latency(t.port, t.host);
-        r.p50.push(l.p50);
-        r.p99.push(l.p99);
-        const tp = await throughput(t.port, t.host, t.pid);
-        r.rps.push(tp.rps);
-        r.cpuUs.push(tp.cpuUs);
+    const sizes = [{ name: 'hello world', path: '/' }, { name: '20 KB', path: '/20k' }];
+    for (const size of sizes) {
+      const results = new Map(targets.map((t) => [t.name, { p50: [] as number[], p99: [] as number[], rps: [] as number[], cpuUs: [] as number[] }]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of round % 2 ? [...targets].reverse() : targets) {
+          const r = results.get(t.name)!;
+          const l = await latency(t.port, t.host, size.path);
+          r.p50.push(l.p50);
+          r.p99.push(l.p99);
+          const tp = await throughput(t.port, t.host, size.path, t.pid);
+          r.rps.push(tp.rps);
+          r.cpuUs.push(tp.cpuUs);
+        }
       }
+      report(size.name, targets, results);
     }
-    console.log(`Proxy latency (one connection, ${LATENCY_REQUESTS} requests) and throughput (${CONNECTIONS} connections, ${THROUGHPUT_MS / 1000} s), median of ${ROUNDS} rounds,`);
-    console.log(`with the CPU time per request of the server (direct) or of the proxy process (the others). Load average now: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`);
-    const direct = results.get('direct')!;
-    for (const t of targets) {
-      const r = results.get(t.name)!;
-      const extra = t.name === 'direct' ? '' : `   +${fmt(median(r.p50) - median(direct.p50))} ms p50, ${fmt(median(r.rps) / median(direct.rps), 2)}x throughput`;
-      console.log(`  ${t.name.padEnd(14)} p50 ${fmt(median(r.p50))} ms   p99 ${fmt(median(r.p99))} ms   ${Math.round(median(r.rps)).toString().padStart(6)} req/s   ${Math.round(median(r.cpuUs)).toString().padStart(4)} µs CPU/req${extra}`);
-    }
-    const m = results.get('manito proxy')!;
-    const p = results.get('portless 0.13')!;
-    const goals = [
-      [`p50 within +0.3 ms of direct`, median(m.p50) - median(direct.p50) <= 0.3],
-      [`throughput at least 0.7x direct`, median(m.rps) >= 0.7 * median(direct.rps)],
-      [`not behind portless (p50 and throughput)`, median(m.p50) <= median(p.p50) && median(m.rps) >= median(p.rps)],
-    ] as const;
-    for (const [what, ok] of goals) console.log(`  goal: ${what}: ${ok ? 'met' : 'NOT met'}`);
   } finally {
     for (const c of children) await stop(c);
     fs.rmSync(base, { recursive: true, force: true });
   }
 }
 
+type Figures = Map<string, { p50: number[]; p99: number[]; rps: number[]; cpuUs: number[] }>;
+
+function report(size: string, targets: ReadonlyArray<{ name: string }>, results: Figures): void {
+  console.log(`\n${size}: latency (one connection, ${LATENCY_REQUESTS} requests) and throughput (${CONNECTIONS} connections, ${THROUGHPUT_MS / 1000} s), median of ${ROUNDS} rounds,`);
+  console.log(`with the CPU time per request of the server (direct) or of the proxy process (the others). Load average now: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`);
+  const direct = results.get('direct')!;
+  for (const t of targets) {
+    const r = results.get(t.name)!;
+    const extra = t.name === 'direct' ? '' : `   +${fmt(median(r.p50) - median(direct.p50))} ms p50, ${fmt(median(r.rps) / median(direct.rps), 2)}x throughput`;
+    console.log(`  ${t.name.padEnd(14)} p50 ${fmt(median(r.p50))} ms   p99 ${fmt(median(r.p99))} ms   ${Math.round(median(r.rps)).toString().padStart(6)} req/s   ${Math.round(median(r.cpuUs)).toString().padStart(4)} µs CPU/req${extra}`);
+  }
+  const m = results.get('manito proxy')!;
+  const p = results.get('portless 0.13')!;
+  const goals = [
+    [`p50 within +0.3 ms of direct`, median(m.p50) - median(direct.p50) <= 0.3],
+    [`throughput at least 0.7x direct`, median(m.rps) >= 0.7 * median(direct.rps)],
+    [`not behind portless (p50 and throughput)`, median(m.p50) <= median(p.p50) && median(m.rps) >= median(p.rps)],
+  ] as const;
+  for (const [what, ok] of goals) console.log(`  goal: ${what}: ${ok ? 'met' : 'NOT met'}`);
+}
+
+const KB20 = Buffer.alloc(20 * 1024, 'x');
+
 async function serveUpstream(): Promise<void> {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
-    res.end('ok');
+  const server = http.createServer((req, res) => {
+    const body = req.url === '/20k' ? KB20 : 'ok';
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length) });
+    res.end(body);
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as net.AddressInfo).port}`));

@@ -1,13 +1,14 @@
-// Passes one request to a service on the loopback: plain requests through a keep-alive agent with
-// the raw header list rewritten in one pass (hop-by-hop headers dropped, X-Forwarded-* set), and
-// upgrades (WebSocket, Vite HMR) as a raw byte pipe once the request head is written.
+// Passes one request to a service on the loopback, for the instances' front port (the named-URL
+// proxy pairs raw connections instead: pairedConnection.ts): plain requests through a keep-alive
+// agent with the raw header list rewritten in one pass (hop-by-hop headers dropped, X-Forwarded-*
+// set), and upgrades (WebSocket, Vite HMR) as a raw byte pipe once the request head is written.
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { HOPS_HEADER } from './upstreamHead';
 
-export const HOPS_HEADER = 'x-manito-hops';
-/** A service that sends a request back through the proxy under its own name loops: stop it here. */
-export const MAX_HOPS = 5;
+// One loop counter for the named-URL proxy and the front port.
+export { HOPS_HEADER, MAX_HOPS } from './upstreamHead';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) and the ones the proxy sets itself. Body framing stays as sent. */
 const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'expect',

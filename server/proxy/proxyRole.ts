@@ -41,7 +41,6 @@ export class ProxyRole {
   private servers: ProxyServer[] = [];
   private current: ProxyState;
   private readonly listeners = new Set<(state: ProxyState) => void>();
-  private readonly agent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 4_000 });
   private timer: NodeJS.Timeout | undefined;
   private watcher: fs.FSWatcher | undefined;
   private attempting: Promise<void> | undefined;
@@ -82,7 +81,6 @@ export class ProxyRole {
     await this.attempting;
     const servers = this.servers.splice(0).reverse();
     for (const server of servers) await server.close();
-    this.agent.destroy();
     this.set({ role: 'stopped', port: this.options.port, detail: 'stopped' });
   }
 
@@ -117,10 +115,10 @@ export class ProxyRole {
     const addresses = this.options.addresses ?? ['127.0.0.1', '::1'];
     const taken: ProxyServer[] = [];
     for (const [i, address] of addresses.entries()) {
-      const server = createProxyServer({ routes, agent: this.agent });
+      const server = createProxyServer({ routes });
       const error = await listen(server, port, address);
       if (!error) {
-        server.http.on('error', (e) => this.options.log?.warn(`Proxy server on ${address}: ${e.message}`));
+        server.listener.on('error', (e) => this.options.log?.warn(`Proxy server on ${address}: ${e.message}`));
         taken.push(server);
         continue;
       }
@@ -183,9 +181,9 @@ export class ProxyRole {
 function listen(server: ProxyServer, port: number, host: string): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
     const onError = (error: NodeJS.ErrnoException) => resolve(error);
-    server.http.once('error', onError);
-    server.http.listen({ port, host, exclusive: true }, () => {
-      server.http.off('error', onError);
+    server.listener.once('error', onError);
+    server.listener.listen({ port, host, exclusive: true }, () => {
+      server.listener.off('error', onError);
       resolve(undefined);
     });
   });
