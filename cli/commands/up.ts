@@ -8,6 +8,7 @@ import { processRecordsFile } from '../../server/proc/processRecords';
 import { stateDir } from '../../server/discovery/stateFolder';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
+import { scanForHardcodedPorts } from '../scan/hardcodedNote';
 import { provenHostOf } from '../findHost';
 import { postStackAction } from '../http';
 import { onOutputClosed, outputClosed } from '../closedOutput';
@@ -76,6 +77,8 @@ export const up: CliCommand = {
       return EXIT_FAILED;
     }
     launcher.reserve(Object.keys(host.core.stack.services));
+    const hardcoded = scanForHardcodedPorts(workspace, ctx.positionals[0]);
+    if (hardcoded) ctx.err(`${tag()} ${ctx.errStyle.yellow('!')} ${hardcoded}`);
 
     let resolveDone!: (code: number) => void;
     const done = new Promise<number>((resolve) => { resolveDone = resolve; });

@@ -61,6 +61,7 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
   assert.ok(out.indexOf('| api ready') < out.indexOf('Started web'), 'web starts after api is up');
   assert.match(out, /Waiting for api to be healthy before starting web/);
   assert.ok(!out.includes('\x1b['), 'no colour when not a TTY');
+  assert.doesNotMatch(out, /hard-coded/, 'every port here is read from the environment');
   assert.deepEqual(await getJson(s.webPort), { name: 'web', port: String(s.webPort), api: `http://localhost:${s.apiPort}`, apiPort: String(s.apiPort), webPort: String(s.webPort) });
   assert.deepEqual(await getJson(s.apiPort), { name: 'api', port: String(s.apiPort) });
 
@@ -88,6 +89,22 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
   const again = await runCli(['down', ws.dir], { env: ws.env });
   assert.equal(again.code, 1);
   assert.match(again.stderr, /No running Manito host serves/);
+});
+
+test('up and status warn, in one line each, about a port the code hard-codes, pointing at manito scan --fix', async () => {
+  const s = await stackWorkspace();
+  ws = s.ws;
+  fs.writeFileSync(path.join(ws.dir, 'legacy.js'), `require('http').createServer(() => {}).listen(3999);\n`);
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/web\s+\| web ready on \d+/);
+  const warning = `1 hard-coded port in the code bypasses Manito's allocation (at legacy.js:1:40); run \`manito scan ${ws.dir} --fix\` to make the code read the environment`;
+  const lines = up.output().split('\n').filter((line) => line.includes('hard-coded'));
+  assert.deepEqual(lines, [`manito | ! ${warning}`]);
+  const status = await runCli(['status', ws.dir], { env: ws.env });
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(status.stderr, `! ${warning}\n`);
+  up.child.kill('SIGTERM');
+  assert.equal(await up.exit, 0);
 });
 
 test('a fallback port is printed with why: the holder of the preferred port, as manito status explains it', async (t) => {
