@@ -2,6 +2,7 @@
 // scripts/configSchema.mjs compiled from it at build time, and words each failure for a person:
 // the service it concerns, the setting, what is allowed and what was given.
 import { validate as compiledValidate } from './generated/schemaValidator';
+import { nearestName } from './nearestName';
 import type { StackIssue } from './stackIssue';
 import { formatPath, type Seg } from './stackIssue';
 
@@ -85,7 +86,12 @@ function describe(error: SchemaError, root: unknown): StackIssue {
     text = `${subject}${custom.replace(/\.$/, '')}${shown}`;
   } else {
     switch (error.keyword) {
-      case 'additionalProperties': text = `unknown key "${String(p.additionalProperty)}"${segments.length > (service !== undefined ? 3 : 1) ? ` in ${formatPath(segments.slice(service !== undefined ? 2 : 0, -1))}` : ''}`; break;
+      case 'additionalProperties': {
+        const known = Object.keys((error.parentSchema?.properties ?? {}) as Record<string, unknown>);
+        const near = nearestName(String(p.additionalProperty), known);
+        text = `unknown key "${String(p.additionalProperty)}"${segments.length > (service !== undefined ? 3 : 1) ? ` in ${formatPath(segments.slice(service !== undefined ? 2 : 0, -1))}` : ''}${near ? `; did you mean "${near}"?` : ''}`;
+        break;
+      }
       case 'required': text = `${label} is required`; break;
       case 'type': text = `${label} must be ${ARTICLE[String(p.type)] ?? String(p.type)}${shown}`; break;
       case 'enum': text = `${label} must be one of ${(p.allowedValues as unknown[]).join(', ')}${shown}`; break;
