@@ -107,6 +107,19 @@ test('up and status warn, in one line each, about a port the code hard-codes, po
   assert.equal(await up.exit, 0);
 });
 
+test('manito down on a service that exits 143 on SIGTERM (as a dev script does): "stopped", and up exits 0, not 1', async () => {
+  const [hostPort, apiPort] = await freePorts(2);
+  ws = makeWorkspace({ host: { ports: [hostPort!] }, services: { api: { preferred: [apiPort!], command: 'node api.js', kind: 'http' } } });
+  fs.writeFileSync(path.join(ws.dir, 'api.js'), `process.on('SIGTERM', () => process.exit(143));\n${API_JS}`);
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/api\s+\| api ready on \d+/);
+  const down = await runCli(['down', ws.dir], { env: ws.env });
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(await up.exit, 0, up.output());
+  assert.match(up.output(), /^manito \| api stopped$/m);
+  assert.doesNotMatch(up.output(), /exited with code 143/);
+});
+
 test('a fallback port is printed with why: the holder of the preferred port, as manito status explains it', async (t) => {
   const [hostPort, heldPort, apiPort] = await freePorts(3);
   // A foreign listener (this test process) on api's first preferred port.
