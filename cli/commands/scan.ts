@@ -88,6 +88,8 @@ export const scan: CliCommand = {
     }
     ctx.out('');
     if (written) ctx.out(`✅ Wrote ${written}`);
+    // With a manito.json already there, --write alone would refuse: the inferred stack is only to compare.
+    else if (proposal && fs.existsSync(target)) ctx.out(s.dim(`${CONFIG_FILE_NAME} exists here and is what Manito serves; the stack above is only inferred, to compare (\`--write --force\` replaces the file with it).`));
     else if (proposal) ctx.out(s.dim(`Run \`manito scan ${ctx.positionals[0] ?? '.'} --write\` to save it as ${CONFIG_FILE_NAME}, or --json to see it.`));
     // One closing line: the count, or that there is nothing to count.
     if (findings.length === 0) ctx.out(`No hard-coded ports found in ${root}.`);

@@ -136,6 +136,10 @@ test('--write creates a manito.json the host accepts; an existing one is kept un
     const written = JSON.parse(fs.readFileSync(target, 'utf8'));
     assert.deepEqual(validateStack(written), []);
     assert.deepEqual(Object.keys(written.services), ['client', 'server', 'db', 'cache']);
+    // Once there is one, scan does not advise a --write that would refuse.
+    const again = await runCli(['scan', dir], { env });
+    assert.match(again.stdout, /^manito\.json exists here and is what Manito serves; the stack above is only inferred, to compare \(`--write --force` replaces the file with it\)\.$/m);
+    assert.doesNotMatch(again.stdout, /--write` to save it/);
 
     fs.writeFileSync(target, '{ "services": {} }\n');
     const refused = await runCli(['scan', dir, '--write'], { env });
