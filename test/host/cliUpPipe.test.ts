@@ -31,8 +31,8 @@ async function chattyStack(): Promise<Workspace> {
 }
 
 /** Runs `manito up <dir> | <reader>` in a real shell pipeline; resolves with up's exit code and what the reader printed. */
-function upPipedTo(w: Workspace, reader: string): Promise<{ upCode: number; printed: string }> {
-  const script = `"$0" "$1" up "$2" | ${reader}; exit \${PIPESTATUS[0]}`;
+function upPipedTo(w: Workspace, reader: string, command = 'up'): Promise<{ upCode: number; printed: string }> {
+  const script = `"$0" "$1" ${command} "$2" | ${reader}; exit \${PIPESTATUS[0]}`;
   const child = spawn('bash', ['-c', script, process.execPath, CLI_JS, w.dir], { env: w.env, stdio: ['ignore', 'pipe', 'inherit'] });
   let printed = '';
   child.stdout.on('data', (c) => { printed += c; });
@@ -66,6 +66,15 @@ test('the reader goes once both services run: up stops the stack (every pid gone
   const pids = [...new Set([...started, ...servicePids(ws)])];
   // up has exited (the pipeline is over): its stop, not its reaper, ended them.
   for (const pid of pids) assert.equal(isAlive(pid), false, `service pid ${pid} survived`);
+  assert.deepEqual(leases(ws.stateDir), []);
+  assert.deepEqual(hostFiles(ws.stateDir), []);
+});
+
+test('manito host | head -2: the host stops as on Ctrl-C, releasing its leases and its discovery file', async () => {
+  ws = await chattyStack();
+  const { upCode, printed } = await upPipedTo(ws, 'head -2', 'host');
+  assert.equal(upCode, 0);
+  assert.equal(printed.split('\n').filter(Boolean).length, 2);
   assert.deepEqual(leases(ws.stateDir), []);
   assert.deepEqual(hostFiles(ws.stateDir), []);
 });
