@@ -68,9 +68,9 @@ export const up: CliCommand = {
       logSink: (level, line) => (level === 'info' ? ctx.out : ctx.err)(`${tag()} ${line}`),
     });
     // A broken manito.json is not "nothing to start": say what is wrong and fail.
-    const { configErrors, configSource, configPath } = host.core.snapshot();
+    const { configErrors, configSource } = host.core.snapshot();
     if (configErrors.length) {
-      for (const e of configErrors) ctx.err(`${ctx.errStyle.red('✖')} ${configPath ?? 'manito.json'}:${e.line}:${e.column}: ${e.message}`);
+      // The host has just logged each error as path:line:col; saying them twice only buries the verdict.
       ctx.err(`${ctx.errStyle.red('✖')} ${brokenConfigNote(configErrors.length, configSource)}; not starting the stack.`);
       await host.stop();
       restoreExit();

@@ -63,3 +63,14 @@ test('an empty or blank command is an error; leaving command out is not', () => 
     'services.b.command: b: command must not be empty (leave it out to only allocate and watch the port), got "  "',
   ]);
 });
+
+test('a mistyped service name in dependsOn or inheritFrom gets the nearest service; hints stop after the first twenty', () => {
+  assert.deepEqual(validateStack({ services: { api: {}, web: { dependsOn: ['apii'] }, ws: { inheritFrom: 'zzzz' } } }).map((i) => i.message), [
+    'web: dependsOn names unknown service "apii"; did you mean "api"?',
+    'ws: inheritFrom names unknown service "zzzz"',
+  ]);
+  const services: Record<string, object> = { api: {} };
+  for (let i = 0; i < 30; i++) services[`s${i}`] = { dependsOn: ['apii'] };
+  const hinted = validateStack({ services }).filter((i) => i.message.endsWith('did you mean "api"?'));
+  assert.equal(hinted.length, 20);
+});
