@@ -10,6 +10,7 @@ import { ports } from './commands/ports';
 import { scan } from './commands/scan';
 import { status } from './commands/status';
 import { up } from './commands/up';
+import { outputClosed, reportOutputClosed } from './closedOutput';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, style, usageMessage, UsageError, useColour } from './output';
 import { HOST_VERSION } from '../server/host/version';
 
@@ -36,8 +37,9 @@ function commandHelp(command: CliCommand): string {
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = (line: string) => { process.stdout.write(`${line}\n`); };
-  const err = (line: string) => { process.stderr.write(`${line}\n`); };
+  // Once the reader is gone, more lines only raise EPIPE again: they go nowhere instead.
+  const out = (line: string) => { if (!outputClosed()) process.stdout.write(`${line}\n`); };
+  const err = (line: string) => { if (!outputClosed()) process.stderr.write(`${line}\n`); };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     if (name === 'help' && rest[0]) return main([rest[0], '--help'], env);
@@ -62,6 +64,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     for (const key of ['port', 'timeout']) {
       const value = parsed.values[key as keyof typeof parsed.values];
       if (typeof value === 'string' && !/^\d+$/.test(value)) throw new UsageError(`--${key} expects a number, got "${value}"`);
+      if (key === 'port' && typeof value === 'string' && !(Number(value) >= 1 && Number(value) <= 65535)) {
+        throw new UsageError(`--port expects a TCP port from 1 to 65535, got ${value}`);
+      }
     }
   } catch (error) {
     err(`manito ${command.name}: ${usageMessage(error as Error)}`);
@@ -83,15 +88,22 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return await command.run(ctx);
   } catch (error) {
     err(`manito ${command.name}: ${(error as Error).message}`);
-    return EXIT_FAILED;
+    // A check only the command can make (`move-back` without a service) is still a usage error.
+    if (!(error instanceof UsageError)) return EXIT_FAILED;
+    err(`Usage: manito ${command.usage}  (see \`manito ${command.name} --help\`)`);
+    return EXIT_USAGE;
   }
 }
 
 // A reader that stops early (`manito status | head -1`) closes the pipe: that is the reader's
-// choice, not a failure, so the CLI ends quietly with 0, as `git log | head` does.
+// choice, not a failure, so the CLI ends quietly with 0, as `git log | head` does; `manito up`
+// first stops its stack (cli/closedOutput.ts). A write after that finds a destroyed stream: no news.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    if (error.code === 'EPIPE' || (outputClosed() && error.code === 'ERR_STREAM_DESTROYED')) {
+      reportOutputClosed((code) => process.exit(code));
+      return;
+    }
     throw error;
   });
 }
@@ -99,7 +111,8 @@ for (const stream of [process.stdout, process.stderr]) {
 main(process.argv.slice(2)).then((code) => {
   // Let stdout drain before exiting (a pipe may still hold the last lines).
   process.exitCode = code;
-  if (process.stdout.writableLength === 0) process.exit(code);
+  // A closed stdout never drains.
+  if (process.stdout.writableLength === 0 || outputClosed()) process.exit(code);
   else process.stdout.once('drain', () => process.exit(code));
 }, (error) => {
   process.stderr.write(`manito: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,5 +1,6 @@
 // `manito host [dir]`: the host the extension runs, without an editor, until Ctrl-C.
 import * as path from 'node:path';
+import { onOutputClosed } from '../closedOutput';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
 import { EXIT_OK } from '../output';
@@ -23,7 +24,14 @@ export const host: CliCommand = {
     const workspace = path.resolve(ctx.positionals[0] ?? '.');
     const hostPorts = hostPortsFrom(ctx.values.port);
     const { runHost } = loadHostModule();
-    await runHost({ workspace, hostPorts, env: ctx.env, trusted: true });
+    // A reader that goes (`manito host | head -3`), even while the host starts, ends it as Ctrl-C does:
+    // leases released, discovery file removed.
+    let running: { stop(): Promise<void> } | undefined;
+    let readerGone = false;
+    const end = () => { void running!.stop().finally(() => process.exit(EXIT_OK)); };
+    onOutputClosed(() => { readerGone = true; if (running) end(); });
+    running = await runHost({ workspace, hostPorts, env: ctx.env, trusted: true });
+    if (readerGone) end();
     // runHost handles SIGINT/SIGTERM (stop, then exit); the open server keeps the process alive.
     await new Promise(() => {});
     return EXIT_OK;

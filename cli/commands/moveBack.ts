@@ -25,7 +25,7 @@ export const moveBack: CliCommand = {
   folderFrom: 1,
   async run(ctx) {
     const service = ctx.positionals[0];
-    if (!service) throw new UsageError('move-back needs the name of a service, e.g. `manito move-back api`');
+    if (!service) throw new UsageError('missing the service to move back, e.g. `manito move-back api`');
     const workspace = path.resolve(ctx.positionals[1] ?? '.');
     const report = (result: ActionResult) => {
       if (ctx.values.json) ctx.out(JSON.stringify(result, null, 2));

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE_NAME, type StackConfig } from '../../protocol/config';
 import { inferFromFiles } from '../../server/infer/inferStack';
 import { scanFiles } from '../../server/infer/portScan';
-import { readProjectFiles } from '../../server/infer/projectFiles';
+import { DEFAULT_READ_LIMITS, readProjectFiles } from '../../server/infer/projectFiles';
 import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../output';
 import { fixPorts } from '../scan/fixFiles';
@@ -19,7 +19,8 @@ export const scan: CliCommand = {
   help: [
     'Looks for ports written into [dir] (default: the current folder): listen(3000), process.env.PORT || 8000,',
     'client options (port: 6379), localhost URLs, vite server.port, docker-compose ports: and environment:,',
-    '.env files, Procfile and --port flags; skips node_modules, .git and build output. Each finding is',
+    '.env files, Procfile and --port flags; skips node_modules, .git and build output, and says which',
+    `files it skipped as larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024} KiB (minified or generated code). Each finding is`,
     'printed as path:line:col (clickable in editors and terminals). Then the stack inferred from the',
     'folder: its package.json scripts (workspaces too), Python apps, docker-compose services and Procfile,',
     'each service with its port, command and where it was inferred from.',
@@ -27,7 +28,7 @@ export const scan: CliCommand = {
     'has no service to write.',
     '',
     'Options:',
-    '  --json    print {dir, findings, inferred, proposal, written} as JSON',
+    '  --json    print {dir, findings, skippedTooLarge, inferred, proposal, written} as JSON',
     '  --write   create manito.json in [dir] from the inferred stack',
     '  --force   with --write: overwrite an existing manito.json',
     '  --fix     rewrite hard-coded ports to read the environment; shows the diff and asks first',
@@ -45,7 +46,7 @@ export const scan: CliCommand = {
       ctx.err(`${ctx.errStyle.red('✖')} ${root} is not a folder.`);
       return EXIT_FAILED;
     }
-    const { files, truncated } = readProjectFiles(root);
+    const { files, truncated, tooLarge } = readProjectFiles(root);
     const findings = scanFiles(files);
     const inferred = inferFromFiles(files, { findings, truncated });
     const proposal: StackConfig | null = inferred.found ? inferred.stack : null;
@@ -57,6 +58,7 @@ export const scan: CliCommand = {
       for (const f of findings) ctx.out(`${s.cyan(`${shown(f.path)}:${f.line}:${f.column}`)}  ${f.message}`);
       if (findings.length) ctx.out('');
       printInferred(inferred, ctx.out, s);
+      if (tooLarge.length) ctx.out(s.yellow(skippedNote(tooLarge, shown)));
     }
     if (ctx.values.fix && proposal) {
       ctx.out('');
@@ -81,11 +83,13 @@ export const scan: CliCommand = {
       written = target;
     }
     if (ctx.values.json) {
-      ctx.out(JSON.stringify({ dir: root, findings, inferred, proposal, written }, null, 2));
+      ctx.out(JSON.stringify({ dir: root, findings, skippedTooLarge: tooLarge, inferred, proposal, written }, null, 2));
       return EXIT_OK;
     }
     ctx.out('');
     if (written) ctx.out(`✅ Wrote ${written}`);
+    // With a manito.json already there, --write alone would refuse: the inferred stack is only to compare.
+    else if (proposal && fs.existsSync(target)) ctx.out(s.dim(`${CONFIG_FILE_NAME} exists here and is what Manito serves; the stack above is only inferred, to compare (\`--write --force\` replaces the file with it).`));
     else if (proposal) ctx.out(s.dim(`Run \`manito scan ${ctx.positionals[0] ?? '.'} --write\` to save it as ${CONFIG_FILE_NAME}, or --json to see it.`));
     // One closing line: the count, or that there is nothing to count.
     if (findings.length === 0) ctx.out(`No hard-coded ports found in ${root}.`);
@@ -93,3 +97,10 @@ export const scan: CliCommand = {
     return EXIT_OK;
   },
 };
+
+/** One line: which files were not scanned for their size (the first few by name). */
+export function skippedNote(tooLarge: readonly string[], shown: (rel: string) => string): string {
+  const names = tooLarge.slice(0, 5).map(shown).join(', ') + (tooLarge.length > 5 ? `, and ${tooLarge.length - 5} more` : '');
+  const n = tooLarge.length;
+  return `! Skipped ${n} file${n === 1 ? '' : 's'} larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024} KiB (not scanned): ${names}`;
+}

@@ -5,6 +5,7 @@ import { brokenConfigNote, primaryUrl, type ServiceView, type StackSnapshot } fr
 import type { CliCommand } from '../command';
 import { findHost, ranges, scanPortsFrom, within } from '../findHost';
 import { getJson } from '../http';
+import { scanForHardcodedPorts } from '../scan/hardcodedNote';
 import { EXIT_FAILED, EXIT_OK, table } from '../output';
 import { stateDir } from '../../server/discovery/stateFolder';
 
@@ -65,6 +66,9 @@ export const status: CliCommand = {
     }
     const s = ctx.style;
     ctx.out(`✅ Manito host detected on port ${host.port}`);
+    // On stderr: a warning about this folder's code, not part of the host's report.
+    const hardcoded = serves ? scanForHardcodedPorts(folder, ctx.positionals[0]) : null;
+    if (hardcoded) ctx.err(`${ctx.errStyle.yellow('!')} ${hardcoded}`);
     const info = host.health.host;
     if (info) ctx.out(s.dim(`   ${info.workspace} (pid ${info.pid}, found by ${host.source === 'discovery' ? 'discovery file' : 'port scan'})`));
     if (info && !serves) ctx.out(s.yellow(`   no host serves ${folder}: these are the ports of ${info.workspace}, not this folder's`));

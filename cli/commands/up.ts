@@ -8,8 +8,10 @@ import { processRecordsFile } from '../../server/proc/processRecords';
 import { stateDir } from '../../server/discovery/stateFolder';
 import type { CliCommand } from '../command';
 import { loadHostModule } from '../hostModule';
+import { scanForHardcodedPorts } from '../scan/hardcodedNote';
 import { provenHostOf } from '../findHost';
 import { postStackAction } from '../http';
+import { onOutputClosed, outputClosed } from '../closedOutput';
 import { EXIT_FAILED, EXIT_OK, useColour } from '../output';
 import { HOST_PORT_HELP, HOST_PORT_OPTION, hostPortsFrom } from './hostPortOption';
 
@@ -52,24 +54,31 @@ export const up: CliCommand = {
     const detach = ctx.values.detach === true;
     const logDir = path.join(stateDir(ctx.env), 'logs', path.basename(processRecordsFile(workspace, ctx.env), '.json'));
     const launcher = new ProcessLauncher({
-      write: (line) => process.stdout.write(line), color: useColour(process.stdout, ctx.env),
+      write: (line) => { if (!outputClosed()) process.stdout.write(line); }, color: useColour(process.stdout, ctx.env),
       ...(detach ? { logFile: (service: string) => path.join(logDir, `${service}.log`) } : {}),
     });
     const tag = () => launcher.prefix('manito');
+    // The reader may go (`manito up | head -3`) while the host is still starting: remember it, stop once it is up.
+    let readerGone = false;
+    let onReaderGone = () => { readerGone = true; };
+    const restoreExit = onOutputClosed(() => onReaderGone());
     const host = await runHost({
       workspace, env: ctx.env, trusted: true, launcher, handleSignals: false, detach,
       hostPorts: hostPortsFrom(ctx.values.port),
       logSink: (level, line) => (level === 'info' ? ctx.out : ctx.err)(`${tag()} ${line}`),
     });
     // A broken manito.json is not "nothing to start": say what is wrong and fail.
-    const { configErrors, configSource, configPath } = host.core.snapshot();
+    const { configErrors, configSource } = host.core.snapshot();
     if (configErrors.length) {
-      for (const e of configErrors) ctx.err(`${ctx.errStyle.red('✖')} ${configPath ?? 'manito.json'}:${e.line}:${e.column}: ${e.message}`);
+      // The host has just logged each error as path:line:col; saying them twice only buries the verdict.
       ctx.err(`${ctx.errStyle.red('✖')} ${brokenConfigNote(configErrors.length, configSource)}; not starting the stack.`);
       await host.stop();
+      restoreExit();
       return EXIT_FAILED;
     }
     launcher.reserve(Object.keys(host.core.stack.services));
+    const hardcoded = scanForHardcodedPorts(workspace, ctx.positionals[0]);
+    if (hardcoded) ctx.err(`${tag()} ${ctx.errStyle.yellow('!')} ${hardcoded}`);
 
     let resolveDone!: (code: number) => void;
     const done = new Promise<number>((resolve) => { resolveDone = resolve; });
@@ -90,6 +99,16 @@ export const up: CliCommand = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
+    const finish = (code: number) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+      restoreExit();
+      return code;
+    };
+    // Nobody reads the output any more: stop the stack as Ctrl-C would, rather than exit and leave it to the reaper.
+    onReaderGone = () => shutdown('the output was closed', EXIT_OK);
+    if (readerGone) onReaderGone();
 
     // When every service is gone (`manito down`, or each exited on its own) there is nothing to keep up.
     let failures = 0;
@@ -104,27 +123,27 @@ export const up: CliCommand = {
         }));
       }
     });
+    if (shuttingDown) return finish(await done);
     ctx.out(`${tag()} host on ${host.url}; starting the stack`);
     const result = await host.runner.startStack();
     startDone = true;
     if (detach && result.ok) {
       const running = host.runner.running();
       await host.stop(); // detached: forgets the services, stops none
+      restoreExit();
       ctx.out(`${tag()} ✅ ${result.message}`);
       ctx.out(`${tag()} detached: ${running.length ? running.join(', ') : 'nothing'} left running; logs in ${logDir}; \`manito down ${workspace}\` stops them`);
       return EXIT_OK;
     }
-    if (!result.ok) {
+    if (shuttingDown) {
+      // Stopped while starting (Ctrl-C, the output closed): the stop says so, not a start failure.
+    } else if (!result.ok) {
       ctx.err(`${ctx.errStyle.red('✖')} ${result.message}`);
       shutdown('the stack could not start', EXIT_FAILED);
     } else {
       ctx.out(`${tag()} ✅ ${result.message}`);
       if (host.runner.running().length === 0) shutdown('no service to run (try `manito host` to only watch ports)', EXIT_OK);
     }
-    const code = await done;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    return code;
+    return finish(await done);
   },
 };

@@ -36,7 +36,9 @@ function endsBareToken(c: number): boolean {
  * values in all), found by one flat pass over the characters that keeps no tree: any depth, any
  * size. Strings and comments are skipped as JSONC reads them; the parser judges everything else.
  */
-export function shapeProblem(text: string, B: { maxDepth: number; maxEntries: number; maxValues: number } = CONFIG_BOUNDS): { offset: number; message: string } | undefined {
+export function shapeProblem(text: string, B: { maxDepth: number; maxEntries: number; maxValues: number } = CONFIG_BOUNDS,
+  /** Filled with the number of object keys read (for the duplicate-key check of the fast path). */
+  counts: { keys: number } = { keys: 0 }): { offset: number; message: string } | undefined {
   // Each open container: its entries so far, and for an object whether a key comes next.
   const open: Array<{ object: boolean; entries: number; keyNext: boolean }> = [];
   const tooMany = (offset: number) => ({ offset, message: `More than ${B.maxEntries} entries in one object or list` });
@@ -61,6 +63,7 @@ export function shapeProblem(text: string, B: { maxDepth: number; maxEntries: nu
       }
       if (top?.object && top.keyNext) {
         top.keyNext = false;
+        counts.keys++;
         if (++top.entries > B.maxEntries) return tooMany(start);
         continue; // a key, not a value
       }

@@ -12,6 +12,7 @@ import type { ServiceProvenance } from '../../protocol/inference';
 import { validationProblem, type ConfigProblem } from './configPositions';
 import { capProblems, oneProblem, parseBounded, shapeProblem, tooLarge } from './configText';
 import { validateStack } from './validateStack';
+import { duplicateKeyProblems, keyCount } from './duplicateKeys';
 
 const NO_SERVICES: StackConfig = { services: {} };
 
@@ -50,18 +51,23 @@ export function parseConfigText(text: string, validate: StackValidator = validat
     // depth) and no parse tree. Comments, trailing commas and every problem take the bounded path,
     // which places problems by line and column.
     // The same bounds hold on both paths, so whether a file has comments never decides whether it is accepted.
-    if (Buffer.byteLength(text, 'utf8') <= CONFIG_BOUNDS.maxFileBytes && !shapeProblem(text)) {
+    // A repeated key makes the parsed value hold fewer keys than the text: then the bounded path places it.
+    const counts = { keys: 0 };
+    if (Buffer.byteLength(text, 'utf8') <= CONFIG_BOUNDS.maxFileBytes && !shapeProblem(text, CONFIG_BOUNDS, counts)) {
       let value: unknown;
       try { value = JSON.parse(text); } catch { value = undefined; }
-      if (value !== undefined && validate(value, options).length === 0) return { exists: true, problems: [], stack: value as StackConfig };
+      if (value !== undefined && keyCount(value) === counts.keys && validate(value, options).length === 0) return { exists: true, problems: [], stack: value as StackConfig };
     }
     const parsed = parseBounded(text);
     if (!parsed.ok) return { exists: true, problems: parsed.problems };
     const { root, value, lines } = parsed;
+    // Every problem in one pass: repeated keys and what the schema and the stack rules say, in the file's order.
+    const duplicates = duplicateKeyProblems(root, lines);
     const errors = validate(value, options);
-    if (errors.length > 0) {
+    if (errors.length > 0 || duplicates.length > 0) {
       const shown = errors.slice(0, CONFIG_BOUNDS.maxReportedErrors + 1).map((e) => validationProblem(text, root, lines, e.message, e.path, e.segments, e.atKey));
-      return { exists: true, problems: capProblems(shown, errors.length) };
+      const all = [...duplicates, ...shown].sort((x, y) => x.line - y.line || x.column - y.column);
+      return { exists: true, problems: capProblems(all, duplicates.length + errors.length) };
     }
     // Plain objects from here on: the parser's are null-prototype, which code downstream need not expect.
     return { exists: true, problems: [], stack: JSON.parse(JSON.stringify(value)) as StackConfig };

@@ -2,6 +2,7 @@
 // scripts/configSchema.mjs compiled from it at build time, and words each failure for a person:
 // the service it concerns, the setting, what is allowed and what was given.
 import { validate as compiledValidate } from './generated/schemaValidator';
+import { nearestName } from './nearestName';
 import type { StackIssue } from './stackIssue';
 import { formatPath, type Seg } from './stackIssue';
 
@@ -26,9 +27,11 @@ export function schemaIssues(config: unknown): StackIssue[] {
   if (validate(config)) return [];
   const issues: StackIssue[] = [];
   const seen = new Set<string>();
+  // "did you mean" for the first few unknown keys only: thousands of them must not cost seconds.
+  const hints = { left: 20 };
   for (const error of validate.errors ?? []) {
     if (WRAPPERS.has(error.keyword)) continue;
-    const issue = describe(error, config);
+    const issue = describe(error, config, hints);
     const key = `${issue.path}\n${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -64,7 +67,7 @@ const VALUE_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'pattern', 'enum',
 
 const ARTICLE: Record<string, string> = { integer: 'an integer', object: 'an object', array: 'an array', string: 'a string', boolean: 'true or false', number: 'a number' };
 
-function describe(error: SchemaError, root: unknown): StackIssue {
+function describe(error: SchemaError, root: unknown, hints: { left: number }): StackIssue {
   const segments = segmentsOf(error.instancePath, root);
   const p = error.params;
   if (error.keyword === 'additionalProperties') segments.push(String(p.additionalProperty));
@@ -85,7 +88,12 @@ function describe(error: SchemaError, root: unknown): StackIssue {
     text = `${subject}${custom.replace(/\.$/, '')}${shown}`;
   } else {
     switch (error.keyword) {
-      case 'additionalProperties': text = `unknown key "${String(p.additionalProperty)}"${segments.length > (service !== undefined ? 3 : 1) ? ` in ${formatPath(segments.slice(service !== undefined ? 2 : 0, -1))}` : ''}`; break;
+      case 'additionalProperties': {
+        const known = Object.keys((error.parentSchema?.properties ?? {}) as Record<string, unknown>);
+        const near = hints.left-- > 0 ? nearestName(String(p.additionalProperty), known) : undefined;
+        text = `unknown key "${String(p.additionalProperty)}"${segments.length > (service !== undefined ? 3 : 1) ? ` in ${formatPath(segments.slice(service !== undefined ? 2 : 0, -1))}` : ''}${near ? `; did you mean "${near}"?` : ''}`;
+        break;
+      }
       case 'required': text = `${label} is required`; break;
       case 'type': text = `${label} must be ${ARTICLE[String(p.type)] ?? String(p.type)}${shown}`; break;
       case 'enum': text = `${label} must be one of ${(p.allowedValues as unknown[]).join(', ')}${shown}`; break;

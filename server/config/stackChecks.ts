@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { DEFAULT_HOST_PORTS, servicePortVariable, type ServiceConfig, type StackConfig } from '../../protocol/config';
+import { nearestName } from './nearestName';
 import { issue, type Seg, type StackIssue } from './stackIssue';
 
 export interface StackCheckOptions {
@@ -30,17 +31,27 @@ export function stackIssues(stack: StackConfig, options: StackCheckOptions = {})
 }
 
 function checkReferences(services: Map<string, ServiceConfig>, add: Add): void {
+  const budget = { left: HINTS };
   for (const [name, s] of services) {
     for (const key of ['conflicts', 'dependsOn'] as const) {
       s[key]?.forEach((other, i) => {
         if (other === name) add(['services', name, key, i], `${name}: a service cannot list itself in ${key}`);
-        else if (!services.has(other)) add(['services', name, key, i], `${name}: ${key} names unknown service "${other}"`);
+        else if (!services.has(other)) add(['services', name, key, i], `${name}: ${key} names unknown service "${other}"${didYouMean(other, services, budget)}`);
       });
     }
     if (s.inheritFrom === undefined) continue;
     if (s.inheritFrom === name) add(['services', name, 'inheritFrom'], `${name}: a service cannot inherit from itself`);
-    else if (!services.has(s.inheritFrom)) add(['services', name, 'inheritFrom'], `${name}: inheritFrom names unknown service "${s.inheritFrom}"`);
+    else if (!services.has(s.inheritFrom)) add(['services', name, 'inheritFrom'], `${name}: inheritFrom names unknown service "${s.inheritFrom}"${didYouMean(s.inheritFrom, services, budget)}`);
   }
+}
+
+/** Hints for the first few unknown names only: a file of thousands of them must not cost seconds. */
+const HINTS = 20;
+function didYouMean(name: string, services: Map<string, ServiceConfig>, budget: { left: number }): string {
+  if (budget.left <= 0 || services.size > 500) return '';
+  budget.left--;
+  const near = nearestName(name, [...services.keys()]);
+  return near ? `; did you mean "${near}"?` : '';
 }
 
 /** Each service has at most one parent: follow each chain once, remembering how deep every service sits. */

@@ -12,7 +12,15 @@ export { formatPath, InvalidStackError, type StackIssue } from './stackIssue';
 /** All problems of the stack; empty when it is valid. Total: any value in, a list out. */
 export function validateStack(config: unknown, options: StackCheckOptions = {}): StackIssue[] {
   const issues = schemaIssues(config);
-  return issues.length > 0 ? issues : stackIssues(config as StackConfig, options);
+  if (issues.length === 0) return stackIssues(config as StackConfig, options);
+  // Every problem in one pass, not the schema's first and the rest after a fix: the stack rules
+  // also run when the schema faults only services, with each faulty service emptied (still a
+  // name others may refer to, with nothing of it checked twice).
+  if (issues.some((i) => i.segments[0] !== 'services' || i.segments.length < 2)) return issues;
+  const broken = new Set(issues.map((i) => String(i.segments[1])));
+  const stack = config as StackConfig;
+  const services = Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, broken.has(name) ? {} : s]));
+  return [...issues, ...stackIssues({ ...stack, services } as StackConfig, options)];
 }
 
 /** The stack itself when it is valid; throws InvalidStackError listing every problem otherwise. */

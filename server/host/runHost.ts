@@ -202,17 +202,18 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   // Before the "listening" line: whoever waits for that line finds the host's scrape target too.
   const removeScrapeTarget = publishScrapeTarget({ stateDir: stateDir(env), pid: process.pid, port, workspace }, (line) => log.warn(line));
+  // At once, not after the proxy starts: an exit from here on (the CLI's reader gone) leaves no record of a dead host.
+  const onExit = () => {
+    removeDiscovery();
+    removeScrapeTarget();
+  };
+  process.on('exit', onExit);
   log.info(`Manito host listening on ${url} (pid ${process.pid}, workspace ${workspace})`);
   proxy = await startHostProxy({ env, port: options.proxyPort, log });
   // Named URLs appear (or go) when this host takes or loses the proxy, and when the routes change.
   const offProxy = proxy?.onChange(() => core.changed());
   if (proxy) core.changed();
 
-  const onExit = () => {
-    removeDiscovery();
-    removeScrapeTarget();
-  };
-  process.on('exit', onExit);
   const onSignal = (signal: NodeJS.Signals) => {
     log.info(`Received ${signal}; stopping`);
     void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

@@ -7,6 +7,7 @@ import { ROLE_RANK } from './drafts';
 import type { ComposeService } from './composeServices';
 import type { Reference } from './portEvidence';
 import { isEnvFile } from './scanRules';
+import { namedReferences } from './envReferences';
 
 const LOCAL_HOST = /\b(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d{2,5})\b/;
 const SCHEME: Partial<Record<string, string>> = { redis: 'redis', postgres: 'postgres', mysql: 'mysql', mongodb: 'mongodb', rabbitmq: 'amqp' };
@@ -79,6 +80,13 @@ export function wireEnvironment(drafts: Draft[], refs: Reference[], compose: Com
       const target = drafts.find((d) => d.compose === dep);
       if (target) depend(app, target, `${s.file.split(', ')[0]} services.${s.name}.depends_on ${dep}`);
     }
+  }
+  // A service whose code names another (`process.env.API_URL`, `MANITO_SERVER_PORT`) reaches it, whatever their roles;
+  // not one above it (an API naming its web client, for CORS) and never into a cycle.
+  for (const ref of namedReferences(drafts, files)) {
+    const { from, to } = ref;
+    if (ROLE_RANK[to.role] > ROLE_RANK[from.role] || from.dependsOn.has(to) || reaches(to, from)) continue;
+    from.dependsOn.set(to, `${ref.at} points at ${to.name}`);
   }
   // Every dependent learns where each dependency is, under the dependency's name.
   for (const d of drafts) {

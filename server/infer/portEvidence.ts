@@ -22,6 +22,10 @@ const WELL_KNOWN: Record<number, string> = { 6379: 'redis', 5432: 'postgres', 33
 const OTHER_SERVICE_VAR = /(DB|SQL|PG|POSTGRES|MYSQL|MARIA|MONGO|REDIS|CACHE|SMTP|MAIL|RABBIT|AMQP|ELASTIC|ES|KAFKA|MINIO|S3)\w*PORT|PORT_(DB|REDIS)|MANITO_\w+_PORT/i;
 
 const TEST_PATH = /(^|\/)(test|tests|__tests__|spec|e2e|cypress|playwright|fixtures)\//;
+/** A tool's config file (`webpack.config.js`, `playwright.config.ts`, `.eslintrc.cjs`): read by a tool, never run as a service. */
+const CONFIG_FILE = /(^|\/)([\w-]+\.config|\.\w+rc)\.[cm]?[jt]s$/;
+/** Vite's: its port is the dev server's, which `npx vite` starts. */
+const VITE_CONFIG = /(^|\/)vite\.config\.[cm]?[jt]s$/;
 const inside = (file: string, dir: string) => dir === '' || file.startsWith(`${dir}/`);
 
 /** The service whose files hold `file`: the deepest home; within it the one whose entry it is, then the preferred role. */
@@ -75,12 +79,17 @@ export function attachFindings(drafts: Draft[], findings: Finding[], files: Read
     const lineText = files.get(f.path)?.split(/\r?\n/)[f.line - 1] ?? '';
     if (!isOwn(f, lineText) && !readsOwnVariable(drafts, f)) { refs.push(f); continue; }
     const dir = path.posix.dirname(f.path) === '.' ? '' : path.posix.dirname(f.path);
-    let d = ownerOf(drafts, f.path, f.kind === 'vite-port' ? 'frontend' : 'backend');
+    const vite = f.kind === 'vite-port' || VITE_CONFIG.test(f.path);
+    let d = ownerOf(drafts, f.path, vite ? 'frontend' : 'backend');
     if (f.kind === 'env-port' && d && !inside(f.path, d.home)) d = undefined;
+    // A Vite config's port is a dev server's, not that of a root backend whose folder it merely shares
+    // (a script in the config's own folder, `node client/dev.mjs`, may well be what starts Vite).
+    if (vite && d && d.role !== 'frontend' && d.home === '') d = undefined;
     if (!d) {
       if (f.kind === 'env-port' || f.kind === 'cli-flag') { refs.push(f); continue; }
-      // Someone listens here and no app was found around it: start the file itself.
-      const vite = f.kind === 'vite-port';
+      // Another tool's config file is no service: its port, if anyone's, is found by what it points at.
+      if (!vite && CONFIG_FILE.test(f.path)) { refs.push(f); continue; }
+      // Someone listens here and no app was found around it: start the file itself (a Vite config: Vite).
       const framework = vite ? FRAMEWORKS.vite! : isPython(f.path) ? FRAMEWORKS.flask! : FRAMEWORKS.node!;
       const rel = dir ? path.posix.relative(dir, f.path) : f.path;
       const command = vite ? 'npx vite --port ${port} --strictPort' : isPython(f.path) ? `python ${rel}` : `node ${rel}`;

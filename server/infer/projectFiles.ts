@@ -22,6 +22,8 @@ export interface ProjectFiles {
   files: Map<string, string>;
   /** True when a limit stopped the reading before every candidate file was read. */
   truncated: boolean;
+  /** Candidate files over maxFileBytes, not read: a scan says so rather than pass over them in silence. */
+  tooLarge: string[];
 }
 
 /** Dependency, build, cache, VCS, editor and CI folders: none of them says how the stack runs on this machine. */
@@ -50,6 +52,7 @@ export function isCandidateFile(file: string): boolean {
 /** Reads the candidate files under `root` within `limits`; unreadable entries are skipped, never thrown. */
 export function readProjectFiles(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS): ProjectFiles {
   const files = new Map<string, string>();
+  const tooLarge: string[] = [];
   let total = 0;
   let truncated = false;
   let queue: Array<[string, number]> = [['', 0]];
@@ -78,23 +81,26 @@ export function readProjectFiles(root: string, limits: ReadLimits = DEFAULT_READ
           continue;
         }
         if (!isCandidateFile(entry.name)) continue;
-        if (files.size >= limits.maxFiles) return { files, truncated: true };
+        if (files.size >= limits.maxFiles) return { files, truncated: true, tooLarge };
         const text = readSmallText(path.join(root, child), limits.maxFileBytes);
-        if (text === null) continue;
-        if (total + text.length > limits.maxTotalBytes) return { files, truncated: true };
+        if (text === TOO_LARGE) tooLarge.push(child);
+        if (typeof text !== 'string') continue;
+        if (total + text.length > limits.maxTotalBytes) return { files, truncated: true, tooLarge };
         total += text.length;
         files.set(child, text);
       }
     }
     queue = next;
   }
-  return { files, truncated };
+  return { files, truncated, tooLarge };
 }
 
-/** The file's text, or null when it is too large, binary or unreadable. */
-function readSmallText(file: string, maxBytes: number): string | null {
+const TOO_LARGE = Symbol('too large');
+
+/** The file's text; TOO_LARGE over maxBytes; null when binary or unreadable. */
+function readSmallText(file: string, maxBytes: number): string | typeof TOO_LARGE | null {
   try {
-    if (fs.statSync(file).size > maxBytes) return null;
+    if (fs.statSync(file).size > maxBytes) return TOO_LARGE;
     const text = fs.readFileSync(file, 'utf8');
     return text.includes('\u0000') ? null : text;
   } catch {

@@ -138,12 +138,8 @@ export class StackRunner {
     this.cancelled = deferred();
     const names = [...this.launched.keys()];
     if (names.length === 0) return { ok: true, message: 'No service started by Manito is running.' };
-    let order: string[];
-    try {
-      order = dependencyOrder(this.options.config()).reverse().filter((n) => names.includes(n));
-    } catch {
-      order = [];
-    }
+    let order: string[] = [];
+    try { order = dependencyOrder(this.options.config()).reverse().filter((n) => names.includes(n)); } catch { /* a broken config: the order below */ }
     // Dependents first; anything the current config no longer names goes last.
     for (const name of names) if (!order.includes(name)) order.push(name);
     for (const name of order) {
@@ -284,8 +280,10 @@ export class StackRunner {
     if (this.launched.get(name) !== launched) return;
     this.launched.delete(name);
     this.options.engine.setRunning(name, false);
-    this.options.log?.(`${name} exited${info.code !== null ? ` with code ${info.code}` : info.signal ? ` (${info.signal})` : ''}`);
-    this.emit({ type: 'stopped', service: name, ...(info.code !== null ? { exitCode: info.code } : {}) });
+    // Stopped on purpose, its exit code is only how it took the SIGTERM (a dev script exits 143): no failure.
+    const asked = this.stoppedOnPurpose.has(launched);
+    this.options.log?.(asked ? `${name} stopped` : `${name} exited${info.code !== null ? ` with code ${info.code}` : info.signal ? ` (${info.signal})` : ''}`);
+    this.emit({ type: 'stopped', service: name, ...(info.code !== null && !asked ? { exitCode: info.code } : {}) });
   }
 
   private emit(event: RunnerEvent): void {

@@ -40,7 +40,20 @@ test('--help on every command (exit 0); unknown command and bad options are usag
   assert.equal(flagValue.code, 2);
   assert.match(flagValue.stderr, /^manito scan: --json takes no value\n/);
   assert.equal((await runCli(['status', 'a', 'b'], { env })).code, 2);
-  assert.equal((await runCli(['up', '--port', 'abc'], { env })).code, 2);
+  const notNumber = await runCli(['up', '--port', 'abc'], { env });
+  assert.equal(notNumber.code, 2);
+  assert.match(notNumber.stderr, /^manito up: --port expects a number, got "abc"\n/);
+  // Out of range: a usage error, not a host quietly started on some other port.
+  for (const port of ['99999', '0', '65536']) {
+    const outOfRange = await runCli(['up', '--port', port], { env });
+    assert.equal(outOfRange.code, 2, port);
+    assert.match(outOfRange.stderr, new RegExp(`^manito up: --port expects a TCP port from 1 to 65535, got ${port}\nUsage: manito up `), port);
+    assert.equal(outOfRange.stdout, '', port);
+  }
+  // A check only the command makes is a usage error too, with the usage line.
+  const noService = await runCli(['move-back'], { env });
+  assert.equal(noService.code, 2);
+  assert.match(noService.stderr, /^manito move-back: missing the service to move back, e\.g\. `manito move-back api`\nUsage: manito move-back <service> /);
   assert.equal((await runCli([], { env })).code, 2);
   for (const name of ['up', 'host', 'scan', 'status']) {
     const missing = await runCli([name, '/nonexistent/stack'], { env });

@@ -89,6 +89,20 @@ test('a folder with nothing to find says so in one line, and the count only when
   assert.equal(fs.existsSync(path.join(empty, 'manito.json')), false);
 });
 
+test('a file skipped for its size is named, not passed over in silence; --json lists it', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-scan-large-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'server.js'), 'app.listen(3000);\n');
+  // A generated bundle over the 256 KiB a file may have: its listen(4000) is never seen.
+  fs.writeFileSync(path.join(dir, 'bundle.js'), `app.listen(4000);\n${'//x\n'.repeat(70_000)}`);
+  const r = await runCli(['scan', dir], { env, cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^server\.js:1:5 {2}listen\(3000\)/m);
+  assert.match(r.stdout, /^! Skipped 1 file larger than 256 KiB \(not scanned\): bundle\.js$/m);
+  const json = JSON.parse((await runCli(['scan', dir, '--json'], { env })).stdout) as { skippedTooLarge: string[] };
+  assert.deepEqual(json.skippedTooLarge, ['bundle.js']);
+});
+
 test('--json gives the same findings as data, and the proposal', async () => {
   const r = await runCli(['scan', FIXTURE, '--json'], { env });
   assert.equal(r.code, 0);
@@ -122,6 +136,10 @@ test('--write creates a manito.json the host accepts; an existing one is kept un
     const written = JSON.parse(fs.readFileSync(target, 'utf8'));
     assert.deepEqual(validateStack(written), []);
     assert.deepEqual(Object.keys(written.services), ['client', 'server', 'db', 'cache']);
+    // Once there is one, scan does not advise a --write that would refuse.
+    const again = await runCli(['scan', dir], { env });
+    assert.match(again.stdout, /^manito\.json exists here and is what Manito serves; the stack above is only inferred, to compare \(`--write --force` replaces the file with it\)\.$/m);
+    assert.doesNotMatch(again.stdout, /--write` to save it/);
 
     fs.writeFileSync(target, '{ "services": {} }\n');
     const refused = await runCli(['scan', dir, '--write'], { env });

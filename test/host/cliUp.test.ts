@@ -61,6 +61,7 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
   assert.ok(out.indexOf('| api ready') < out.indexOf('Started web'), 'web starts after api is up');
   assert.match(out, /Waiting for api to be healthy before starting web/);
   assert.ok(!out.includes('\x1b['), 'no colour when not a TTY');
+  assert.doesNotMatch(out, /hard-coded/, 'every port here is read from the environment');
   assert.deepEqual(await getJson(s.webPort), { name: 'web', port: String(s.webPort), api: `http://localhost:${s.apiPort}`, apiPort: String(s.apiPort), webPort: String(s.webPort) });
   assert.deepEqual(await getJson(s.apiPort), { name: 'api', port: String(s.apiPort) });
 
@@ -88,6 +89,35 @@ test('up starts api then web with PORT, MANITO_<SERVICE>_PORT and ${ports.api}; 
   const again = await runCli(['down', ws.dir], { env: ws.env });
   assert.equal(again.code, 1);
   assert.match(again.stderr, /No running Manito host serves/);
+});
+
+test('up and status warn, in one line each, about a port the code hard-codes, pointing at manito scan --fix', async () => {
+  const s = await stackWorkspace();
+  ws = s.ws;
+  fs.writeFileSync(path.join(ws.dir, 'legacy.js'), `require('http').createServer(() => {}).listen(3999);\n`);
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/web\s+\| web ready on \d+/);
+  const warning = `1 hard-coded port in the code bypasses Manito's allocation (at legacy.js:1:40); run \`manito scan ${ws.dir} --fix\` to make the code read the environment`;
+  const lines = up.output().split('\n').filter((line) => line.includes('hard-coded'));
+  assert.deepEqual(lines, [`manito | ! ${warning}`]);
+  const status = await runCli(['status', ws.dir], { env: ws.env });
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(status.stderr, `! ${warning}\n`);
+  up.child.kill('SIGTERM');
+  assert.equal(await up.exit, 0);
+});
+
+test('manito down on a service that exits 143 on SIGTERM (as a dev script does): "stopped", and up exits 0, not 1', async () => {
+  const [hostPort, apiPort] = await freePorts(2);
+  ws = makeWorkspace({ host: { ports: [hostPort!] }, services: { api: { preferred: [apiPort!], command: 'node api.js', kind: 'http' } } });
+  fs.writeFileSync(path.join(ws.dir, 'api.js'), `process.on('SIGTERM', () => process.exit(143));\n${API_JS}`);
+  up = startCli(['up', ws.dir], { env: ws.env });
+  await up.waitFor(/api\s+\| api ready on \d+/);
+  const down = await runCli(['down', ws.dir], { env: ws.env });
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(await up.exit, 0, up.output());
+  assert.match(up.output(), /^manito \| api stopped$/m);
+  assert.doesNotMatch(up.output(), /exited with code 143/);
 });
 
 test('a fallback port is printed with why: the holder of the preferred port, as manito status explains it', async (t) => {
@@ -172,6 +202,10 @@ test('a manito.json broken from the start: up names each error, starts nothing, 
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stderr, new RegExp(`${path.join(w.dir, 'manito.json').replace(/[/.]/g, '\\$&')}:1:\\d+: `));
   assert.match(r.stderr, /manito\.json has \d+ errors?; nothing is served until it is fixed; not starting the stack\./);
+  // Each error once, as the host places it: not repeated under the verdict.
+  const placed = (r.stdout + r.stderr).split('\n').filter((line) => /manito\.json:\d+:\d+: /.test(line)).map((line) => line.replace(/^.*?manito\.json/, ''));
+  const counted = Number(/manito\.json has (\d+) errors?/.exec(r.stderr)![1]);
+  assert.equal(placed.length, counted, placed.join('\n'));
   assert.doesNotMatch(r.stdout, /✅ (Started|Skipped)/);
   // Neither the user's services nor the default stack's six were given a port ("✅ server: port 3000 (preferred)").
   assert.doesNotMatch(r.stdout + r.stderr, /: port \d+ \(/);

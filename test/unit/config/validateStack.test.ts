@@ -33,7 +33,7 @@ test('unknown names in conflicts, inheritFrom and dependsOn name both services',
   }), [
     'services.server.conflicts[0]: server: conflicts names unknown service "clinet"',
     'services.server.dependsOn[0]: server: dependsOn names unknown service "db"',
-    'services.ws.inheritFrom: ws: inheritFrom names unknown service "sever"',
+    'services.ws.inheritFrom: ws: inheritFrom names unknown service "sever"; did you mean "server"?',
   ]);
 });
 

@@ -37,6 +37,8 @@ test('every limit stops the reading and says so; a binary or oversized file is s
   assert.deepEqual([[...byDepth.files.keys()], byDepth.truncated], [['top.js'], true]);
   const all = readProjectFiles(deep, { ...DEFAULT_READ_LIMITS, maxDepth: 20 });
   assert.deepEqual([[...all.files.keys()].sort(), all.truncated], [['a/b/c/d/e/f/g/h/server.js', 'top.js'], false]);
+  // Skipped for its size, and said so (a binary file is not worth naming).
+  assert.deepEqual(all.tooLarge, ['big.js']);
   const byCount = readProjectFiles(deep, { ...DEFAULT_READ_LIMITS, maxDepth: 20, maxFiles: 1 });
   assert.deepEqual([[...byCount.files.keys()], byCount.truncated], [['top.js'], true]);
   const byBytes = readProjectFiles(deep, { ...DEFAULT_READ_LIMITS, maxDepth: 20, maxTotalBytes: 5 });

@@ -98,3 +98,15 @@ test('a simple command is exec\'d: the launched pid is the service\'s own; lists
   await until(() => lines.some((l) => l.startsWith('me | pid ')), 5000, 'the pid line');
   assert.ok(lines.includes(`me | pid ${launched.pid}\n`), `the reported pid is the service's: ${lines.join('')} vs ${launched.pid}`);
 });
+
+test('the reaper is told each process group at spawn, before the service\'s first line is written', async () => {
+  const events: string[] = [];
+  const reaper = { watch: (record: { pid: number; pgid: number }) => { events.push(`watch ${record.pgid === record.pid}`); }, forget: () => {} };
+  const launcher = new ProcessLauncher({ write: (line) => { events.push(`line ${line.trim()}`); }, color: false });
+  launcher.attachReaper(reaper as unknown as Parameters<ProcessLauncher['attachReaper']>[0]);
+  // A service that speaks at once: its first line must not reach the output before the reaper knows its group.
+  const launched = await launcher.launch({ service: 'chatty', name: 'chatty', command: 'echo first; sleep 0.1', cwd: process.cwd(), env: {} });
+  await new Promise<void>((resolve) => launched.onExit(() => resolve()));
+  await until(() => events.includes('line chatty | first') || undefined, 5000, 'the line');
+  assert.equal(events[0], 'watch true', events.join('\n'));
+});
