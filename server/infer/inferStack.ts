@@ -85,8 +85,11 @@ export function inferFromFiles(files: ReadonlyMap<string, string>, options: Infe
   return { found: true, stack, provenance, read };
 }
 
-/** Reads `folder` within `limits` and infers its stack. Never throws for what the folder holds. */
-export function inferStack(folder: string, limits: ReadLimits = DEFAULT_READ_LIMITS): InferenceResult {
+/**
+ * Reads `folder` within `limits` and infers its stack. Never throws for what the folder holds.
+ * `hasTool`: whether `yarn`/`bun` is installed (default: on this machine's PATH).
+ */
+export function inferStack(folder: string, limits: ReadLimits = DEFAULT_READ_LIMITS, hasTool: HasTool = (tool) => onPath(tool)): InferenceResult {
   const { files, truncated } = readProjectFiles(folder, limits);
-  return inferFromFiles(files, { truncated, hasTool: (tool) => onPath(tool) });
+  return inferFromFiles(files, { truncated, hasTool });
 }
