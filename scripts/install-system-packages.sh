@@ -3,7 +3,8 @@
 # Without options: what the demo needs (code-server's native modules and ripgrep, Redis for the
 # example stack). With --tests: also what the test tiers need (Chromium for the editor tier,
 # PostgreSQL for detection tests, emoji fonts for readable screenshots, ps/ss, Docker with Compose
-# v1 and the static busybox its test image is built from, Prometheus to scrape /metrics, stress-ng).
+# v1 and the static busybox its test image is built from, Prometheus to scrape /metrics, stress-ng,
+# Flask for the corpus repository whose API is a Flask app).
 # The tests start their own Redis, PostgreSQL and Prometheus on loopback (and scripts/ensure-dockerd.sh
 # its dockerd), so the packaged services are kept from starting at install time (policy-rc.d exit
 # 101 = "not allowed").
@@ -14,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 # with node-gyp by scripts/install-code-server.sh. Manito itself compiles nothing.
 packages=(libkrb5-dev ripgrep build-essential python3 redis-server ca-certificates)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-noto-color-emoji postgresql procps iproute2 docker.io docker-compose busybox-static prometheus stress-ng)
+  packages+=(chromium fonts-noto-color-emoji postgresql python3-flask procps iproute2 docker.io docker-compose busybox-static prometheus stress-ng)
 fi
 
 sudo=()

@@ -7,6 +7,7 @@ import { CONFIG_FILE_NAME, type StackConfig } from '../../protocol/config';
 import { inferFromFiles } from '../../server/infer/inferStack';
 import { scanFiles } from '../../server/infer/portScan';
 import { DEFAULT_READ_LIMITS, readProjectFiles } from '../../server/infer/projectFiles';
+import { onPath } from '../../server/infer/toolsOnPath';
 import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../output';
 import { fixPorts } from '../scan/fixFiles';
@@ -48,7 +49,7 @@ export const scan: CliCommand = {
     }
     const { files, truncated, tooLarge } = readProjectFiles(root);
     const findings = scanFiles(files);
-    const inferred = inferFromFiles(files, { findings, truncated });
+    const inferred = inferFromFiles(files, { findings, truncated, hasTool: (tool) => onPath(tool) });
     const proposal: StackConfig | null = inferred.found ? inferred.stack : null;
     const target = path.join(root, CONFIG_FILE_NAME);
     const s = ctx.style;

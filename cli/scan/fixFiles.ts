@@ -7,7 +7,7 @@ import type { StackConfig } from '../../protocol/config';
 import { fixContextOf } from '../../server/infer/fixContext';
 import { applyEdits, planFixes, type EnvNeed, type PortEdit } from '../../server/infer/portFix';
 import type { Finding } from '../../server/infer/portScan';
-import { unifiedDiff } from '../../server/infer/unifiedDiff';
+import { newFileDiff, unifiedDiff } from '../../server/infer/unifiedDiff';
 import type { CommandContext } from '../command';
 
 async function confirm(question: string): Promise<boolean> {
@@ -36,13 +36,18 @@ export async function fixPorts(ctx: CommandContext, root: string, files: Readonl
       ctx.out(line.startsWith('+') && !line.startsWith('+++') ? s.green(line) : line.startsWith('-') && !line.startsWith('---') ? s.red(line) : line.startsWith('@@') ? s.cyan(line) : line);
     }
   }
+  for (const made of plan.create) {
+    for (const line of newFileDiff(made.path, made.text).split('\n')) ctx.out(line.startsWith('+') && !line.startsWith('+++') ? s.green(line) : line.startsWith('@@') ? s.cyan(line) : line);
+  }
   for (const need of plan.env) ctx.out(s.dim(`${need.service} needs env ${need.variable}=${need.value} in manito.json (Vite passes only VITE_* variables to the browser)`));
   if (plan.skipped.length) ctx.out(s.dim(`${plan.skipped.length} finding${plan.skipped.length === 1 ? '' : 's'} left as they are (already read the environment, settings, or no service owns the port).`));
-  if (plan.edits.length === 0) {
+  const edits = plan.edits.length + plan.create.length;
+  if (edits === 0) {
     ctx.out('Nothing to rewrite.');
     return plan.env;
   }
-  const summary = `${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'} in ${byFile.size} file${byFile.size === 1 ? '' : 's'}`;
+  const fileCount = byFile.size + plan.create.length;
+  const summary = `${edits} edit${edits === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`;
   let go = ctx.values.yes === true;
   if (!go && process.stdin.isTTY && process.stdout.isTTY) go = await confirm(`Apply ${summary}? [y/N] `);
   else if (!go) {
@@ -63,6 +68,15 @@ export async function fixPorts(ctx: CommandContext, root: string, files: Readonl
     const temp = `${full}.manito-${process.pid}`;
     fs.writeFileSync(temp, after, { mode: fs.statSync(full).mode });
     fs.renameSync(temp, full);
+  }
+  for (const made of plan.create) {
+    // 'wx': a file that appeared since the scan is never written over.
+    try {
+      fs.mkdirSync(path.dirname(path.join(root, made.path)), { recursive: true });
+      fs.writeFileSync(path.join(root, made.path), made.text, { flag: 'wx' });
+    } catch (error) {
+      ctx.err(`${ctx.errStyle.red('✖')} ${made.path} not written: ${(error as Error).message}`);
+    }
   }
   ctx.out(`✅ Rewrote ${summary}.`);
   return plan.env;

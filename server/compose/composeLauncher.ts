@@ -5,6 +5,7 @@
 import type { ExitInfo, LaunchedService, Launcher } from '../launch/launcher';
 import { ExitSignal } from '../launch/launcher';
 import type { LaunchSpec } from '../launch/launchEnv';
+import { composeCommand } from './composeServices';
 import type { ComposeServiceDefinition } from './composeModel';
 import type { ComposeRunner } from './composeRunner';
 import type { PortPlan } from './derivedFile';
@@ -40,7 +41,9 @@ export class ComposeLauncher implements Launcher {
 
   async launch(spec: LaunchSpec): Promise<LaunchedService> {
     const definition = this.byName.get(spec.service);
-    if (!definition) return this.options.base.launch(spec);
+    // A service the stack names itself (manito.json or the inferred stack: `npm start` for the
+    // compose service `client` built from the same folder) runs its own command, not the container.
+    if (!definition || spec.command !== composeCommand(definition.composeService)) return this.options.base.launch(spec);
     const started = await this.options.runner.start(definition.composeService, this.options.plan());
     this.options.log?.(`Container ${started.containerName} (${started.containerId.slice(0, 12)}) runs compose service ${definition.composeService}`);
     let users = this.users.get(definition.composeService);

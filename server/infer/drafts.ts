@@ -60,6 +60,7 @@ export function draftsFromApps(apps: AppCandidate[], python: PythonApp[]): Draft
   for (const app of apps) {
     const d = newDraft(app.name, app.dir, app.framework, app.from, { command: app.command, home: homeOf(app.dir, app.entry) });
     if (app.entry) d.entry = app.entry;
+    for (const [key, v] of Object.entries(app.env ?? {})) d.env.set(key, v);
     if (app.scriptPort !== undefined) claim(d, app.scriptPort, `${app.from.replace(/ \(.*\)$/, '')} --port ${app.scriptPort}`, 0);
     drafts.push(d);
   }

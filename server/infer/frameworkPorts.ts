@@ -112,3 +112,23 @@ export function runScript(manager: PackageManager, script: string): string {
 }
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/**
+ * Variables a framework needs to run headless under Manito, with why. Create React App opens a
+ * browser unless BROWSER=none, and outside CI its dev server exits when stdin ends (Manito's
+ * processes have none); react-scripts before 5 runs webpack 4, whose MD4 hashing Node 17+ refuses
+ * without the legacy OpenSSL provider.
+ */
+export function frameworkEnv(framework: FrameworkSpec, deps: Readonly<Record<string, unknown>>): Record<string, { value: string; why: string }> {
+  if (framework.id !== 'cra') return {};
+  const env: Record<string, { value: string; why: string }> = {
+    BROWSER: { value: 'none', why: 'Create React App opens a browser tab unless BROWSER=none' },
+    CI: { value: 'true', why: 'Create React App\'s dev server exits when stdin ends unless CI=true' },
+  };
+  const version = deps['react-scripts'];
+  const major = typeof version === 'string' ? /(\d+)/.exec(version)?.[1] : undefined;
+  if (major !== undefined && Number(major) < 5) {
+    env.NODE_OPTIONS = { value: '--openssl-legacy-provider', why: `react-scripts ${version} runs webpack 4, whose MD4 hashing Node 17+ refuses without the legacy OpenSSL provider` };
+  }
+  return env;
+}

@@ -9,16 +9,19 @@ import { composeServices } from './composeServices';
 import { draftsFromApps, mergeCompose, mergeProcfiles, type Draft } from './drafts';
 import { wireEnvironment } from './envWiring';
 import { healthFor } from './frameworkPorts';
-import { packageApps } from './packageApps';
+import { packageApps, type HasTool } from './packageApps';
 import { attachFindings } from './portEvidence';
 import { scanFiles, type Finding } from './portScan';
 import { pythonApps } from './pythonApps';
 import { DEFAULT_READ_LIMITS, readProjectFiles, type ReadLimits } from './projectFiles';
+import { onPath } from './toolsOnPath';
 
 export interface InferOptions {
   /** Findings already computed from the same files (the CLI prints them too). */
   findings?: Finding[];
   truncated?: boolean;
+  /** Whether `yarn`/`bun` is installed (default: every tool is); without it a lockfile's scripts run with npm. */
+  hasTool?: HasTool;
 }
 
 /** A valid, distinct service name: lowercase letters, digits and `-`; never a reserved /api/ports key. */
@@ -59,7 +62,7 @@ export function inferFromFiles(files: ReadonlyMap<string, string>, options: Infe
   const findings = options.findings ?? scanFiles(files);
   const compose = composeServices(files);
   const buildDirs = compose.flatMap((s) => (s.buildContext !== undefined ? [s.buildContext] : []));
-  const drafts = draftsFromApps(packageApps(files, buildDirs), pythonApps(files, buildDirs));
+  const drafts = draftsFromApps(packageApps(files, buildDirs, options.hasTool), pythonApps(files, buildDirs));
   mergeCompose(drafts, compose);
   mergeProcfiles(drafts, files);
   const refs = attachFindings(drafts, findings, files, compose);
@@ -82,8 +85,11 @@ export function inferFromFiles(files: ReadonlyMap<string, string>, options: Infe
   return { found: true, stack, provenance, read };
 }
 
-/** Reads `folder` within `limits` and infers its stack. Never throws for what the folder holds. */
-export function inferStack(folder: string, limits: ReadLimits = DEFAULT_READ_LIMITS): InferenceResult {
+/**
+ * Reads `folder` within `limits` and infers its stack. Never throws for what the folder holds.
+ * `hasTool`: whether `yarn`/`bun` is installed (default: on this machine's PATH).
+ */
+export function inferStack(folder: string, limits: ReadLimits = DEFAULT_READ_LIMITS, hasTool: HasTool = (tool) => onPath(tool)): InferenceResult {
   const { files, truncated } = readProjectFiles(folder, limits);
-  return inferFromFiles(files, { truncated });
+  return inferFromFiles(files, { truncated, hasTool });
 }

@@ -2,7 +2,7 @@
 // the usual layouts (client/, server/, apps/*, ...), one per package and role (a dev server, an
 // API), with the framework read from the script, the dependencies and the config files. Pure.
 import * as path from 'node:path';
-import { FRAMEWORKS, commandWithPort, hasPortFlag, runScript, type FrameworkSpec, type PackageManager, type Role } from './frameworkPorts';
+import { FRAMEWORKS, commandWithPort, frameworkEnv, hasPortFlag, runScript, type FrameworkSpec, type PackageManager, type Role } from './frameworkPorts';
 import { isMap, parseYaml } from './yamlLite';
 
 export interface AppCandidate {
@@ -20,7 +20,12 @@ export interface AppCandidate {
   entry?: string;
   /** A port the script itself writes (`vite --port 5173`). */
   scriptPort?: number;
+  /** Variables the framework needs to run headless, with why. */
+  env?: Record<string, { value: string; why: string }>;
 }
+
+/** Whether a tool (`yarn`, `bun`) is installed; inference itself reads nothing. */
+export type HasTool = (tool: string) => boolean;
 
 interface PackageJson {
   name?: unknown;
@@ -82,6 +87,18 @@ function workspaceGlobs(root: PackageJson | null, files: ReadonlyMap<string, str
   return globs;
 }
 
+/**
+ * The manager that runs the scripts: the lockfile's, unless only a `yarn.lock` or `bun.lock` says so
+ * and that tool is not installed, then npm (which reads the same package.json; a pnpm workspace or
+ * a declared `packageManager` needs its own tool, so those are kept).
+ */
+function launchManager(files: ReadonlyMap<string, string>, root: PackageJson | null, hasTool: HasTool): { manager: PackageManager; note: string } {
+  const manager = packageManagerOf(files, root);
+  const declared = typeof root?.packageManager === 'string';
+  if ((manager === 'yarn' || manager === 'bun') && !declared && !hasTool(manager)) return { manager: 'npm', note: `, npm: no ${manager} on PATH` };
+  return { manager, note: '' };
+}
+
 export function packageManagerOf(files: ReadonlyMap<string, string>, root: PackageJson | null): PackageManager {
   const declared = typeof root?.packageManager === 'string' ? /^(npm|pnpm|yarn|bun)@/.exec(root.packageManager)?.[1] : undefined;
   if (declared) return declared as PackageManager;
@@ -137,9 +154,9 @@ export function packageDirs(files: ReadonlyMap<string, string>, extraDirs: reado
 }
 
 /** `extraDirs`: more folders to look in (docker-compose build contexts). */
-export function packageApps(files: ReadonlyMap<string, string>, extraDirs: readonly string[] = []): AppCandidate[] {
+export function packageApps(files: ReadonlyMap<string, string>, extraDirs: readonly string[] = [], hasTool: HasTool = () => true): AppCandidate[] {
   const root = parseJson(files.get('package.json'));
-  const manager = packageManagerOf(files, root);
+  const { manager, note } = launchManager(files, root, hasTool);
   const apps: AppCandidate[] = [];
   for (const dir of packageDirs(files, extraDirs)) {
     const file = dir ? `${dir}/package.json` : 'package.json';
@@ -161,10 +178,12 @@ export function packageApps(files: ReadonlyMap<string, string>, extraDirs: reado
       const simple = !/&&|\|\||[;|]/.test(body) && !/\b(npm|pnpm|yarn|bun)\b/.test(body);
       const command = hasPortFlag(body) && simple ? commandWithPort(`npx ${body}`, framework) : commandWithPort(runScript(manager, scriptName), framework);
       const scriptPort = /(?:--port|-p)(?:=|\s+)(\d{4,5})\b/.exec(body)?.[1];
+      const env = frameworkEnv(framework, { ...(pkg.devDependencies ?? {}), ...(pkg.dependencies ?? {}) });
       apps.push({
         dir, name: nameFor(dir, framework.role, entry, pkg.name), framework, role: framework.role, command,
-        from: `${file} scripts.${scriptName} (${framework.label})`,
+        from: `${file} scripts.${scriptName} (${framework.label}${command.startsWith('npm') ? note : ''})`,
         ...(entry ? { entry } : {}), ...(scriptPort ? { scriptPort: Number(scriptPort) } : {}),
+        ...(Object.keys(env).length ? { env } : {}),
       });
     }
   }

@@ -3,6 +3,7 @@
 // (which the client's service then needs in its env), Python `os.environ.get(...)`, docker-compose
 // `${MANITO_<SERVICE>_PORT:-N}`. Pure: `manito scan --fix` and the editor's Quick Fix share it.
 import { servicePortVariable } from '../../protocol/config';
+import { craProxyFile, isCraProxy, type CreatedFile } from './craProxy';
 import type { Finding } from './portScan';
 import { isCompose, isPython, isScript, isViteConfig } from './scanRules';
 
@@ -27,6 +28,8 @@ export interface FixPlan {
   edits: PortEdit[];
   /** Lines added at the top of a file (`import os`), by path. */
   prepend: Record<string, string[]>;
+  /** New files (Create React App's src/setupProxy.js), never written over an existing one. */
+  create: CreatedFile[];
   env: EnvNeed[];
   /** Findings left as they are, and why. */
   skipped: Array<{ finding: Finding; reason: string }>;
@@ -107,7 +110,7 @@ function editFor(f: Finding, lineText: string, service: string, client: { name: 
 }
 
 export function planFixes(findings: Finding[], files: ReadonlyMap<string, string>, context: FixContext): FixPlan {
-  const plan: FixPlan = { edits: [], prepend: {}, env: [], skipped: [] };
+  const plan: FixPlan = { edits: [], prepend: {}, create: [], env: [], skipped: [] };
   for (const f of findings) {
     if (!FIXED_KINDS.has(f.kind)) {
       plan.skipped.push({ finding: f, reason: f.kind === 'env-default' ? 'already reads the environment' : 'a setting, not code: Manito sets these through manito.json' });
@@ -116,6 +119,13 @@ export function planFixes(findings: Finding[], files: ReadonlyMap<string, string
     const service = (f.kind === 'compose-port' ? f.service && context.serviceForPort(f.port) : undefined) ?? context.serviceForPort(f.port);
     if (!service) {
       plan.skipped.push({ finding: f, reason: 'no service of the stack has this port' });
+      continue;
+    }
+    if (isCraProxy(f, files)) {
+      const made = craProxyFile(f, files, service);
+      if (typeof made === 'string') plan.skipped.push({ finding: f, reason: made });
+      else if (plan.create.some((c) => c.path === made.path)) plan.skipped.push({ finding: f, reason: `${made.path} is written once` });
+      else plan.create.push(made);
       continue;
     }
     const lineText = files.get(f.path)?.split(/\r?\n/)[f.line - 1] ?? '';

@@ -53,6 +53,8 @@ export function quickFixFor(f: Finding, fileText: string, stack: StackConfig, co
   }
   const plan = planFixes([f], new Map([[f.path, fileText]]), fixContextOf(served));
   const edit = plan.edits[0];
+  // A new file (CRA's src/setupProxy.js) is left to `manito scan --fix`, which sees whether one exists.
+  if (!edit && plan.create[0]) return { reason: `\`manito scan --fix\` writes ${plan.create[0].path} for it` };
   if (!edit) return { reason: plan.skipped[0]?.reason ?? 'nothing to rewrite' };
   const needs = plan.env;
   let change: QuickFix['config'];

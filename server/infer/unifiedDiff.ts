@@ -36,3 +36,9 @@ export function unifiedDiff(path: string, before: string, after: string, added =
   }
   return out.join('\n');
 }
+
+/** The diff that creates `path` with `text`, as `git diff` shows a new file. */
+export function newFileDiff(path: string, text: string): string {
+  const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
+  return ['--- /dev/null', `+++ b/${path}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join('\n');
+}

@@ -2,7 +2,7 @@
 // its npm dependencies installed from the registry, `manito scan --fix --yes` where the code
 // hard-codes another service's port, then `manito up` with no manito.json while foreign processes
 // hold every port the repository usually takes. The app must answer through its own client's port
-// (a Vite proxy reaching the API, a Next.js page), never the foreign process. Skips, saying why,
+// (a Vite proxy or CRA's reaching the API, a Next.js page), never the foreign process. Skips, saying why,
 // where no snapshot is on the machine (CI has none); nothing of the repositories is kept here.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { onPath } from '../../server/infer/toolsOnPath';
 import { checkout, corpusRepos, removeCheckouts, snapshotOf, type CorpusRepo } from '../unit/infer/corpusRepos';
 import { runCli, startCli, type CliProcess } from './cliSupport';
 import { exitOf } from './support/hostProcess';
@@ -23,12 +24,19 @@ interface Case {
   path: string;
   answers: (status: number, body: string, headers: Headers) => boolean;
   what: string;
+  /** Commands the stack runs that npm does not install (`flask`: scripts/install-system-packages.sh --tests). */
+  tools?: string[];
 }
 
 const CASES: Case[] = [
   {
     folder: 'mern-chat-app', fix: true, client: 'frontend', path: '/api/users', what: 'the Express API\'s 401 through the Vite proxy',
     answers: (status, body) => status === 401 && /No Token Provided/.test(body),
+  },
+  {
+    // CRA's package.json "proxy" names localhost:5000: scan --fix writes src/setupProxy.js reading MANITO_API_PORT.
+    folder: 'react-flask-app', fix: true, client: 'client', path: '/api/time', what: 'the Flask API\'s time through CRA\'s proxy',
+    answers: (status, body) => status === 200 && /"time":\s*\d/.test(body), tools: ['flask'],
   },
   {
     folder: 'redis-chat-app', fix: false, client: 'redis-chat-app', path: '/', what: 'a page from Next.js',
@@ -95,6 +103,13 @@ for (const c of CASES) {
       t.skip(reason);
       return;
     }
+    const missing = (c.tools ?? []).filter((tool) => !onPath(tool));
+    if (missing.length) {
+      const reason = `${missing.join(', ')} not on PATH (scripts/install-system-packages.sh --tests installs it)`;
+      console.log(`skipped: ${reason}`);
+      t.skip(reason);
+      return;
+    }
     try {
       await startAndReach(c, dir, repo);
     } finally {
@@ -106,14 +121,15 @@ for (const c of CASES) {
 async function startAndReach(c: Case, dir: string, repo: CorpusRepo): Promise<void> {
   const stack = repo.expected.stack;
   // Dependencies of every folder a service runs in, from the registry.
-  const dirs = [...new Set(Object.values(stack).filter((s) => s.command).map((s) => s.cwd ?? ''))];
+  const dirs = [...new Set(Object.values(stack).filter((s) => s.command).map((s) => s.cwd ?? ''))]
+    .filter((d) => fs.existsSync(path.join(dir, d, 'package.json')));
   for (const d of dirs) await npmInstall(path.join(dir, d));
 
   const held = new Map<string, number>(Object.entries(stack).map(([name, s]) => [name, s.port]));
   for (const port of new Set(held.values())) await holdPort(port);
 
   const stateDir = fs.mkdtempSync(path.join(temp, 'state-'));
-  const env = { ...process.env, MANITO_STATE_DIR: stateDir, NO_COLOR: '1', MANITO_PROXY: 'off', BROWSER: 'none' };
+  const env = { ...process.env, MANITO_STATE_DIR: stateDir, NO_COLOR: '1', MANITO_PROXY: 'off' };
   if (c.fix) {
     const fixed = await runCli(['scan', dir, '--fix', '--yes'], { env, timeoutMs: 60_000 });
     assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);

@@ -23,7 +23,8 @@ const def = (name: string, composeService: string, containerPort: number): Compo
   name, composeService, containerPort, kind: 'http', config: { preferred: [containerPort], kind: 'http', description: `compose ${composeService}` },
 });
 const definitions = [def('web', 'web', 80), def('web-8443', 'web', 8443), def('cache', 'cache', 6379)];
-const spec = (service: string): LaunchSpec => ({ service, name: service, command: composeCommand(service), cwd: '/ws', env: {} });
+/** What the served stack launches for a compose service: the command mergeComposeServices gave it. */
+const spec = (service: string, composeService = service): LaunchSpec => ({ service, name: service, command: composeCommand(composeService), cwd: '/ws', env: {} });
 
 test('merge: compose services join the stack with the command they run by; a name manito.json uses stays manito.json\'s', () => {
   const stack: StackConfig = { services: { cache: { preferred: [7000], command: 'redis-server' } } };
@@ -63,8 +64,10 @@ test('launcher: compose services through the runner, with their container; two p
   const runner = new FakeRunner();
   const launcher = new ComposeLauncher({ base, runner, definitions, plan: () => new Map(), pollMs: 10_000 });
   assert.equal((await launcher.launch({ ...spec('api'), command: 'node api.js' })).pid, 4242, 'other services go to the wrapped launcher');
+  assert.equal((await launcher.launch({ ...spec('web'), command: 'npm start' })).pid, 4242, 'a compose name the stack gives its own command runs that command');
+  assert.deepEqual(runner.started, []);
   const web = await launcher.launch(spec('web'));
-  const web8443 = await launcher.launch(spec('web-8443'));
+  const web8443 = await launcher.launch(spec('web-8443', 'web'));
   assert.deepEqual(runner.started, ['web', 'web']);
   assert.equal(web.container, 'proj-web-1');
   assert.equal(web.pid, null);

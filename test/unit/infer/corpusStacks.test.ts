@@ -16,7 +16,8 @@ for (const r of corpusRepos()) {
       t.skip(`no snapshot of ${r.repo} on this machine`);
       return;
     }
-    const result = inferStack(dir);
+    // What the repository says (`yarn run dev` for a yarn.lock), whichever tools this machine has.
+    const result = inferStack(dir, undefined, () => true);
     assert.ok(result.found, `nothing inferred: ${result.found ? '' : result.reason}`);
     const { stack, provenance } = result;
     assert.deepEqual(Object.keys(stack.services).sort(), Object.keys(r.expected.stack).sort());
