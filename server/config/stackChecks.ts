@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { DEFAULT_HOST_PORTS, servicePortVariable, type ServiceConfig, type StackConfig } from '../../protocol/config';
+import { checkInstances, indexedPlaceholder } from './instanceChecks';
 import { issue, type Seg, type StackIssue } from './stackIssue';
 
 export interface StackCheckOptions {
@@ -26,6 +27,7 @@ export function stackIssues(stack: StackConfig, options: StackCheckOptions = {})
   checkCwd(services, options.workspace, add);
   checkHostPorts(stack, services, add);
   checkPlaceholders(services, add);
+  checkInstances(services, add);
   return issues;
 }
 
@@ -167,7 +169,9 @@ function checkPlaceholders(services: Map<string, ServiceConfig>, add: Add): void
     for (const [where, text] of texts) {
       for (const match of text.matchAll(PLACEHOLDER)) {
         const target = match[1]!;
-        if (!services.has(target)) add(['services', name, ...where], `${name}: \${ports.${target}} names unknown service "${target}"`);
+        const indexed = indexedPlaceholder(target, services);
+        if (indexed) add(['services', name, ...where], `${name}: \${ports.${target}} ${indexed}`);
+        else if (indexed === undefined && !services.has(target)) add(['services', name, ...where], `${name}: \${ports.${target}} names unknown service "${target}"`);
       }
     }
   }

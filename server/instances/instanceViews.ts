@@ -1,0 +1,18 @@
+// Pure: marks the snapshot's rows of a multi-instance service: each instance row says whose it is,
+// and the service's own row counts its instances and the healthy ones ("3 instances: 2 healthy").
+import type { StackConfig } from '../../protocol/config';
+import { instanceOf, instancesOf } from '../../protocol/instances';
+import type { ServiceView } from '../../protocol/model';
+
+export function withInstances(services: ServiceView[], stack: StackConfig): ServiceView[] {
+  if (!services.some((s) => instancesOf(s.name, stack).length > 0)) return services;
+  const byName = new Map(services.map((s) => [s.name, s]));
+  return services.map((s) => {
+    const owner = instanceOf(s.name, stack);
+    if (owner) return { ...s, instanceOf: owner };
+    const names = instancesOf(s.name, stack);
+    if (names.length === 0) return s;
+    const healthy = names.filter((n) => byName.get(n)?.health === 'healthy').length;
+    return { ...s, instances: { total: names.length, healthy } };
+  });
+}
