@@ -5,6 +5,8 @@
 import * as path from 'node:path';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { DEFAULT_HOST_PORTS, servicePortVariable, type ServiceConfig, type StackConfig } from '../../protocol/config';
+import { instanceOf } from '../../protocol/instances';
+import { isExpanded } from '../instances/expandInstances';
 import { checkInstances, indexedPlaceholder } from './instanceChecks';
 import { issue, type Seg, type StackIssue } from './stackIssue';
 
@@ -27,7 +29,8 @@ export function stackIssues(stack: StackConfig, options: StackCheckOptions = {})
   checkCwd(services, options.workspace, add);
   checkHostPorts(stack, services, add);
   checkPlaceholders(services, add);
-  checkInstances(services, add);
+  // The served stack (instances expanded) is checked again by the engine: its fronts have no command on purpose.
+  if (!isExpanded(stack)) checkInstances(services, add);
   return issues;
 }
 
@@ -125,7 +128,9 @@ function checkDependencies(services: Map<string, ServiceConfig>, add: Add): void
 
 function checkVariables(services: Map<string, ServiceConfig>, add: Add): void {
   const owner = new Map<string, string>();
+  const stack = { services: Object.fromEntries(services) };
   for (const name of services.keys()) {
+    if (instanceOf(name, stack)) continue; // instances get no variable of their own
     const variable = servicePortVariable(name);
     const first = owner.get(variable);
     if (first === undefined) owner.set(variable, name);

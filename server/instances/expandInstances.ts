@@ -7,6 +7,11 @@ import { instanceCount, instanceName } from '../../protocol/instances';
 
 const expanded = new WeakSet<StackConfig>();
 
+/** True for a stack expandInstances made: its fronts have no command and its instances are services. */
+export function isExpanded(stack: StackConfig): boolean {
+  return expanded.has(stack);
+}
+
 /** Idempotent and cheap for a stack without instances: the same object comes back. */
 export function expandInstances(stack: StackConfig): StackConfig {
   if (expanded.has(stack)) return stack;
