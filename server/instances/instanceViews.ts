@@ -13,6 +13,7 @@ export function withInstances(services: ServiceView[], stack: StackConfig): Serv
     const names = instancesOf(s.name, stack);
     if (names.length === 0) return s;
     const healthy = names.filter((n) => byName.get(n)?.health === 'healthy').length;
-    return { ...s, instances: { total: names.length, healthy } };
+    // The front runs no command of its own, but Start on it starts its instances (and the front).
+    return { ...s, hasCommand: true, instances: { total: names.length, healthy } };
   });
 }
