@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { TOKEN_HEADER, type FeedMessage, type HealthResponse } from '../../protocol/http';
 import type { StackSnapshot } from '../../protocol/model';
 import { isAlive } from '../../server/launch/processTree';
+import { runCli } from './cliSupport';
 import { freePorts, getJson, makeWorkspace, startHeadless, until, type HostProcess, type Workspace } from './support/hostProcess';
 
 // Answers `<instance> <pid>`; an upgrade gets a 101 and one text frame with the same words.
@@ -130,6 +131,10 @@ test('three instances behind the front: spread, env, WebSocket, one killed is sk
   assert.deepEqual([...after].sort(), ['1', '3']);
   const row = (await snapshot()).services.find((s) => s.name === 'web')!;
   assert.deepEqual(row.instances, { total: 3, healthy: 2 });
+  const status = await runCli(['status', ws!.dir], { env: ws!.env });
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  assert.match(status.stdout, new RegExp(`web +${front} +preferred +healthy \\(2/3 instances\\)`));
+  for (const [i, p] of ports.entries()) assert.match(status.stdout, new RegExp(`^ +web#${i + 1} +${p} `, 'm'), status.stdout);
 
   const stop = await fetch(`${host!.url}/api/stack/stop`, { method: 'POST', headers: { [TOKEN_HEADER]: host!.token, 'content-type': 'application/json' }, body: '{}' });
   assert.equal(stop.status, 200, await stop.text());

@@ -36,6 +36,10 @@ test('instances: 3 serves web (the front, no command) and web#1..3 (the command,
   assert.equal(instanceOf('web#02', served), undefined);
   assert.equal(expandInstances(served), served, 'expanding again changes nothing');
   assert.deepEqual(validateStack(served), [], 'the served stack passes the engine\'s check');
+  const edge = expandInstances({ services: { top: { preferred: [65534], command: 'x', instances: 3 }, near: { preferred: [41728], command: 'y', instances: 3 } } });
+  assert.deepEqual(['top#1', 'top#2', 'near#1', 'near#2', 'near#3'].map((n) => edge.services[n]!.preferred), [[65535], undefined, [41729], undefined, undefined],
+    'no instance prefers a port past 65535 or the host\'s own');
+  assert.deepEqual(validateStack(edge), []);
   const plain: StackConfig = { services: { a: { command: 'x' } } };
   assert.equal(expandInstances(plain), plain);
 });
