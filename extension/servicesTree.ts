@@ -9,7 +9,7 @@ import { InferredStackItem, wiringMarkdown } from './configOriginItem';
 import { ResolvedTooltips } from './resolvedTooltips';
 import { runnerLine } from './runnerLine';
 import { formatClock } from '../protocol/timeFormat';
-import { healthIcon, healthLabel, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
+import { healthIcon, healthLabel, instancesLabel, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
 
 /** A service's row. Its tooltip is left unset: the provider resolves it on hover, from the latest snapshot. */
 export class ServiceItem extends vscode.TreeItem {
@@ -222,6 +222,8 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
       : ` · ${vscode.l10n.t('last probe {0} ms', service.latencyMs)}`;
   const waiting = service.waitingForStart ? ` · ${vscode.l10n.t('command check waiting for start')}` : '';
   tip.appendMarkdown(`${vscode.l10n.t('Health: **{0}** since {1}', healthLabel(service.health), timeOf(service.healthSince))}${probe}${waiting}\n\n`);
+  const instances = instancesLabel(service);
+  if (instances) tip.appendMarkdown(`${md(instances)}\n\n`);
   // The named URL first: it keeps working when the port moves; the port's own URL after it.
   if (service.namedUrl) tip.appendMarkdown(`URL: ${md(service.namedUrl)}\n\n`);
   if (service.url) tip.appendMarkdown(`${service.namedUrl ? vscode.l10n.t('Port URL') : 'URL'}: ${md(service.url)}\n\n`);

@@ -9,7 +9,8 @@ export function withInstances(services: ServiceView[], stack: StackConfig): Serv
   const byName = new Map(services.map((s) => [s.name, s]));
   return services.map((s) => {
     const owner = instanceOf(s.name, stack);
-    if (owner) return { ...s, instanceOf: owner };
+    // An instance is reached through its service's front: no named URL of its own (web#1 would read web-1).
+    if (owner) { const { namedUrl: _named, ...rest } = s; return { ...rest, instanceOf: owner }; }
     const names = instancesOf(s.name, stack);
     if (names.length === 0) return s;
     const healthy = names.filter((n) => byName.get(n)?.health === 'healthy').length;
