@@ -35,13 +35,9 @@ export class StackRunner {
     return () => this.listeners.delete(listener);
   }
 
-  isRunning(service: string): boolean {
-    return this.launched.has(service);
-  }
+  isRunning(service: string): boolean { return this.launched.has(service); }
 
-  runnerOf(service: string): 'terminal' | 'process' | null {
-    return this.launched.get(service)?.runner ?? null;
-  }
+  runnerOf(service: string): 'terminal' | 'process' | null { return this.launched.get(service)?.runner ?? null; }
 
   pidOf(service: string): number | null { return this.launched.get(service)?.pid ?? null; }
 
@@ -74,7 +70,7 @@ export class StackRunner {
     if (this.options.trusted()) {
       if (this.launched.has(service)) return Promise.resolve({ ok: true, message: `${service} is already running.` });
       if (this.options.isDetected?.(service)) return Promise.resolve({ ok: true, message: `${service} is already running (found running, not started by Manito).` });
-      if (!config.command && !isFront(config)) return Promise.resolve(fail(`${service} has no "command" in manito.json; Manito only allocates and watches its port.`));
+      if (!config.command && instancesOf(service, this.options.config()).length === 0) return Promise.resolve(fail(`${service} has no "command" in manito.json; Manito only allocates and watches its port.`));
     }
     return this.operations.track(() => this.start(service));
   }
@@ -98,9 +94,7 @@ export class StackRunner {
   }
 
   /** The user keeps the services running after the host ends (`manito up --detach`): forget them unstopped. */
-  detach(): void {
-    this.launched.clear();
-  }
+  detach(): void { this.launched.clear(); }
 
   /**
    * For host shutdown: stops what runs as a child process of the host, and any start in progress.
@@ -113,6 +107,13 @@ export class StackRunner {
 
   private async stopOne(service: string, force = false): Promise<ActionResult> {
     const launched = this.launched.get(service);
+    // A multi-instance service stops as a whole: its front first (it sends them nothing while they go), then each instance.
+    const instances = instancesOf(service, this.options.config()).filter((name) => this.launched.has(name));
+    if (instances.length > 0) {
+      if (launched) await this.stopLaunched(service, launched);
+      for (const name of instances) { const one = this.launched.get(name); if (one) await this.stopLaunched(name, one); }
+      return { ok: true, message: `Stopped ${service}.` };
+    }
     if (!launched) {
       const external = this.options.external?.(service);
       if (external && this.options.stopExternal) {
@@ -126,8 +127,6 @@ export class StackRunner {
       return { ok: true, message: `${service} is not running.` };
     }
     await this.stopLaunched(service, launched);
-    // A front's instances stop with it (the front first, so it sends them nothing while they go).
-    for (const instance of instancesOf(service, this.options.config())) await this.stopOne(instance);
     return { ok: true, message: `Stopped ${service}.` };
   }
 
