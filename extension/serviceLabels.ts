@@ -39,7 +39,13 @@ export function serviceDescription(service: ServiceView): string {
   // A compose service names its container, as `docker ps` does.
   const container = service.container ? vscode.l10n.t('container {0}', service.container) : undefined;
   const freed = service.moveBack ? vscode.l10n.t('{0} free again', service.moveBack.port) : undefined;
-  return [named, service.port ?? vscode.l10n.t('no port'), reasonLabel(service.reason), healthLabel(service.health), container, freed].filter((p) => p !== undefined).join(' · ');
+  return [named, service.port ?? vscode.l10n.t('no port'), reasonLabel(service.reason), healthLabel(service.health), container, freed, instancesLabel(service)].filter((p) => p !== undefined).join(' · ');
+}
+
+/** "3 instances: 2 healthy" on a multi-instance service's row. */
+export function instancesLabel(service: ServiceView): string | undefined {
+  const n = service.instances;
+  return n ? vscode.l10n.t('{0} instances: {1} healthy', n.total, n.healthy) : undefined;
 }
 
 const HEALTH_ICON: Record<HealthState, [icon: string, color: string]> = {

@@ -9,12 +9,13 @@ import { InferredStackItem, wiringMarkdown } from './configOriginItem';
 import { ResolvedTooltips } from './resolvedTooltips';
 import { runnerLine } from './runnerLine';
 import { formatClock } from '../protocol/timeFormat';
-import { healthIcon, healthLabel, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
+import { healthIcon, healthLabel, instancesLabel, isBrowsable, md, reasonLabel, serviceDescription } from './serviceLabels';
 
 /** A service's row. Its tooltip is left unset: the provider resolves it on hover, from the latest snapshot. */
 export class ServiceItem extends vscode.TreeItem {
   constructor(readonly service: ServiceView, readonly folderKey?: string) {
-    super(service.name, vscode.TreeItemCollapsibleState.None);
+    // A multi-instance service holds a row per instance (its port and health).
+    super(service.name, service.instances ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     this.id = folderKey ? `${folderKey}/service:${service.name}` : `service:${service.name}`;
     this.description = serviceDescription(service);
     this.iconPath = healthIcon(service);
@@ -62,7 +63,7 @@ export class FolderItem extends vscode.TreeItem {
     this.folderKey = host.key;
     this.id = `folder:${host.key}`;
     const { snapshot, state } = host.controller;
-    const count = snapshot?.services.length ?? 0;
+    const count = snapshot?.services.filter((s) => !s.instanceOf).length ?? 0;
     this.description = state !== 'running' || !snapshot
       ? host.controller.unavailableReason
       : `${count} service${count === 1 ? '' : 's'} · ${overallHealth(snapshot)}${snapshot.configSource === 'default' ? ' · default stack' : snapshot.configSource === 'inferred' ? ' · inferred' : ''}`;
@@ -145,6 +146,7 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
 
   getChildren(element?: ManitoTreeItem): ManitoTreeItem[] {
     if (element instanceof FolderItem) return this.folderRows(element.host, element.host.key);
+    if (element instanceof ServiceItem && element.service.instances) return this.instanceRows(element);
     if (element) return [];
     this.rows.clear();
     const hosts = this.hosts.all;
@@ -161,12 +163,19 @@ export class ServicesTreeProvider implements vscode.TreeDataProvider<ManitoTreeI
       ...(snapshot.configSource === 'default' ? [new DefaultStackItem(folderKey)] : []),
       ...(snapshot.configSource === 'inferred' ? [new InferredStackItem(snapshot.configOrigin, folderKey)] : []),
       ...snapshot.configErrors.map((e) => new ConfigErrorItem(e, snapshot.configPath ?? 'manito.json', snapshot.configErrors.length, snapshot.configSource, folderKey)),
-      ...snapshot.services.map((s) => {
-        const row = new ServiceItem(s, folderKey ?? host.key);
-        this.rows.set(rowKey(row.folderKey, s.name), row);
-        return row;
-      }),
+      ...snapshot.services.filter((s) => !s.instanceOf).map((s) => this.row(s, folderKey ?? host.key)),
     ];
+  }
+
+  private instanceRows(parent: ServiceItem): ServiceItem[] {
+    const services = this.hostOf(parent)?.controller.snapshot?.services ?? [];
+    return services.filter((s) => s.instanceOf?.service === parent.service.name).map((s) => this.row(s, parent.folderKey));
+  }
+
+  private row(service: ServiceView, folderKey: string | undefined): ServiceItem {
+    const row = new ServiceItem(service, folderKey);
+    this.rows.set(rowKey(row.folderKey, service.name), row);
+    return row;
   }
 
   private hostOf(item: ServiceItem): FolderHost | undefined {
@@ -213,6 +222,8 @@ function serviceTooltip(service: ServiceView): vscode.MarkdownString {
       : ` · ${vscode.l10n.t('last probe {0} ms', service.latencyMs)}`;
   const waiting = service.waitingForStart ? ` · ${vscode.l10n.t('command check waiting for start')}` : '';
   tip.appendMarkdown(`${vscode.l10n.t('Health: **{0}** since {1}', healthLabel(service.health), timeOf(service.healthSince))}${probe}${waiting}\n\n`);
+  const instances = instancesLabel(service);
+  if (instances) tip.appendMarkdown(`${md(instances)}\n\n`);
   // The named URL first: it keeps working when the port moves; the port's own URL after it.
   if (service.namedUrl) tip.appendMarkdown(`URL: ${md(service.namedUrl)}\n\n`);
   if (service.url) tip.appendMarkdown(`${service.namedUrl ? vscode.l10n.t('Port URL') : 'URL'}: ${md(service.url)}\n\n`);

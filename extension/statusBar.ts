@@ -49,7 +49,8 @@ export class PortStatusBar implements vscode.Disposable {
       return;
     }
     // Services people open (HTTP, Vite) first, then the rest, each group in config order.
-    const withPort = snapshot.services.filter((s) => s.port !== null && s.reason !== 'inherited');
+    // A multi-instance service shows its front's port; its instances are rows of the tree.
+    const withPort = snapshot.services.filter((s) => s.port !== null && s.reason !== 'inherited' && !s.instanceOf);
     const shown = [...withPort.filter(isBrowsable), ...withPort.filter((s) => !isBrowsable(s))];
     const parts = shown.slice(0, MAX_IN_TEXT).map((s) => `${s.name} ${s.port}`);
     if (shown.length > MAX_IN_TEXT) parts.push(`+${shown.length - MAX_IN_TEXT}`);
@@ -72,7 +73,7 @@ export class PortStatusBar implements vscode.Disposable {
     const tip = this.markdown();
     const folder = this.hosts.size > 1 ? ` · ${md(host.folder.name)}` : '';
     tip.appendMarkdown(`**Manito**${folder} · ${md(status?.message ?? overallHealth(snapshot))}\n\n`);
-    for (const s of snapshot.services) {
+    for (const s of snapshot.services.filter((v) => !v.instanceOf)) {
       const line = `${healthCodicon(s)} **${md(s.name)}** ${md(serviceDescription(s))}`;
       // Every line says why the service has its port; inherited ones just follow their parent.
       const why = s.error ?? (s.reason === 'inherited' ? '' : s.explanation);

@@ -37,6 +37,10 @@ export interface ServiceConfig {
   portEnv?: string;
   /** Services that must be healthy before this one starts. */
   dependsOn?: string[];
+  /** Processes of this service, each on its own port (protocol/instances.ts). Default 1. */
+  instances?: number;
+  /** With instances above 1: the service's own port is a round-robin front before them. Default true. */
+  front?: boolean;
   health?: HealthCheckConfig;
 }
 

@@ -23,6 +23,8 @@ export const CONFIG_BOUNDS = {
   maxStringLength: 4096,
   /** Variables of one service's env. */
   maxEnvVars: 100,
+  /** Processes of one multi-instance service (`instances`). */
+  instances: { min: 1, max: 16 },
   port: { min: 1, max: 65535 },
   /** intervalMs and timeoutMs of a health check: 100 ms to one hour (Node's timers overflow past 24.8 days). */
   intervalMs: { min: 100, max: 3_600_000 },

@@ -41,6 +41,7 @@ export const DASHBOARD_STRINGS = {
   colHistory: 'History',
   colUrl: 'URL',
   colActions: 'Actions',
+  instancesLine: '{0} instances: {1} healthy',
   forDuration: 'for ',
   ago: ' ago',
   notProbed: 'not probed yet',

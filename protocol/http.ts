@@ -53,6 +53,8 @@ export interface ServiceHealthEntry {
   lastCheck: string | null;
   latencyMs: number | null;
   since: string;
+  /** Added for a multi-instance service (`instances: N`): each instance's health, index from 1. */
+  instances?: Array<ServiceHealthEntry & { index: number }>;
   /** On `services.websocket`: the WebSocket feed on the host's port, as the seed reports it. */
   connections?: number;
   uptime?: number;

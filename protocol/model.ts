@@ -62,6 +62,10 @@ export interface ServiceView {
   moveBack?: { port: number };
   /** Its health check runs a command, which waits until the user starts the service; until then only TCP is checked. */
   waitingForStart?: boolean;
+  /** An instance of a multi-instance service (`web#2`): the service it belongs to and its index, from 1. */
+  instanceOf?: { service: string; index: number };
+  /** A multi-instance service: how many instances it has and how many are healthy now. */
+  instances?: { total: number; healthy: number };
   /** `inferred` stacks: the files and entries this service was inferred from. */
   inferredFrom?: string[];
   /** What Manito adds to its environment at launch: its own port, its dependencies' ports and URLs, the env entries. */

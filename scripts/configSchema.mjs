@@ -40,6 +40,8 @@ export function applyBounds(source, B) {
     d[key].minimum = B[key].min;
     d[key].maximum = B[key].max;
   }
+  svc.instances.minimum = B.instances.min;
+  svc.instances.maximum = B.instances.max;
   const http = svc.health.oneOf.find((branch) => branch.properties.type.const === 'http');
   http.properties.expectStatus.minimum = B.expectStatus.min;
   http.properties.expectStatus.maximum = B.expectStatus.max;

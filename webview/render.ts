@@ -126,8 +126,9 @@ export function stackPrimary(services: readonly Pick<ServiceView, 'hasCommand' |
  * the pseudo-terminal the host feeds for each process it spawns (runner "process"). A compose
  * service runs in its container, with no terminal of ours.
  */
-export function hasTerminal(s: Pick<ServiceView, 'runner' | 'container'>): boolean {
-  return s.runner === 'process' && !s.container;
+export function hasTerminal(s: Pick<ServiceView, 'runner' | 'container' | 'instances'>): boolean {
+  // A multi-instance service's front is the host's own listener: its instances have the terminals.
+  return s.runner === 'process' && !s.container && !s.instances;
 }
 
 function hostLine(state: DashboardState, now: number): HTMLElement {
@@ -234,7 +235,8 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   const healthCell = h('td', { class: `cell-health health-${s.health}` },
     h('span', { class: 'health-state' }, icon(healthIcon(s.health), s.health === 'starting' ? 'codicon-modifier-spin' : ''), ' ', healthLabel(s.health)),
     h('span', { class: 'muted small since' }, t('forDuration'), h('span', { 'data-since': s.healthSince }, formatDuration(elapsedSince(s.healthSince, Date.now())))),
-    s.waitingForStart ? h('span', { class: 'muted small', title: t('waitingForStartTitle') }, t('waitingForStart')) : null);
+    s.waitingForStart ? h('span', { class: 'muted small', title: t('waitingForStartTitle') }, t('waitingForStart')) : null,
+    s.instances ? h('span', { class: 'muted small instances' }, t('instancesLine', s.instances.total, s.instances.healthy)) : null);
 
   const probeCell = h('td', { class: 'cell-probe' },
     h('span', { class: 'latency' }, formatLatency(s.latencyMs)));
@@ -263,7 +265,8 @@ function serviceRow(state: DashboardState, s: ServiceView, snap: StackSnapshot, 
   }
   if (!actions.hasChildNodes()) actions.appendChild(h('span', { class: 'muted small' }, s.runner === 'detected' ? t('runningOutside') : '—'));
 
-  return h('tr', { class: `service-row health-${s.health}`, 'data-service': s.name, 'data-health': s.health, 'data-port': s.port ?? '' },
+  // An instance's row sits under its service's, indented (server/instances).
+  return h('tr', { class: `service-row health-${s.health}${s.instanceOf ? ' instance-row' : ''}`, 'data-service': s.name, 'data-health': s.health, 'data-port': s.port ?? '' },
     nameCell, portCell, healthCell, probeCell,
     h('td', { class: 'cell-history' }, historyStrip(s.history, expectedDownAtFor(s.name, state.events, s.health))),
     urlCell(s), h('td', { class: 'cell-actions' }, actions));

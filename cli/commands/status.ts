@@ -79,11 +79,13 @@ export const status: CliCommand = {
       return EXIT_OK;
     }
     // The named URL first when the proxy gives one: it is the address that survives port moves.
-    const rows = names.map((name) => [...row(name, services[name]!), urlOf(views.get(name))]);
+    // A multi-instance service: its front's row, then one indented row per instance (its own port and health).
+    const rows = names.flatMap((name) => [[...row(name, services[name]!), urlOf(views.get(name))],
+      ...(services[name]!.instances ?? []).map((i) => [...row(`  ${name}#${i.index}`, i), '-'])]);
     const lines = table([['SERVICE', 'PORT', 'REASON', 'HEALTH', 'URL'], ...rows], (r, c, cell) => {
       if (r === 0) return s.bold(cell);
       if (c !== 3) return cell;
-      const health = rows[r - 1]![3];
+      const health = rows[r - 1]![3]!.split(' ')[0];
       return health === 'healthy' ? s.green(cell) : health === 'unhealthy' ? s.red(cell) : health === 'starting' ? s.yellow(cell) : s.dim(cell);
     });
     for (const line of lines) ctx.out(`   ${line}`);
@@ -104,7 +106,8 @@ function urlOf(view: ServiceView | undefined): string {
 }
 
 function row(name: string, entry: ServiceHealthEntry): string[] {
-  return [name, entry.port === null ? '-' : String(entry.port), entry.reason ?? '-', entry.status];
+  const instances = entry.instances ? ` (${entry.instances.filter((i) => i.status === 'healthy').length}/${entry.instances.length} instances)` : '';
+  return [name, entry.port === null ? '-' : String(entry.port), entry.reason ?? '-', entry.status + instances];
 }
 
 /** The seed's "environment information": environment, strategy and where the stack comes from. */

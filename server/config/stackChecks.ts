@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { CONFIG_BOUNDS } from '../../protocol/configBounds';
 import { DEFAULT_HOST_PORTS, servicePortVariable, type ServiceConfig, type StackConfig } from '../../protocol/config';
 import { nearestName } from './nearestName';
+import { instanceOf } from '../../protocol/instances';
+import { isExpanded } from '../instances/expandInstances';
+import { checkInstances, indexedPlaceholder } from './instanceChecks';
 import { issue, type Seg, type StackIssue } from './stackIssue';
 
 export interface StackCheckOptions {
@@ -27,6 +30,8 @@ export function stackIssues(stack: StackConfig, options: StackCheckOptions = {})
   checkCwd(services, options.workspace, add);
   checkHostPorts(stack, services, add);
   checkPlaceholders(services, add);
+  // The served stack (instances expanded) is checked again by the engine: its fronts have no command on purpose.
+  if (!isExpanded(stack)) checkInstances(services, add);
   return issues;
 }
 
@@ -134,7 +139,9 @@ function checkDependencies(services: Map<string, ServiceConfig>, add: Add): void
 
 function checkVariables(services: Map<string, ServiceConfig>, add: Add): void {
   const owner = new Map<string, string>();
+  const stack = { services: Object.fromEntries(services) };
   for (const name of services.keys()) {
+    if (instanceOf(name, stack)) continue; // instances get no variable of their own
     const variable = servicePortVariable(name);
     const first = owner.get(variable);
     if (first === undefined) owner.set(variable, name);
@@ -178,7 +185,9 @@ function checkPlaceholders(services: Map<string, ServiceConfig>, add: Add): void
     for (const [where, text] of texts) {
       for (const match of text.matchAll(PLACEHOLDER)) {
         const target = match[1]!;
-        if (!services.has(target)) add(['services', name, ...where], `${name}: \${ports.${target}} names unknown service "${target}"`);
+        const indexed = indexedPlaceholder(target, services);
+        if (indexed) add(['services', name, ...where], `${name}: \${ports.${target}} ${indexed}`);
+        else if (indexed === undefined && !services.has(target)) add(['services', name, ...where], `${name}: \${ports.${target}} names unknown service "${target}"`);
       }
     }
   }

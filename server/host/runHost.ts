@@ -8,6 +8,9 @@ import type { ServiceAction, StackAction } from '../../protocol/http';
 import type { ActionResult, SaveConfigResult } from '../../protocol/lsp';
 import type { HostInfo } from '../../protocol/model';
 import { ConfigWatcher } from '../config/loadConfig';
+import { expandInstances } from '../instances/expandInstances';
+import { withFronts } from '../instances/frontLauncher';
+import { waitServing } from '../instances/frontHealth';
 import { validateStack } from '../config/validateStack';
 import { newHostToken, writeDiscoveryFile } from '../discovery/discoveryFile';
 import { ensureStateDir, stateDir } from '../discovery/stateFolder';
@@ -100,7 +103,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const compose = openHostCompose({ workspace, env, log });
   // Without manito.json the stack is inferred from the folder (the embedded default only when nothing is found).
   const config = new ConfigWatcher({
-    workspace, validate: validateStack, extend: compose?.extend,
+    workspace, validate: validateStack, extend: (stack) => expandInstances(compose ? compose.extend(stack) : stack),
     whenAbsent: options.infer === false ? undefined : () => inferredConfig({ workspace, validate: validateStack, warn: (line) => log.warn(line) }),
   });
   const records = new ProcessRecords(workspace, env);
@@ -129,13 +132,16 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   // With an editor the host still spawns every service; the editor shows each in a pseudo-terminal it feeds.
   const baseLauncher: Launcher = options.launcher ?? (options.connection ? new EditorLauncher(options.connection) : new ProcessLauncher());
   if (reaper) baseLauncher.attachReaper?.(reaper);
-  const launcher = compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher;
+  const launcher = withFronts(compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher, {
+    stack: () => core.stack, port: (service) => core.portEngine.get(service)?.port, health: (service) => health.state(service)?.health,
+    onHealthy: (listener) => health.onTransition((t) => { if (t.to === 'healthy') listener(t.service); }),
+  });
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,
     trusted: () => trusted,
     urls: () => launchUrls(core.snapshot().services),
-    waitHealthy: (service, timeoutMs) => health.waitHealthy(service, timeoutMs),
+    waitHealthy: (service, timeoutMs) => waitServing(core.stack, (s, t) => health.waitHealthy(s, t))(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
     claimPort: (service, when, started) => core.claimPort(service, when, started),
     external: (service) => {

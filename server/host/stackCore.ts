@@ -3,6 +3,7 @@
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
 import { Emitter } from 'vscode-languageserver-protocol';
 import type { StackConfig } from '../../protocol/config';
+import { hostRun } from '../../protocol/instances';
 import { brokenConfigNote, overallHealth, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
 import type { ConfigState } from '../config/loadConfig';
 import { toConfigError } from '../config/configPositions';
@@ -18,6 +19,7 @@ import type { RunnerEvent } from '../launch/stackRunner';
 import { EventLog } from './eventLog';
 import { startHolderWatch, type HolderWatch } from './holderWatch';
 import { withNamedUrls } from '../proxy/namedUrlViews';
+import { withInstances } from '../instances/instanceViews';
 import { monitoredService, servedBy, serviceView, type RunnerView, type ServiceSources } from './serviceView';
 import { withWiring } from './serviceWiring';
 import type { StackCoreOptions } from './stackCoreOptions';
@@ -60,7 +62,7 @@ export class StackCore {
     this.disposers.push(this.engine.on((e) => this.onEngineEvent(e)));
     // Adopt first: the engine's allocateAll keeps placements it already has, so an adopted service
     // is never first given a fallback port and then moved.
-    const names = Object.keys(stack.services);
+    const names = Object.keys(stack.services).filter((n) => !hostRun(n, stack));
     await this.adopt(await this.detect(stack, names, this.options.listening?.() ?? await busyPreferredPorts(stack, names)));
     await this.engine.allocateAll();
     // A port taken over from this workspace's previous host may have its service still listening
@@ -124,7 +126,7 @@ export class StackCore {
       environment: stack.environment ?? 'development',
       strategy: stack.strategy ?? 'minimal',
       host: this.options.hostInfo(),
-      services: withNamedUrls(Object.keys(stack.services).map((name) => withWiring(serviceView(name, stack, sources), stack, (s) => this.engine?.get(s)?.port, state.provenance?.[name])), this.options.namedUrls?.() ?? {}),
+      services: withInstances(withNamedUrls(Object.keys(stack.services).map((name) => withWiring(serviceView(name, stack, sources), stack, (s) => this.engine?.get(s)?.port, state.provenance?.[name])), this.options.namedUrls?.() ?? {}), stack),
       configErrors: state.problems.map(toConfigError),
     };
   }
@@ -270,7 +272,7 @@ export class StackCore {
     this.reportConfig(state);
     if (state.stack !== previous.stack) {
       const before = new Set(Object.keys(previous.stack.services));
-      const added = Object.keys(state.stack.services).filter((n) => !before.has(n));
+      const added = Object.keys(state.stack.services).filter((n) => !before.has(n) && !hostRun(n, state.stack));
       for (const name of this.detected.keys()) if (!state.stack.services[name]) this.detected.delete(name);
       const detections = added.length ? await this.detect(state.stack, added) : [];
       await this.engine.reconfigure(state.stack);

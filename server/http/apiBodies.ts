@@ -12,7 +12,8 @@ export function portsBody(snapshot: StackSnapshot): PortsResponse {
   const urls: Record<string, string> = {};
   const namedUrls: Record<string, string> = {};
   for (const s of snapshot.services) {
-    if (s.port === null || s.url === null) continue;
+    // An instance is reached through its service's port (the front); MANITO_<SERVICE>_PORTS lists them.
+    if (s.port === null || s.url === null || s.instanceOf) continue;
     if (!RESERVED.has(s.name)) ports[s.name] = s.port;
     urls[s.name] = s.url;
     if (s.namedUrl) namedUrls[s.name] = s.namedUrl;
@@ -36,10 +37,17 @@ export function healthBody(snapshot: StackSnapshot, detailed: boolean, feed: { c
   };
   if (!detailed) return body;
   const services: Record<string, ServiceHealthEntry> = {};
+  const entry = (s: StackSnapshot['services'][number]): ServiceHealthEntry => ({
+    status: s.health, port: s.port, reason: s.reason, lastCheck: s.lastCheck, latencyMs: s.latencyMs, since: s.healthSince,
+  });
   for (const s of snapshot.services) {
-    services[s.name] = {
-      status: s.health, port: s.port, reason: s.reason, lastCheck: s.lastCheck, latencyMs: s.latencyMs, since: s.healthSince,
-    };
+    if (s.instanceOf) continue;
+    services[s.name] = entry(s);
+  }
+  // Beside the seed's fields: a multi-instance service's instances, in order, each with its own health.
+  for (const s of snapshot.services) {
+    const owner = s.instanceOf && services[s.instanceOf.service];
+    if (owner) (owner.instances ??= []).push({ index: s.instanceOf!.index, ...entry(s) });
   }
   // The seed's `services.websocket`: the feed on the host's own port. A stack service named
   // `websocket` keeps its own status and port; the feed's counters are laid over it.

@@ -22,6 +22,8 @@ export interface FrontPortOptions {
 export interface FrontPort {
   readonly server: http.Server;
   listen(port: number, host?: string): Promise<number>;
+  /** The health monitor calls the instance on `port` healthy again: its refusal back-off ends now. */
+  healed(port: number): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export function createFrontPort(options: FrontPortOptions): FrontPort {
         resolve((server.address() as AddressInfo).port);
       });
     }),
+    healed: (port) => { refusedUntil.delete(port); },
     close: () => new Promise<void>((resolve) => {
       agent.destroy();
       if (!server.listening) return resolve();

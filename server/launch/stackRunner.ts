@@ -5,7 +5,8 @@ import type { StackConfig } from '../../protocol/config';
 import { dependencyOrder } from './dependencyOrder';
 import { IdleTracker } from './idleTracker';
 import type { ExitInfo, LaunchedService } from './launcher';
-import { buildLaunchSpec } from './launchEnv';
+import { isFront, instancesOf } from '../../protocol/instances';
+import { buildLaunchSpec, frontSpec } from './launchEnv';
 import { deferred, fail, summary } from './runnerResults';
 import { verifyLaunch } from './listenerWatch';
 import { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
@@ -34,19 +35,13 @@ export class StackRunner {
     return () => this.listeners.delete(listener);
   }
 
-  isRunning(service: string): boolean {
-    return this.launched.has(service);
-  }
+  isRunning(service: string): boolean { return this.launched.has(service); }
 
-  runnerOf(service: string): 'process' | null {
-    return this.launched.get(service)?.runner ?? null;
-  }
+  runnerOf(service: string): 'process' | null { return this.launched.get(service)?.runner ?? null; }
 
   pidOf(service: string): number | null { return this.launched.get(service)?.pid ?? null; }
 
-  containerOf(service: string): string | null {
-    return this.launched.get(service)?.container ?? null;
-  }
+  containerOf(service: string): string | null { return this.launched.get(service)?.container ?? null; }
 
   /** Between a stop being asked for and the service being gone. */
   isStopping(service: string): boolean { return this.stopping.has(service); }
@@ -63,9 +58,7 @@ export class StackRunner {
   }
 
   /** Resolves when no start or stop is in progress (an exit event can precede the end of the stop that caused it). */
-  whenIdle(): Promise<void> {
-    return this.operations.whenIdle();
-  }
+  whenIdle(): Promise<void> { return this.operations.whenIdle(); }
 
   startStack(): Promise<ActionResult> {
     return this.operations.track(() => this.start(undefined));
@@ -77,7 +70,7 @@ export class StackRunner {
     if (this.options.trusted()) {
       if (this.launched.has(service)) return Promise.resolve({ ok: true, message: `${service} is already running.` });
       if (this.options.isDetected?.(service)) return Promise.resolve({ ok: true, message: `${service} is already running (found running, not started by Manito).` });
-      if (!config.command) return Promise.resolve(fail(`${service} has no "command" in manito.json; Manito only allocates and watches its port.`));
+      if (!config.command && instancesOf(service, this.options.config()).length === 0) return Promise.resolve(fail(`${service} has no "command" in manito.json; Manito only allocates and watches its port.`));
     }
     return this.operations.track(() => this.start(service));
   }
@@ -101,9 +94,7 @@ export class StackRunner {
   }
 
   /** The user keeps the services running after the host ends (`manito up --detach`): forget them unstopped. */
-  detach(): void {
-    this.launched.clear();
-  }
+  detach(): void { this.launched.clear(); }
 
   /**
    * For host shutdown: stops what runs as a child process of the host, and any start in progress.
@@ -116,6 +107,13 @@ export class StackRunner {
 
   private async stopOne(service: string, force = false): Promise<ActionResult> {
     const launched = this.launched.get(service);
+    // A multi-instance service stops as a whole: its front first (it sends them nothing while they go), then each instance.
+    const instances = instancesOf(service, this.options.config()).filter((name) => this.launched.has(name));
+    if (instances.length > 0) {
+      if (launched) await this.stopLaunched(service, launched);
+      for (const name of instances) { const one = this.launched.get(name); if (one) await this.stopLaunched(name, one); }
+      return { ok: true, message: `Stopped ${service}.` };
+    }
     if (!launched) {
       const external = this.options.external?.(service);
       if (external && this.options.stopExternal) {
@@ -155,7 +153,7 @@ export class StackRunner {
     const stack = config();
     let order: string[];
     try {
-      order = dependencyOrder(stack, target === undefined ? undefined : [target]);
+      order = dependencyOrder(stack, target === undefined ? undefined : [...instancesOf(target, stack), target]);
     } catch (error) {
       return fail((error as Error).message);
     }
@@ -168,7 +166,7 @@ export class StackRunner {
       // starting the parent starts it, so there is nothing to skip or report.
       if (!service.command && service.inheritFrom) continue;
       const alreadyRunning = this.launched.has(name) || isDetected?.(name);
-      if (alreadyRunning || !service.command) {
+      if (alreadyRunning || (!service.command && !isFront(service))) {
         skipped.push(`${name} (${alreadyRunning ? 'already running' : 'no command'})`);
         continue;
       }
@@ -216,9 +214,9 @@ export class StackRunner {
     const run = (async () => {
       const ports = new Map<string, number>();
       for (const [service, assignment] of this.options.engine.all()) ports.set(service, assignment.port);
-      const spec = buildLaunchSpec({
+      const spec = isFront(stack.services[name]) ? frontSpec(name, this.options.workspace) : buildLaunchSpec({
         service: name, config: stack.services[name]!, ports, workspace: this.options.workspace, services: Object.keys(stack.services),
-        urls: this.options.urls?.(),
+        urls: this.options.urls?.(), stack,
       });
       // Running from now on: a service listening before it is healthy (or before the launcher
       // answers) must not look stolen to self-healing and be moved off its port.
@@ -230,7 +228,8 @@ export class StackRunner {
       this.options.log?.(`Started ${name} (${launched.runner}${launched.pid !== null ? `, pid ${launched.pid}` : ''}): ${spec.command}`);
       this.adopt(name, launched);
       this.options.onLaunched?.(name, launched, spec.command);
-      this.verified.set(name, this.verify(name, launched, restarts));
+      // A front is the host's own listener: nothing to prove.
+      this.verified.set(name, spec.front ? Promise.resolve(true) : this.verify(name, launched, restarts));
     })();
     this.starting.set(name, run);
     try {

@@ -40,9 +40,9 @@ async function instance(port: number): Promise<ChildProcess> {
   return child;
 }
 
-function get(): Promise<{ status: number; port: number; fwd: string | null }> {
+function get(port = frontPort): Promise<{ status: number; port: number; fwd: string | null }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: frontPort, path: '/', agent: false }, (res) => {
+    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
       let body = '';
       res.on('data', (c) => { body += c; });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(res.statusCode === 200 ? JSON.parse(body) : { port: 0, fwd: null }) }));
@@ -112,4 +112,21 @@ test('a stopped instance gets nothing and no request fails; one the health monit
   unhealthy.add(ports[2]!);
   for (let i = 0; i < 5; i++) assert.equal((await get()).port, ports[0]);
   unhealthy.clear();
+});
+
+test('a refused instance stays backed off (the clock stands still) until the health monitor calls it healthy again', async () => {
+  const down = await freePort();
+  const other = createFrontPort({ instances: () => [ports[0]!, down], clock: () => 0 });
+  const port = await other.listen(0);
+  try {
+    for (let i = 0; i < 4; i++) assert.equal((await get(port)).port, ports[0], 'the refused instance is passed over, the request retried');
+    await instance(down);
+    for (let i = 0; i < 4; i++) assert.equal((await get(port)).port, ports[0], 'back-off holds while no health word comes');
+    other.healed(down);
+    const seen = new Set<number>();
+    for (let i = 0; i < 4; i++) seen.add((await get(port)).port);
+    assert.deepEqual([...seen].sort(), [ports[0]!, down].sort());
+  } finally {
+    await other.close();
+  }
 });

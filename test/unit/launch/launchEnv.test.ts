@@ -5,12 +5,13 @@ import { buildLaunchSpec, LaunchEnvError } from '../../../server/launch/launchEn
 
 const ports = new Map([['server', 3001], ['client', 5174], ['api-gateway', 8080]]);
 
-test('PORT, MANITO_<SERVICE>_PORT for every service, cwd resolved against the workspace', () => {
+test('PORT, MANITO_<SERVICE>_PORT and MANITO_<SERVICE>_PORTS for every service, cwd resolved against the workspace', () => {
   const spec = buildLaunchSpec({ service: 'server', config: { command: 'node index.js', cwd: 'api' }, ports, workspace: '/ws' });
   assert.equal(spec.name, 'server');
   assert.equal(spec.cwd, path.resolve('/ws/api'));
   assert.deepEqual(spec.env, {
-    MANITO_API_GATEWAY_PORT: '8080', MANITO_CLIENT_PORT: '5174', MANITO_SERVER_PORT: '3001', PORT: '3001',
+    MANITO_API_GATEWAY_PORT: '8080', MANITO_API_GATEWAY_PORTS: '8080', MANITO_CLIENT_PORT: '5174', MANITO_CLIENT_PORTS: '5174',
+    MANITO_SERVER_PORT: '3001', MANITO_SERVER_PORTS: '3001', PORT: '3001',
   });
 });
 
