@@ -12,6 +12,8 @@ export interface ServiceProvenance {
   env: Record<string, string>;
   /** Per dependsOn entry: why. */
   dependsOn: Record<string, string>;
+  /** The docker-compose service it describes, if any: Manito's compose service of that name replaces it. */
+  compose?: string;
 }
 
 export interface InferredStack {

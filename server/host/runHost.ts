@@ -38,7 +38,7 @@ import { saveServedConfig } from './saveConfig';
 import { adoptTerminals, liveTerminals, type OpenTerminal } from './terminalAdoption';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
-import { openHostCompose } from '../compose/hostCompose';
+import { HostCompose } from '../compose/hostCompose';
 import { isContestEvent } from '../../protocol/usage';
 import { publishScrapeTarget } from '../metrics/scrapeTargets';
 
@@ -103,10 +103,10 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   let trusted = options.trusted ?? !options.connection;
 
   // Compose services join the stack (and are started through the Compose CLI) before anything reads it.
-  const compose = openHostCompose({ workspace, env, log });
+  const compose = new HostCompose({ workspace, env, log });
   // Without manito.json the stack is inferred from the folder (the embedded default only when nothing is found).
   const config = new ConfigWatcher({
-    workspace, validate: validateStack, extend: compose?.extend,
+    workspace, validate: validateStack, extend: compose.extend,
     whenAbsent: options.infer === false ? undefined : () => inferredConfig({ workspace, validate: validateStack, warn: (line) => log.warn(line) }),
   });
   const records = new ProcessRecords(workspace, env);
@@ -135,7 +135,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const baseLauncher: Launcher = options.launcher ?? (!options.connection ? new ProcessLauncher()
     : options.pseudoTerminals ? new EditorLauncher(options.connection) : new TerminalLauncher(options.connection));
   if (reaper) baseLauncher.attachReaper?.(reaper);
-  const launcher = compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher;
+  const launcher = compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port);
   const runner = new StackRunner({
     workspace, launcher, engine: { get: (s) => core.portEngine.get(s), all: () => core.portEngine.all(), setRunning: (s, r) => core.portEngine.setRunning(s, r), errorOf: (s) => core.portEngine.errorOf(s) },
     config: () => core.stack,
@@ -213,6 +213,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     });
   }
   config.watch((error) => log.error('Watching manito.json failed', error));
+  // The compose file or its .env changed and read well: serve the stack again with its services.
+  compose.onChange(() => config.reload(true));
+  compose.watch((error) => log.error('Watching the compose file failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   // Before the "listening" line: whoever waits for that line finds the host's scrape target too.
   const removeScrapeTarget = publishScrapeTarget({ stateDir: stateDir(env), pid: process.pid, port, workspace }, (line) => log.warn(line));
@@ -259,8 +262,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       // Nothing is left for the reaper to end now; closing its pipe lets it exit.
       await reaper?.close();
       detachClient();
-      if (launcher instanceof EditorLauncher) launcher.dispose();
+      if (baseLauncher instanceof EditorLauncher) baseLauncher.dispose();
       config.dispose();
+      compose.dispose();
       health.dispose();
       await feed!.close();
       await api!.close();

@@ -48,6 +48,10 @@ export class StackRunner {
     return this.launched.get(service)?.container ?? null;
   }
 
+  containerPortOf(service: string): number | null {
+    return this.options.launcher.containerPortOf?.(service) ?? null;
+  }
+
   /** Between a stop being asked for and the service being gone. */
   isStopping(service: string): boolean { return this.stopping.has(service); }
 

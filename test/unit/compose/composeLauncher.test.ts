@@ -52,6 +52,11 @@ class FakeRunner {
   async containers(service?: string) {
     return [...this.running.entries()].filter(([s]) => !service || s === service).map(([, c]) => c);
   }
+  /** The user's own containers of the same file, by compose service. */
+  users = new Map<string, ContainerSummary>();
+  async external(service?: string) {
+    return [...this.users.entries()].filter(([s]) => !service || s === service).map(([, c]) => c);
+  }
 }
 
 const base: Launcher = {
@@ -73,6 +78,41 @@ test('launcher: compose services through the runner, with their container; two p
   assert.equal(web.exited, true);
   await web8443.stop();
   assert.deepEqual(runner.stopped, ['web']);
+});
+
+test('launcher: the user\'s own container of the same compose service is reported as external at start and left running at stop', async () => {
+  const runner = new FakeRunner();
+  runner.users.set('web', { id: 'users-id', name: 'shop-web-1', state: 'running', labels: { 'com.docker.compose.project': 'shop' } });
+  const lines: string[] = [];
+  const launcher = new ComposeLauncher({ base, runner, definitions, plan: () => new Map(), pollMs: 10_000, log: (line) => lines.push(line) });
+  const web = await launcher.launch(spec('web'));
+  assert.ok(lines.includes('External container shop-web-1 (running, Compose project shop) of compose service web: not started by Manito, Manito leaves it alone'), lines.join('\n'));
+  await web.stop();
+  await launcher.launch(spec('web-8443')).then((w) => w.stop());
+  assert.deepEqual(runner.stopped, ['web', 'web']);
+  assert.ok(runner.users.has('web'), 'the user\'s container is not stopped');
+  assert.ok(lines.includes('External container shop-web-1 (running, Compose project shop) of compose service web: not started by Manito, left running'), lines.join('\n'));
+  assert.equal(launcher.containerPortOf('web-8443'), 8443);
+  assert.equal(launcher.containerPortOf('api'), null);
+});
+
+test('merge into an inferred stack: an inferred service describing a compose service under another name gives way to it, and references follow', () => {
+  // What inference makes of `cache` (image redis) once its name collided: `redis`, run by redis-server.
+  const inferred: StackConfig = { services: {
+    redis: { preferred: [6379], kind: 'redis', command: 'redis-server --port ${port}' },
+    api: { preferred: [3000], command: 'node api.js', dependsOn: ['redis'] },
+  } };
+  const provenance = {
+    redis: { from: ['docker-compose.yml services.cache (image redis:7)'], port: 'x', env: {}, dependsOn: {}, compose: 'cache' },
+    api: { from: ['package.json scripts.start'], port: 'y', env: {}, dependsOn: {} },
+  };
+  const merged = mergeComposeServices(inferred, definitions, provenance);
+  assert.deepEqual(Object.keys(merged.services).sort(), ['api', 'cache', 'web', 'web-8443']);
+  assert.equal(merged.services.cache!.command, 'docker compose up -d cache', 'compose runs the container');
+  assert.deepEqual(merged.services.api!.dependsOn, ['cache']);
+  assert.equal(mergeComposeServices(merged, definitions, provenance), merged, 'merging again changes nothing');
+  // manito.json (no provenance) keeps its own names: the user wrote them.
+  assert.ok('redis' in mergeComposeServices(inferred, definitions).services);
 });
 
 test('launcher: a container that stops on its own ends its service', async () => {
