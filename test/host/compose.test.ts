@@ -213,5 +213,15 @@ if (netns) {
     }, 30_000, 'site shown as stopped');
     assert.equal(after.port, running.port, 'the port stays allocated to it');
     await assert.rejects(body(running.port!), 'nothing answers on the allocated port any more');
+
+    // The compose file is watched: a second published port joins the stack without a host restart;
+    // broken YAML is logged with its line and the services read before stay.
+    const [extraPort] = await freePorts(1);
+    fs.writeFileSync(path.join(ws.dir, 'compose.yaml'), composeText.replace('    volumes:', `      - "${extraPort}:8080"\n    volumes:`));
+    const extra = await until(async () => ((await getJson(`${host!.url}/api/snapshot`)).body.data.services as ServiceView[]).find((s) => s.name === 'site-8080'), 30_000, 'site-8080 served after the edit');
+    assert.deepEqual(extra.published, { hostIp: '127.0.0.1', hostPort: extra.port, containerPort: 8080 });
+    fs.writeFileSync(path.join(ws.dir, 'compose.yaml'), 'services:\n  site:\n    ports: ["1:80"\n');
+    await host.waitForOutput(/compose\.yaml:\d+:\d+: /, 30_000);
+    assert.ok(await view(), 'site is still served');
   });
 }

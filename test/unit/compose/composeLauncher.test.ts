@@ -141,3 +141,18 @@ test('launcher over a real ComposeRunner without any Compose CLI: the start fail
   const launcher = new ComposeLauncher({ base, runner, definitions: [def('web', 'web', 80)], plan: () => new Map() });
   await assert.rejects(launcher.launch(spec('web')), (error: Error) => error.message === NO_COMPOSE);
 });
+
+test('launcher over a real ComposeRunner with Compose installed but no daemon: the start fails with the sentence saying to start one', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-compose-launch-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n');
+  const read = readComposeFile(path.join(dir, 'compose.yaml'), dir);
+  assert.ok(read.ok);
+  const socket = path.join(dir, 'docker.sock');
+  const runner = new ComposeRunner({
+    project: composeProject(read.document, {}), workspace: dir, stateDir: path.join(dir, 'state'), vars: {},
+    env: { DOCKER_HOST: `unix://${socket}` }, cli: { generation: 'v1', command: 'docker-compose', prefix: [], version: '1.29.2' },
+  });
+  const launcher = new ComposeLauncher({ base, runner, definitions: [def('web', 'web', 80)], plan: () => new Map() });
+  await assert.rejects(launcher.launch(spec('web')), (error: Error) => error.message.startsWith(`No Docker daemon answers at unix://${socket} (ENOENT): start it`));
+});
