@@ -154,20 +154,30 @@ if (netns) {
     assert.equal(docker(['inspect', '-f', '{{.State.Running}}', `shop-web-${process.pid}`]), 'true');
     assert.deepEqual((await runner.external()).map((c) => c.name), [`shop-web-${process.pid}`]);
   });
-  test('through the real host: a compose service is a Manito service, Start Stack brings it up past a foreign holder on its allocated port, Stop Stack removes its container', { timeout: TIMEOUT_MS }, async (t) => {
+  test('through the real host: a compose service is a Manito service, Start Stack brings it up past a foreign holder on its allocated port, Stop Stack removes its container and leaves the user\'s own compose container of the file running, reported as external; an edit of the file re-serves the stack', { timeout: TIMEOUT_MS }, async (t) => {
     requireDockerAndImage();
-    const [held, hostPort] = await freePorts(2);
+    const [held, hostPort, usersPort] = await freePorts(3);
+    const cli = await detectComposeCli();
+    assert.ok(!('unavailable' in cli), 'unavailable' in cli ? cli.unavailable : '');
     // The daemon's namespace is shared: no proxy here, and the host on a port of its own.
     const ws = makeWorkspace({ host: { ports: [hostPort!] }, services: {} });
     ws.env.MANITO_PROXY = 'off';
     fs.mkdirSync(path.join(ws.dir, 'www'));
     fs.writeFileSync(path.join(ws.dir, 'www', 'index.html'), 'compose through the host\n');
-    const composeText = ['services:', '  site:', `    image: ${TEST_IMAGE}`, '    ports:', `      - "${held}:80"`, '    volumes:', '      - ./www:/www:ro', ''].join('\n');
+    const composeText = ['services:', '  site:', `    image: ${TEST_IMAGE}`, '    ports:', `      - "\${SITE_PORT:-${held}}:80"`, '    volumes:', '      - ./www:/www:ro', ''].join('\n');
     fs.writeFileSync(path.join(ws.dir, 'compose.yaml'), composeText);
     const foreign = await foreignHttp(held!);
+    // The user's own `compose up` of this file, on another port: external to Manito, whatever it does.
+    const usersCompose = [...cli.prefix, '-f', path.join(ws.dir, 'compose.yaml'), '-p', `users${process.pid}`];
+    const usersEnv = { ...process.env, SITE_PORT: String(usersPort) };
+    const up = await runCommand(cli.command, [...usersCompose, 'up', '-d'], { cwd: ws.dir, env: usersEnv, timeoutMs: 180_000 });
+    assert.equal(up.code, 0, up.stderr);
     let host: HostProcess | undefined;
     t.after(async () => {
       await host?.stop();
+      // The test ends with a broken file: the user's `down` needs the real one back.
+      fs.writeFileSync(path.join(ws.dir, 'compose.yaml'), composeText);
+      await runCommand(cli.command, [...usersCompose, 'down'], { cwd: ws.dir, env: usersEnv, timeoutMs: 180_000 });
       for (const id of docker(['ps', '-a', '-q', '--filter', 'label=com.docker.compose.service=site']).split('\n').filter(Boolean)) {
         if (docker(['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project.working_dir"}}', id]) === ws.dir) docker(['rm', '-f', id]);
       }
@@ -203,10 +213,14 @@ if (netns) {
     assert.equal(await body(running.port!), 'compose through the host\n');
     assert.equal(await body(held!), 'foreign', 'the foreign holder keeps its port');
     assert.equal(fs.readFileSync(path.join(ws.dir, 'compose.yaml'), 'utf8'), composeText, 'the user\'s compose file is never edited');
+    const external = new RegExp(`External container users${process.pid}[_-]site[_-]1 \\(running, Compose project users${process.pid}\\) of compose service site: not started by Manito, `);
+    await host.waitForOutput(new RegExp(`${external.source}Manito leaves it alone`), 30_000);
 
     const stopped = await getJson(`${host.url}/api/stack/stop`, { method: 'POST', headers: auth, body: '{}' });
     assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
     assert.equal(docker(['ps', '-a', '-q', '--filter', `name=^/${running.container}$`]), '', 'the container is gone after Stop');
+    await host.waitForOutput(new RegExp(`${external.source}left running`), 30_000);
+    assert.equal(await body(usersPort!), 'compose through the host\n', 'the user\'s own container of the same file still answers');
     const after = await until(async () => {
       const v = await view();
       return v.container === undefined && v.runner === null ? v : undefined;
