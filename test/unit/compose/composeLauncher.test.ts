@@ -111,6 +111,12 @@ test('merge into an inferred stack: an inferred service describing a compose ser
   assert.equal(merged.services.cache!.command, 'docker compose up -d cache', 'compose runs the container');
   assert.deepEqual(merged.services.api!.dependsOn, ['cache']);
   assert.equal(mergeComposeServices(merged, definitions, provenance), merged, 'merging again changes nothing');
+  // An app compose also builds runs here as inferred: its compose service gives way, and references follow it.
+  const app: StackConfig = { services: { 'web-app': { preferred: [80], command: 'npm run dev' }, worker: { preferred: [9], command: 'node w.js' } } };
+  const appProvenance = { 'web-app': { from: ['package.json'], port: 'z', env: {}, dependsOn: {}, compose: 'web', composeRunsLocally: true as const } };
+  const withApp = mergeComposeServices(app, [...definitions, { ...def('jobs', 'jobs', 9000), config: { preferred: [9000], dependsOn: ['web'] } }], appProvenance);
+  assert.deepEqual(Object.keys(withApp.services).sort(), ['cache', 'jobs', 'web-app', 'worker']);
+  assert.deepEqual(withApp.services.jobs!.dependsOn, ['web-app']);
   // manito.json (no provenance) keeps its own names: the user wrote them.
   assert.ok('redis' in mergeComposeServices(inferred, definitions).services);
 });

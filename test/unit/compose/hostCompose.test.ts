@@ -41,13 +41,14 @@ const COMPOSE = [
   '    image: redis:7-alpine',
   '    ports:',
   '      - "6390:6379"',
-  '  api:',
+  '  web_api:',
   '    build: ./api',
+  '    ports: ["4100:4100"]',
   '    depends_on: [session_store]',
   '',
 ].join('\n');
 
-test('fixture: inference names the compose service session_store "session-store"; the compose service replaces it and the app depends on it', (t) => {
+test('fixture: inference names session_store "session-store" and web_api "web-api": the image runs as the compose service, the app built from ./api as the inferred process, one service each', (t) => {
   const dir = fixture(t, {
     'docker-compose.yml': COMPOSE,
     'api/package.json': JSON.stringify({ name: 'api', scripts: { dev: 'node server.js' } }),
@@ -60,17 +61,20 @@ test('fixture: inference names the compose service session_store "session-store"
   assert.deepEqual(redisLike, ['session_store'], `one service for the compose service, not ${redisLike.join(' and ')}`);
   assert.equal(services.session_store!.command, 'docker compose up -d session_store', 'compose runs the container');
   assert.equal(services.session_store!.kind, 'redis');
-  assert.deepEqual(services.api?.dependsOn, ['session_store']);
+  const apiLike = Object.keys(services).filter((n) => /api/.test(n));
+  assert.deepEqual(apiLike, ['web-api'], `one service for the app, not ${apiLike.join(' and ')}`);
+  assert.notEqual(services['web-api']!.command, 'docker compose up -d web_api', 'the app runs here, as inferred');
+  assert.deepEqual(services['web-api']!.dependsOn, ['session_store']);
 });
 
-test('manito.json names the compose service itself: manito.json\'s service stays and no second one appears', (t) => {
+test('manito.json names a compose service itself: manito.json\'s service stays and no second one appears', (t) => {
   const dir = fixture(t, {
     'docker-compose.yml': COMPOSE,
     'manito.json': JSON.stringify({ services: { session_store: { preferred: [7001], kind: 'redis', command: 'redis-server --port ${port}' } } }),
   });
   const { config } = open(t, dir);
   assert.equal(config.state.source, 'file');
-  assert.deepEqual(Object.keys(config.state.stack.services), ['session_store']);
+  assert.deepEqual(Object.keys(config.state.stack.services), ['session_store', 'web_api'], 'what manito.json does not name is added');
   assert.equal(config.state.stack.services.session_store!.command, 'redis-server --port ${port}');
 });
 
