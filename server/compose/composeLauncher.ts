@@ -11,7 +11,7 @@ import type { PortPlan } from './derivedFile';
 
 export interface ComposeLauncherOptions {
   base: Launcher;
-  runner: Pick<ComposeRunner, 'start' | 'stop' | 'containers' | 'external'>;
+  runner: Pick<ComposeRunner, 'start' | 'stop' | 'removeNetworks' | 'containers' | 'external'>;
   definitions: readonly ComposeServiceDefinition[];
   /** The host ports the engine holds now for every compose definition. */
   plan: () => PortPlan;
@@ -96,6 +96,9 @@ export class ComposeLauncher implements Launcher {
           // Another port of the same container still in use keeps it running.
           if ((this.users.get(composeService)?.size ?? 0) === 0) {
             await this.options.runner.stop(composeService);
+            // The last of ours gone: the project's network goes too, as `compose down` would take it
+            // (only networks: a container another launch is creating keeps its network in use).
+            if ([...this.users.values()].every((u) => u.size === 0)) await this.options.runner.removeNetworks();
             await this.reportExternal(composeService, 'left running');
           }
           finish({ code: 0 });

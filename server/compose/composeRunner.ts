@@ -110,7 +110,11 @@ export class ComposeRunner {
   /** Removes every container Manito started for this workspace, then its project's networks (never volumes). */
   async stopAll(): Promise<void> {
     for (const c of await this.containers()) await this.docker.removeContainer(c.id);
-    // A network still used by a container we did not start stays: Docker refuses, and that is right.
+    await this.removeNetworks();
+  }
+
+  /** Removes the networks of Manito's project; one still in use (a container starting) stays: Docker refuses. */
+  async removeNetworks(): Promise<void> {
     for (const id of await this.docker.networks({ 'com.docker.compose.project': this.projectName })) await this.docker.removeNetwork(id);
   }
 

@@ -99,7 +99,7 @@ export class HostCompose {
   private runnerOrAbsent(): ComposeLauncherOptions['runner'] {
     if (this.runner) return this.runner;
     const none = async (): Promise<never> => { throw new Error('No compose file has been read'); };
-    return { start: none, stop: none, containers: async () => [], external: async () => [] };
+    return { start: none, stop: none, removeNetworks: async () => undefined, containers: async () => [], external: async () => [] };
   }
 
   /** Watches the folder (editors save by rename; the file may appear later). */

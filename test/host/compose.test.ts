@@ -220,6 +220,7 @@ if (netns) {
     assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
     assert.equal(docker(['ps', '-a', '-q', '--filter', `name=^/${running.container}$`]), '', 'the container is gone after Stop');
     await host.waitForOutput(new RegExp(`${external.source}left running`), 30_000);
+    assert.equal(docker(['network', 'ls', '-q', '--filter', `name=^${running.container!.replace(/[_-]site[_-]1$/, '')}_default$`]), '', 'the project\'s network is gone too');
     assert.equal(await body(usersPort!), 'compose through the host\n', 'the user\'s own container of the same file still answers');
     const after = await until(async () => {
       const v = await view();

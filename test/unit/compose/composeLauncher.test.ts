@@ -49,6 +49,10 @@ class FakeRunner {
     this.stopped.push(service);
     this.running.delete(service);
   }
+  networksRemoved = 0;
+  async removeNetworks() {
+    this.networksRemoved++;
+  }
   async containers(service?: string) {
     return [...this.running.entries()].filter(([s]) => !service || s === service).map(([, c]) => c);
   }
@@ -78,6 +82,7 @@ test('launcher: compose services through the runner, with their container; two p
   assert.equal(web.exited, true);
   await web8443.stop();
   assert.deepEqual(runner.stopped, ['web']);
+  assert.equal(runner.networksRemoved, 1, 'the last container of ours gone, the project\'s network goes');
 });
 
 test('launcher: the user\'s own container of the same compose service is reported as external at start and left running at stop', async () => {
