@@ -9,12 +9,19 @@ export type Translate = (message: string, ...args: Array<string | number | boole
 const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
 
 /** Markdown: 'Runs as a process Manito started · pid 123', 'Not running', 'External: found running, not started by Manito'. */
-export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason' | 'container'>, t: Translate = english): string {
+export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason' | 'container' | 'published'>, t: Translate = english): string {
   const how = service.container ? t('Runs in container "{0}" (docker compose)', md(service.container))
     : service.runner === 'process' ? t('Runs as a process Manito started')
         : service.runner === 'detected' ? t('External: found running, not started by Manito (Stop asks first)')
           : service.hasCommand ? t('Not running')
             : service.reason === 'inherited' ? t('Served by the process whose port it inherits')
               : t('Not started by Manito (no command)');
-  return `${how}${service.pid ? ` · ${t('pid {0}', service.pid)}` : ''}`;
+  return `${how}${service.pid ? ` · ${t('pid {0}', service.pid)}` : ''}${publishedLine(service, t)}`;
+}
+
+/** A compose service's port: published by Docker from the host to the container's own port; no PORT is passed. */
+export function publishedLine(service: Pick<ServiceView, 'published'>, t: Translate = english): string {
+  const p = service.published;
+  if (!p) return '';
+  return `\n\n${t('Published {0} → container port {1}: Docker maps it, no PORT is passed to the container', `${p.hostIp}:${p.hostPort}`, p.containerPort)}`;
 }

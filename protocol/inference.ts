@@ -12,6 +12,14 @@ export interface ServiceProvenance {
   env: Record<string, string>;
   /** Per dependsOn entry: why. */
   dependsOn: Record<string, string>;
+  /** The docker-compose service it describes, if any. */
+  compose?: string;
+  /**
+   * True when it is an app of the folder that compose also builds: it runs here as a process, and
+   * Manito's compose service of that name gives way to it. Otherwise (an image: Redis, Postgres...)
+   * the compose service replaces it, since compose runs the container.
+   */
+  composeRunsLocally?: true;
 }
 
 export interface InferredStack {

@@ -52,6 +52,11 @@ export interface ServiceView {
   pid: number | null;
   /** The container's name when it runs in one (a docker compose service Manito started). */
   container?: string;
+  /**
+   * A compose service: how Docker publishes its host port into the container. Nothing is passed to
+   * the container's environment (no PORT); the container keeps listening on its own port.
+   */
+  published?: { hostIp: string; hostPort: number; containerPort: number };
   hasCommand: boolean;
   dependsOn: string[];
   error?: string;

@@ -47,7 +47,7 @@ export const runCommand: Exec = (command, args, { cwd, env, timeoutMs }) => new 
   });
 });
 
-export const NO_COMPOSE = 'Neither `docker compose` (Compose v2) nor `docker-compose` (v1) is installed: install Docker Compose '
+export const NO_COMPOSE = 'Docker Compose is not installed: neither `docker compose` (v2) nor `docker-compose` (v1) answers `version`; install one '
   + '(Debian: apt-get install docker-compose; with Docker\'s own packages: docker-compose-plugin)';
 
 /** `2.24.5`, `v2.24.5`, `1.29.2` (the first line of `version --short`). */

@@ -12,7 +12,7 @@ import type { PortPlan } from './derivedFile';
 
 export interface ComposeLauncherOptions {
   base: Launcher;
-  runner: Pick<ComposeRunner, 'start' | 'stop' | 'containers'>;
+  runner: Pick<ComposeRunner, 'start' | 'stop' | 'removeNetworks' | 'containers' | 'external'>;
   definitions: readonly ComposeServiceDefinition[];
   /** The host ports the engine holds now for every compose definition. */
   plan: () => PortPlan;
@@ -26,17 +26,38 @@ type LaunchedContainer = LaunchedService & { readonly container: string };
 
 export class ComposeLauncher implements Launcher {
   readonly runner: 'process';
-  private readonly byName: Map<string, ComposeServiceDefinition>;
+  private byName: Map<string, ComposeServiceDefinition>;
   /** Compose service -> the Manito services launched on its container. */
   private readonly users = new Map<string, Set<string>>();
 
-  constructor(private readonly options: ComposeLauncherOptions) {
+  constructor(private options: ComposeLauncherOptions) {
     this.runner = options.base.runner;
     this.byName = new Map(options.definitions.map((d) => [d.name, d]));
   }
 
+  /** The compose file was read again: later launches use these definitions and runner; what runs keeps its handle. */
+  update(definitions: readonly ComposeServiceDefinition[], runner: ComposeLauncherOptions['runner']): void {
+    this.byName = new Map(definitions.map((d) => [d.name, d]));
+    this.options = { ...this.options, definitions, runner };
+  }
+
   isCompose(service: string): boolean {
     return this.byName.has(service);
+  }
+
+  /** The container port a compose service's host port is published to (the tree shows host:container). */
+  containerPortOf(service: string): number | null {
+    return this.byName.get(service)?.containerPort ?? null;
+  }
+
+  /** Logs the user's own containers of `composeService`: Manito leaves them running, and says so. */
+  private reportExternal(composeService: string, when: string): Promise<void> {
+    return this.options.runner.external(composeService).then((list) => {
+      for (const c of list) {
+        const project = c.labels['com.docker.compose.project'] ?? '?';
+        this.options.log?.(`External container ${c.name} (${c.state}, Compose project ${project}) of compose service ${composeService}: not started by Manito, ${when}`);
+      }
+    }, () => undefined);
   }
 
   async launch(spec: LaunchSpec): Promise<LaunchedService> {
@@ -49,6 +70,7 @@ export class ComposeLauncher implements Launcher {
     let users = this.users.get(definition.composeService);
     if (!users) this.users.set(definition.composeService, users = new Set());
     users.add(spec.service);
+    await this.reportExternal(definition.composeService, 'Manito leaves it alone');
     return this.launched(spec.service, definition.composeService, started.containerName, started.containerId);
   }
 
@@ -75,7 +97,13 @@ export class ComposeLauncher implements Launcher {
         stopping ??= (async () => {
           this.users.get(composeService)?.delete(service);
           // Another port of the same container still in use keeps it running.
-          if ((this.users.get(composeService)?.size ?? 0) === 0) await this.options.runner.stop(composeService);
+          if ((this.users.get(composeService)?.size ?? 0) === 0) {
+            await this.options.runner.stop(composeService);
+            // The last of ours gone: the project's network goes too, as `compose down` would take it
+            // (only networks: a container another launch is creating keeps its network in use).
+            if ([...this.users.values()].every((u) => u.size === 0)) await this.options.runner.removeNetworks();
+            await this.reportExternal(composeService, 'left running');
+          }
           finish({ code: 0 });
         })();
         return stopping;

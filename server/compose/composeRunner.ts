@@ -42,15 +42,24 @@ export function composeProjectName(workspace: string): string {
   return `manito-${base ? `${base}-` : ''}${hash}`;
 }
 
+/** Started by Manito: our project and our owner label, both. */
+export function isOurs(container: ContainerSummary, projectName: string): boolean {
+  return container.labels['com.docker.compose.project'] === projectName && container.labels[MANITO_LABELS.owner] === 'manito';
+}
+
 export class ComposeRunner {
   readonly projectName: string;
   readonly derivedFile: string;
   private readonly docker: DockerEngine;
   private readonly exec: Exec;
   private cli: Promise<ComposeCli> | undefined;
-  private lastPlan: PortPlan = new Map();
 
-  constructor(private readonly options: ComposeRunnerOptions) {
+  /** The file changed and read well: later starts use its services (running containers stay ours by their labels). */
+  setProject(project: ComposeProject, vars: Variables): void {
+    this.options = { ...this.options, project, vars };
+  }
+
+  constructor(private options: ComposeRunnerOptions) {
     this.projectName = composeProjectName(options.workspace);
     this.derivedFile = path.join(options.stateDir, 'compose', `${this.projectName}.yaml`);
     this.docker = options.docker ?? new DockerEngine(options.env);
@@ -89,28 +98,46 @@ export class ComposeRunner {
     return { service, containerName: container.name, containerId: container.id };
   }
 
-  /** Stops and removes `service`'s containers of Manito's project; its volumes stay. */
+  /**
+   * Stops and removes `service`'s containers that carry Manito's labels (the proof they are ours),
+   * by id through the Engine API: no Compose CLI involved, so it is the same whatever Compose is
+   * installed. Volumes stay; the user's own containers of the same file are never touched.
+   */
   async stop(service: string): Promise<void> {
-    const cli = await this.ready();
-    if ((await this.containers(service)).length === 0) return;
-    await this.writeDerived(this.lastPlan);
-    await this.compose(cli, ['rm', '--stop', '--force', service], 120_000);
+    for (const c of await this.containers(service)) await this.docker.removeContainer(c.id);
   }
 
-  /** Removes every container and network of Manito's project of this workspace (never volumes). */
+  /** Removes every container Manito started for this workspace, then its project's networks (never volumes). */
   async stopAll(): Promise<void> {
-    const cli = await this.ready();
-    await this.writeDerived(this.lastPlan);
-    await this.compose(cli, ['down', '--remove-orphans'], 180_000);
+    for (const c of await this.containers()) await this.docker.removeContainer(c.id);
+    await this.removeNetworks();
   }
 
-  /** The containers of `service` (or of every service) that Manito started for this workspace. */
+  /** Removes the networks of Manito's project; one still in use (a container starting) stays: Docker refuses. */
+  async removeNetworks(): Promise<void> {
+    for (const id of await this.docker.networks({ 'com.docker.compose.project': this.projectName })) await this.docker.removeNetwork(id);
+  }
+
+  /** The containers of `service` (or of every service) that Manito started for this workspace: by label, never by port. */
   containers(service?: string): Promise<ContainerSummary[]> {
     return this.docker.containers({
       'com.docker.compose.project': this.projectName,
       [MANITO_LABELS.owner]: 'manito',
+      [MANITO_LABELS.workspace]: path.resolve(this.options.workspace),
       ...(service ? { 'com.docker.compose.service': service } : {}),
     });
+  }
+
+  /**
+   * Containers of the same compose file that Manito did not start (the user's own `compose up`):
+   * Compose labels them with the project's folder; they lack Manito's labels or run under another project.
+   */
+  async external(service?: string): Promise<ContainerSummary[]> {
+    const list = await this.docker.containers({
+      'com.docker.compose.project.working_dir': this.options.project.document.dir,
+      ...(service ? { 'com.docker.compose.service': service } : { 'com.docker.compose.service': true }),
+    });
+    return list.filter((c) => !isOurs(c, this.projectName));
   }
 
   private async compose(cli: ComposeCli, args: string[], timeoutMs: number): Promise<void> {
@@ -124,7 +151,6 @@ export class ComposeRunner {
 
   /** Atomically, so a Compose run never reads half a file; folder and file are the user's alone. */
   private async writeDerived(plan: PortPlan): Promise<void> {
-    this.lastPlan = plan;
     const text = derivedComposeText(this.options.project, plan, { workspace: path.resolve(this.options.workspace), project: this.projectName }, this.options.vars);
     await fs.mkdir(path.dirname(this.derivedFile), { recursive: true, mode: 0o700 });
     const temp = `${this.derivedFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;

@@ -20,15 +20,17 @@ export interface ComposeStack {
 
 export type ComposeLoad = { found: false } | { found: true; file: string; problems: ComposeProblem[]; stack?: ComposeStack };
 
-export function loadComposeStack(workspace: string, env: NodeJS.ProcessEnv = process.env, stateDir = defaultStateDir(env)): ComposeLoad {
+/** `runner`: the one of an earlier load, given the new project (the Compose project name is the workspace's, so it stays). */
+export function loadComposeStack(workspace: string, env: NodeJS.ProcessEnv = process.env, stateDir = defaultStateDir(env), runner?: ComposeRunner): ComposeLoad {
   const file = findComposeFile(workspace);
   if (!file) return { found: false };
   const read = readComposeFile(file, workspace);
   if (!read.ok) return { found: true, file, problems: read.problems };
   const vars = projectVariables(workspace, env);
   const project = composeProject(read.document, vars);
-  const runner = new ComposeRunner({ project, workspace, stateDir, env, vars });
-  return { found: true, file, problems: project.problems, stack: { file, project, definitions: composeDefinitions(project), problems: project.problems, runner } };
+  if (runner) runner.setProject(project, vars);
+  const used = runner ?? new ComposeRunner({ project, workspace, stateDir, env, vars });
+  return { found: true, file, problems: project.problems, stack: { file, project, definitions: composeDefinitions(project), problems: project.problems, runner: used } };
 }
 
 /** Host port per container port per compose service, from the engine's port of each definition. */

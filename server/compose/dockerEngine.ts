@@ -75,8 +75,8 @@ export class DockerEngine {
     return endpoint;
   }
 
-  private async call(method: string, apiPath: string): Promise<{ status: number; body: string }> {
-    const answer = await request(this.endpoint(), method, apiPath, this.timeoutMs);
+  private async call(method: string, apiPath: string, timeoutMs = this.timeoutMs): Promise<{ status: number; body: string }> {
+    const answer = await request(this.endpoint(), method, apiPath, timeoutMs);
     if (answer.status >= 500) throw new DockerError(`The Docker daemon failed ${method} ${apiPath} (HTTP ${answer.status}): ${answer.body.slice(0, 300).trim()}`);
     return answer;
   }
@@ -87,23 +87,50 @@ export class DockerEngine {
     if (answer.status !== 200) throw new DockerError(`The Docker daemon at ${this.endpoint().label} answered /_ping with HTTP ${answer.status}`);
   }
 
-  /** Containers (running or not) carrying every one of `labels`. */
-  async containers(labels: Record<string, string>): Promise<ContainerSummary[]> {
-    const filters = encodeURIComponent(JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) }));
-    const answer = await this.call('GET', `/containers/json?all=1&filters=${filters}`);
-    if (answer.status !== 200) throw new DockerError(`The Docker daemon refused to list containers (HTTP ${answer.status}): ${answer.body.slice(0, 300).trim()}`);
-    let list: unknown;
-    try {
-      list = JSON.parse(answer.body);
-    } catch {
-      throw new DockerError('The Docker daemon answered the container list with something that is not JSON');
-    }
-    if (!Array.isArray(list)) return [];
-    return list.map((c: { Id?: unknown; Names?: unknown; State?: unknown; Labels?: unknown }) => ({
+  /** Containers (running or not) carrying every one of `labels` (a bare key: the label with any value). */
+  async containers(labels: Record<string, string | true>): Promise<ContainerSummary[]> {
+    const list = await this.list('containers', labels);
+    return list.map((c) => ({
       id: String(c.Id ?? ''),
       name: Array.isArray(c.Names) && typeof c.Names[0] === 'string' ? c.Names[0].replace(/^\//, '') : '',
       state: String(c.State ?? ''),
       labels: typeof c.Labels === 'object' && c.Labels !== null ? c.Labels as Record<string, string> : {},
     }));
+  }
+
+  /** Networks carrying every one of `labels`: their ids. */
+  async networks(labels: Record<string, string | true>): Promise<string[]> {
+    return (await this.list('networks', labels)).map((n: { Id?: unknown }) => String(n.Id ?? '')).filter(Boolean);
+  }
+
+  /**
+   * Stops (SIGTERM, then SIGKILL after `graceSec`, as `compose rm --stop` does) and removes one
+   * container by id; its volumes stay. A container already gone is not an error.
+   */
+  async removeContainer(id: string, graceSec = 10): Promise<void> {
+    const ref = encodeURIComponent(id);
+    const stopped = await this.call('POST', `/containers/${ref}/stop?t=${graceSec}`, (graceSec + 30) * 1000);
+    if (![204, 304, 404].includes(stopped.status)) throw new DockerError(`The Docker daemon refused to stop container ${id.slice(0, 12)} (HTTP ${stopped.status}): ${stopped.body.slice(0, 300).trim()}`);
+    const removed = await this.call('DELETE', `/containers/${ref}?force=1`);
+    if (![204, 404].includes(removed.status)) throw new DockerError(`The Docker daemon refused to remove container ${id.slice(0, 12)} (HTTP ${removed.status}): ${removed.body.slice(0, 300).trim()}`);
+  }
+
+  /** Removes a network by id; one still in use or already gone is left (false). */
+  async removeNetwork(id: string): Promise<boolean> {
+    const answer = await this.call('DELETE', `/networks/${encodeURIComponent(id)}`).catch(() => undefined);
+    return answer?.status === 204;
+  }
+
+  private async list(what: 'containers' | 'networks', labels: Record<string, string | true>): Promise<Array<Record<string, unknown>>> {
+    const filters = encodeURIComponent(JSON.stringify({ label: Object.entries(labels).map(([k, v]) => (v === true ? k : `${k}=${v}`)) }));
+    const answer = await this.call('GET', what === 'containers' ? `/containers/json?all=1&filters=${filters}` : `/networks?filters=${filters}`);
+    if (answer.status !== 200) throw new DockerError(`The Docker daemon refused to list ${what} (HTTP ${answer.status}): ${answer.body.slice(0, 300).trim()}`);
+    let list: unknown;
+    try {
+      list = JSON.parse(answer.body);
+    } catch {
+      throw new DockerError(`The Docker daemon answered the ${what} list with something that is not JSON`);
+    }
+    return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
   }
 }

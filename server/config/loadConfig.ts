@@ -107,7 +107,7 @@ export interface ConfigWatcherOptions {
   validate?: StackValidator;
   debounceMs?: number;
   /** Adds services from outside manito.json (a compose file's) to every stack served; manito.json's names win. */
-  extend?: (stack: StackConfig) => StackConfig;
+  extend?: (stack: StackConfig, provenance?: ConfigState['provenance']) => StackConfig;
   /** Called whenever manito.json is (or becomes) absent. Default: the embedded default stack. */
   whenAbsent?: () => AbsentConfig;
 }
@@ -159,11 +159,14 @@ export class ConfigWatcher {
     this.timer.unref();
   }
 
-  /** Re-reads the file now; returns whether anything changed. Never throws: a bad file is a problem to report. */
-  reload(): boolean {
+  /**
+   * Re-reads the file now; returns whether anything changed. Never throws: a bad file is a problem to
+   * report. `force`: serve it again though its text is the same, because what `extend` adds changed.
+   */
+  reload(force = false): boolean {
     const read = readBounded(this.file);
     const seen = read === undefined ? null : 'text' in read ? read.text : `\0${read.problem.message}`;
-    if (seen === this.lastText) return false;
+    if (seen === this.lastText && !force) return false;
     this.lastText = seen;
     const previous = this.current;
     const result: ReadResult = read === undefined ? { exists: false, problems: [] }
@@ -182,7 +185,10 @@ export class ConfigWatcher {
       this.current = { stack: previous.stack, source: previous.source, origin: previous.origin, path: this.file, exists: true, problems: result.problems };
     }
     // A kept stack was extended already; extending again adds nothing and returns it unchanged.
-    if (this.options.extend && this.current.source !== 'none') this.current = { ...this.current, stack: this.options.extend(this.current.stack) };
+    // An inferred stack's provenance lets the extension replace what it infers of the same compose services.
+    if (this.options.extend && this.current.source !== 'none') {
+      this.current = { ...this.current, stack: this.options.extend(this.current.stack, this.current.source === 'file' ? undefined : this.current.provenance) };
+    }
     // A listener that throws must not take the watcher (and the timer that called it) down.
     for (const listener of this.listeners) {
       try {

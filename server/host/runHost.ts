@@ -39,7 +39,7 @@ import { inferredConfig } from './inferredConfig';
 import { saveServedConfig } from './saveConfig';
 import { HOST_VERSION } from './version';
 import { openHostMetrics } from '../metrics/hostMetricsWiring';
-import { openHostCompose } from '../compose/hostCompose';
+import { HostCompose } from '../compose/hostCompose';
 import { isContestEvent } from '../../protocol/usage';
 import { publishScrapeTarget } from '../metrics/scrapeTargets';
 
@@ -100,10 +100,10 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   let trusted = options.trusted ?? !options.connection;
 
   // Compose services join the stack (and are started through the Compose CLI) before anything reads it.
-  const compose = openHostCompose({ workspace, env, log });
+  const compose = new HostCompose({ workspace, env, log });
   // Without manito.json the stack is inferred from the folder (the embedded default only when nothing is found).
   const config = new ConfigWatcher({
-    workspace, validate: validateStack, extend: (stack) => expandInstances(compose ? compose.extend(stack) : stack),
+    workspace, validate: validateStack, extend: (stack, provenance) => expandInstances(compose.extend(stack, provenance)),
     whenAbsent: options.infer === false ? undefined : () => inferredConfig({ workspace, validate: validateStack, warn: (line) => log.warn(line) }),
   });
   const records = new ProcessRecords(workspace, env);
@@ -132,7 +132,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   // With an editor the host still spawns every service; the editor shows each in a pseudo-terminal it feeds.
   const baseLauncher: Launcher = options.launcher ?? (options.connection ? new EditorLauncher(options.connection) : new ProcessLauncher());
   if (reaper) baseLauncher.attachReaper?.(reaper);
-  const launcher = withFronts(compose ? compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port) : baseLauncher, {
+  const launcher = withFronts(compose.launcher(baseLauncher, (service) => core.portEngine.get(service)?.port), {
     stack: () => core.stack, port: (service) => core.portEngine.get(service)?.port, health: (service) => health.state(service)?.health,
     onHealthy: (listener) => health.onTransition((t) => { if (t.to === 'healthy') listener(t.service); }),
   });
@@ -205,6 +205,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     if (found?.how === 'manito' && found.record && !runner.isRunning(name)) runner.adopt(name, recordedProcess(name, found.record, { reaper }));
   }
   config.watch((error) => log.error('Watching manito.json failed', error));
+  // The compose file or its .env changed and read well: serve the stack again with its services.
+  compose.onChange(() => config.reload(true));
+  compose.watch((error) => log.error('Watching the compose file failed', error));
   const removeDiscovery = writeDiscoveryFile({ version: 1, pid: process.pid, port, url, workspace, token, startedAt: new Date(startedAt).toISOString() }, env);
   // Before the "listening" line: whoever waits for that line finds the host's scrape target too.
   const removeScrapeTarget = publishScrapeTarget({ stateDir: stateDir(env), pid: process.pid, port, workspace }, (line) => log.warn(line));
@@ -252,8 +255,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       // Nothing is left for the reaper to end now; closing its pipe lets it exit.
       await reaper?.close();
       detachClient();
-      if (launcher instanceof EditorLauncher) launcher.dispose();
+      if (baseLauncher instanceof EditorLauncher) baseLauncher.dispose();
       config.dispose();
+      compose.dispose();
       health.dispose();
       await feed!.close();
       await api!.close();

@@ -14,6 +14,8 @@ export interface RunnerView {
   pidOf(service: string): number | null;
   /** The container a service runs in (a compose service), if any. */
   containerOf?(service: string): string | null;
+  /** The container port a compose service's host port is published to, whether it runs or not. */
+  containerPortOf?(service: string): number | null;
   isStopping?(service: string): boolean;
 }
 
@@ -40,6 +42,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
   // The watch looks every second; a service already back on the freed port has nothing to move back to.
   const freed = a ? [sources.freed?.(name)].find((f) => f && f.port !== a.port) : undefined;
   const container = launcher?.containerOf?.(name) ?? null;
+  const containerPort = launcher?.containerPortOf?.(name) ?? null;
   return {
     name,
     kind,
@@ -56,6 +59,7 @@ export function serviceView(name: string, stack: StackConfig, sources: ServiceSo
     runner,
     pid,
     ...(container ? { container } : {}),
+    ...(containerPort !== null && a ? { published: { hostIp: '127.0.0.1', hostPort: a.port, containerPort } } : {}),
     hasCommand: Boolean(config.command),
     dependsOn: config.dependsOn ?? [],
     ...(error ? { error } : {}),

@@ -27,6 +27,7 @@ export function serviceEnv(name: string, stack: StackConfig, portOf: (service: s
 
 /** The view with what a reader of an inferred or configured stack needs beside the port: sources and env. */
 export function withWiring(view: ServiceView, stack: StackConfig, portOf: (service: string) => number | undefined, provenance?: ServiceProvenance): ServiceView {
-  const env = serviceEnv(view.name, stack, portOf, provenance);
+  // A container gets no PORT from Manito: Docker publishes the host port to its own port instead.
+  const env = view.published ? [] : serviceEnv(view.name, stack, portOf, provenance);
   return { ...view, ...(provenance ? { inferredFrom: provenance.from } : {}), ...(env.length && stack.services[view.name]?.command ? { env } : {}) };
 }

@@ -54,6 +54,7 @@ function provenanceOf(d: Draft): ServiceProvenance {
     port: d.port!.why,
     env: Object.fromEntries([...d.env].map(([k, v]) => [k, v.why])),
     dependsOn: Object.fromEntries([...d.dependsOn].map(([t, why]) => [t.name, why])),
+    ...(d.compose ? { compose: d.compose, ...(d.role === 'backing' ? {} : { composeRunsLocally: true as const }) } : {}),
   };
 }
 

@@ -32,6 +32,8 @@ export interface Launcher {
   launch(spec: LaunchSpec): Promise<LaunchedService>;
   /** Launchers that spawn processes tell the reaper each group (the CLI's launcher is another bundle's class: no instanceof). */
   attachReaper?(reaper: Reaper): void;
+  /** A containerised service's container port, which its host port is published to (not passed as PORT). */
+  containerPortOf?(service: string): number | null;
 }
 
 /** Shared bookkeeping of exit listeners for launcher implementations. */

@@ -43,6 +43,8 @@ export class StackRunner {
 
   containerOf(service: string): string | null { return this.launched.get(service)?.container ?? null; }
 
+  containerPortOf(service: string): number | null { return this.options.launcher.containerPortOf?.(service) ?? null; }
+
   /** Between a stop being asked for and the service being gone. */
   isStopping(service: string): boolean { return this.stopping.has(service); }
 

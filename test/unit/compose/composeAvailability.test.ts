@@ -23,6 +23,7 @@ test('neither CLI on PATH: one sentence naming what to install', async (t) => {
   const found = await detectComposeCli(runCommand, { PATH: empty });
   assert.deepEqual(found, { unavailable: NO_COMPOSE });
   assert.match(NO_COMPOSE, /apt-get install docker-compose/);
+  assert.match(NO_COMPOSE, /^Docker Compose is not installed: /);
 });
 
 test('detection prefers `docker compose` (v2), then `docker-compose` of either generation', async (t) => {

@@ -50,8 +50,17 @@ class FakeRunner {
     this.stopped.push(service);
     this.running.delete(service);
   }
+  networksRemoved = 0;
+  async removeNetworks() {
+    this.networksRemoved++;
+  }
   async containers(service?: string) {
     return [...this.running.entries()].filter(([s]) => !service || s === service).map(([, c]) => c);
+  }
+  /** The user's own containers of the same file, by compose service. */
+  users = new Map<string, ContainerSummary>();
+  async external(service?: string) {
+    return [...this.users.entries()].filter(([s]) => !service || s === service).map(([, c]) => c);
   }
 }
 
@@ -76,6 +85,48 @@ test('launcher: compose services through the runner, with their container; two p
   assert.equal(web.exited, true);
   await web8443.stop();
   assert.deepEqual(runner.stopped, ['web']);
+  assert.equal(runner.networksRemoved, 1, 'the last container of ours gone, the project\'s network goes');
+});
+
+test('launcher: the user\'s own container of the same compose service is reported as external at start and left running at stop', async () => {
+  const runner = new FakeRunner();
+  runner.users.set('web', { id: 'users-id', name: 'shop-web-1', state: 'running', labels: { 'com.docker.compose.project': 'shop' } });
+  const lines: string[] = [];
+  const launcher = new ComposeLauncher({ base, runner, definitions, plan: () => new Map(), pollMs: 10_000, log: (line) => lines.push(line) });
+  const web = await launcher.launch(spec('web'));
+  assert.ok(lines.includes('External container shop-web-1 (running, Compose project shop) of compose service web: not started by Manito, Manito leaves it alone'), lines.join('\n'));
+  await web.stop();
+  await launcher.launch(spec('web-8443')).then((w) => w.stop());
+  assert.deepEqual(runner.stopped, ['web', 'web']);
+  assert.ok(runner.users.has('web'), 'the user\'s container is not stopped');
+  assert.ok(lines.includes('External container shop-web-1 (running, Compose project shop) of compose service web: not started by Manito, left running'), lines.join('\n'));
+  assert.equal(launcher.containerPortOf('web-8443'), 8443);
+  assert.equal(launcher.containerPortOf('api'), null);
+});
+
+test('merge into an inferred stack: an inferred service describing a compose service under another name gives way to it, and references follow', () => {
+  // What inference makes of `cache` (image redis) once its name collided: `redis`, run by redis-server.
+  const inferred: StackConfig = { services: {
+    redis: { preferred: [6379], kind: 'redis', command: 'redis-server --port ${port}' },
+    api: { preferred: [3000], command: 'node api.js', dependsOn: ['redis'] },
+  } };
+  const provenance = {
+    redis: { from: ['docker-compose.yml services.cache (image redis:7)'], port: 'x', env: {}, dependsOn: {}, compose: 'cache' },
+    api: { from: ['package.json scripts.start'], port: 'y', env: {}, dependsOn: {} },
+  };
+  const merged = mergeComposeServices(inferred, definitions, provenance);
+  assert.deepEqual(Object.keys(merged.services).sort(), ['api', 'cache', 'web', 'web-8443']);
+  assert.equal(merged.services.cache!.command, 'docker compose up -d cache', 'compose runs the container');
+  assert.deepEqual(merged.services.api!.dependsOn, ['cache']);
+  assert.equal(mergeComposeServices(merged, definitions, provenance), merged, 'merging again changes nothing');
+  // An app compose also builds runs here as inferred: its compose service gives way, and references follow it.
+  const app: StackConfig = { services: { 'web-app': { preferred: [80], command: 'npm run dev' }, worker: { preferred: [9], command: 'node w.js' } } };
+  const appProvenance = { 'web-app': { from: ['package.json'], port: 'z', env: {}, dependsOn: {}, compose: 'web', composeRunsLocally: true as const } };
+  const withApp = mergeComposeServices(app, [...definitions, { ...def('jobs', 'jobs', 9000), config: { preferred: [9000], dependsOn: ['web'] } }], appProvenance);
+  assert.deepEqual(Object.keys(withApp.services).sort(), ['cache', 'jobs', 'web-app', 'worker']);
+  assert.deepEqual(withApp.services.jobs!.dependsOn, ['web-app']);
+  // manito.json (no provenance) keeps its own names: the user wrote them.
+  assert.ok('redis' in mergeComposeServices(inferred, definitions).services);
 });
 
 test('launcher: a container that stops on its own ends its service', async () => {
@@ -103,4 +154,19 @@ test('launcher over a real ComposeRunner without any Compose CLI: the start fail
   const runner = new ComposeRunner({ project, workspace: dir, stateDir: path.join(dir, 'state'), env: { PATH: path.join(dir, 'no-bin') }, vars: {} });
   const launcher = new ComposeLauncher({ base, runner, definitions: [def('web', 'web', 80)], plan: () => new Map() });
   await assert.rejects(launcher.launch(spec('web')), (error: Error) => error.message === NO_COMPOSE);
+});
+
+test('launcher over a real ComposeRunner with Compose installed but no daemon: the start fails with the sentence saying to start one', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-compose-launch-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n');
+  const read = readComposeFile(path.join(dir, 'compose.yaml'), dir);
+  assert.ok(read.ok);
+  const socket = path.join(dir, 'docker.sock');
+  const runner = new ComposeRunner({
+    project: composeProject(read.document, {}), workspace: dir, stateDir: path.join(dir, 'state'), vars: {},
+    env: { DOCKER_HOST: `unix://${socket}` }, cli: { generation: 'v1', command: 'docker-compose', prefix: [], version: '1.29.2' },
+  });
+  const launcher = new ComposeLauncher({ base, runner, definitions: [def('web', 'web', 80)], plan: () => new Map() });
+  await assert.rejects(launcher.launch(spec('web')), (error: Error) => error.message.startsWith(`No Docker daemon answers at unix://${socket} (ENOENT): start it`));
 });
