@@ -96,7 +96,7 @@ test('launcher: the user\'s own container of the same compose service is reporte
   const web = await launcher.launch(spec('web'));
   assert.ok(lines.includes('External container shop-web-1 (running, Compose project shop) of compose service web: not started by Manito, Manito leaves it alone'), lines.join('\n'));
   await web.stop();
-  await launcher.launch(spec('web-8443')).then((w) => w.stop());
+  await launcher.launch(spec('web-8443', 'web')).then((w) => w.stop());
   assert.deepEqual(runner.stopped, ['web', 'web']);
   assert.ok(runner.users.has('web'), 'the user\'s container is not stopped');
   assert.ok(lines.includes('External container shop-web-1 (running, Compose project shop) of compose service web: not started by Manito, left running'), lines.join('\n'));
