@@ -13,6 +13,7 @@ import type { ComposeServiceDefinition } from './composeModel';
 import type { ComposeRunner } from './composeRunner';
 import { mergeComposeServices } from './composeServices';
 import { loadComposeStack, portPlan, type ComposeLoad } from './composeStack';
+import { onPath } from '../infer/toolsOnPath';
 
 export interface OpenHostComposeOptions {
   workspace: string;
@@ -22,6 +23,8 @@ export interface OpenHostComposeOptions {
   stateDir?: string;
   /** Wait after a change before reading (editors write in steps). Default 150 ms. */
   debounceMs?: number;
+  /** Whether a Compose CLI is installed; default: `docker` or `docker-compose` on PATH. */
+  composeInstalled?: () => boolean;
 }
 
 /** The files whose change changes the compose services: the compose file names and the .env Compose reads. */
@@ -45,9 +48,21 @@ export class HostCompose {
 
   get projectName(): string | undefined { return this.runner?.projectName; }
 
-  /** The stack with the compose services (manito.json's names win; an inferred duplicate gives way). */
-  extend = (stack: StackConfig, provenance?: Readonly<Record<string, ServiceProvenance>>): StackConfig =>
-    mergeComposeServices(stack, this.definitions, provenance);
+  /**
+   * The stack with the compose services (manito.json's names win; an inferred duplicate gives way).
+   * An inferred stack on a machine without Docker keeps running compose's image services with the
+   * local commands inference gave them (redis-server, postgres): a container it cannot start would
+   * turn a stack that works into one that fails. manito.json's stack gets them, and a start says what to install.
+   */
+  extend = (stack: StackConfig, provenance?: Readonly<Record<string, ServiceProvenance>>): StackConfig => {
+    if (provenance && !this.composeInstalled()) return stack;
+    return mergeComposeServices(stack, this.definitions, provenance);
+  };
+
+  private composeInstalled(): boolean {
+    const { composeInstalled, env } = this.options;
+    return composeInstalled ? composeInstalled() : onPath('docker', env.PATH ?? '') || onPath('docker-compose', env.PATH ?? '');
+  }
 
   /** The launcher for compose services, `base` for every other one. */
   launcher(base: Launcher, portOf: (service: string) => number | undefined): Launcher {

@@ -22,10 +22,10 @@ function fixture(t: { after(fn: () => void): void }, files: Record<string, strin
   return dir;
 }
 
-function open(t: { after(fn: () => void): void }, workspace: string) {
+function open(t: { after(fn: () => void): void }, workspace: string, composeInstalled = true) {
   const lines: string[] = [];
   const log = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(`warn: ${line}`) };
-  const compose = new HostCompose({ workspace, env: { PATH: process.env.PATH }, log, stateDir: path.join(workspace, '.state'), debounceMs: 20 });
+  const compose = new HostCompose({ workspace, env: { PATH: process.env.PATH }, log, stateDir: path.join(workspace, '.state'), debounceMs: 20, composeInstalled: () => composeInstalled });
   const config = new ConfigWatcher({ workspace, validate: validateStack, extend: compose.extend, whenAbsent: () => inferredConfig({ workspace, validate: validateStack, warn: log.warn }) });
   compose.onChange(() => config.reload(true));
   t.after(() => {
@@ -65,6 +65,26 @@ test('fixture: inference names session_store "session-store" and web_api "web-ap
   assert.deepEqual(apiLike, ['web-api'], `one service for the app, not ${apiLike.join(' and ')}`);
   assert.notEqual(services['web-api']!.command, 'docker compose up -d web_api', 'the app runs here, as inferred');
   assert.deepEqual(services['web-api']!.dependsOn, ['session_store']);
+});
+
+test('an inferred stack without Docker installed runs compose\'s image service locally, as inferred; manito.json\'s stack still gets it', (t) => {
+  const dir = fixture(t, {
+    'docker-compose.yml': COMPOSE,
+    'api/package.json': JSON.stringify({ name: 'api', scripts: { dev: 'node server.js' } }),
+    'api/server.js': "require('http').createServer(() => {}).listen(process.env.PORT || 4100);\n",
+  });
+  const { config } = open(t, dir, false);
+  assert.equal(config.state.source, 'inferred');
+  const services = config.state.stack.services;
+  const sessions = Object.entries(services).filter(([n]) => /session/.test(n));
+  assert.equal(sessions.length, 1, `one service for the compose service: ${Object.keys(services).join(', ')}`);
+  assert.match(sessions[0]![1].command ?? '', /^redis-server --port \$\{port\}/, 'the local Redis runs it');
+  assert.ok(!Object.values(services).some((s) => s.command?.startsWith('docker')), 'nothing needs Docker');
+
+  fs.writeFileSync(path.join(dir, 'manito.json'), JSON.stringify({ services: { api: { preferred: [4100], command: 'node api/server.js' } } }));
+  const file = open(t, dir, false).config;
+  assert.equal(file.state.source, 'file');
+  assert.equal(file.state.stack.services.session_store?.command, 'docker compose up -d session_store', 'manito.json\'s stack gets the compose service; its start says what to install');
 });
 
 test('manito.json names a compose service itself: manito.json\'s service stays and no second one appears', (t) => {
