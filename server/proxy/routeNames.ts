@@ -4,6 +4,7 @@
 // every host of the user computes the same names from the same registry.
 import * as crypto from 'node:crypto';
 import type { ServiceKind } from '../../protocol/config';
+import { INSTANCE_SEPARATOR } from '../../protocol/instances';
 
 /** What a route needs from one live lease. */
 export interface RouteLease {
@@ -131,7 +132,8 @@ export function buildRouteTable(leases: readonly RouteLease[], factsOf: (workspa
 /** The workspace's leases of web kinds, in manito.json order (leases it does not list last, as HTTP). */
 function orderedWebServices(leases: RouteLease[], facts: WorkspaceFacts): Array<{ lease: RouteLease; kind: ServiceKind }> {
   const seen = new Map<string, RouteLease>();
-  for (const lease of leases) if (!seen.has(lease.service)) seen.set(lease.service, lease);
+  // An instance (`web#2`) is reached through its service's front port, which has the name.
+  for (const lease of leases) if (!seen.has(lease.service) && !lease.service.includes(INSTANCE_SEPARATOR)) seen.set(lease.service, lease);
   const out: Array<{ lease: RouteLease; kind: ServiceKind }> = [];
   for (const s of facts.services ?? []) {
     const lease = seen.get(s.name);

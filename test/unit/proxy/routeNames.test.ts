@@ -39,6 +39,13 @@ test('every web service gets <service>.<workspace>.localhost; the main one also 
   assert.equal(table.byHost.has('database.shop.localhost'), false);
 });
 
+test('instances of a multi-instance service get no name of their own: its front port has the name', () => {
+  const ws = '/home/u/Shop';
+  const table = buildRouteTable([lease(ws, 'web', 3000), lease(ws, 'web#1', 3001), lease(ws, 'web#2', 3002)],
+    facts({ [ws]: { name: 'Shop', services: [{ name: 'web', kind: 'http' }] } }));
+  assert.deepEqual(table.routes.map((r) => [r.service, r.host, r.port]), [['web', 'web.shop.localhost', 3000]]);
+});
+
 test('a linked worktree gets its branch before the workspace name; the main checkout keeps the bare name', () => {
   const main = '/src/repo';
   const wt = '/src/repo-feature';
