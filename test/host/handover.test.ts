@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { ExitNotification, InitializeRequest, ShutdownRequest } from 'vscode-languageserver-protocol';
 import { GetSnapshot, ServiceStarted, ServiceTerminal, StartService, StopService, type HostInitOptions } from '../../protocol/lsp';
 import type { ServiceView, StackSnapshot } from '../../protocol/model';
+import { isAlive } from '../../server/launch/processTree';
 import { exitOf, freePorts, getJson, makeWorkspace, spawnLsp, until, type LspHost, type Workspace } from './support/hostProcess';
 
 let ws: Workspace;
@@ -36,15 +37,6 @@ const assignments = (s: StackSnapshot) => s.services.map((x) => ({ name: x.name,
 async function answers(port: number): Promise<boolean> {
   try {
     return (await getJson(`http://127.0.0.1:${port}/`)).status === 200;
-  } catch {
-    return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
@@ -94,7 +86,7 @@ test('SIGKILL: what the host ran ends with it, and the next host takes over ever
   first.child.kill('SIGKILL');
   await exitOf(first.child);
   // The reaper ends the service: an editor whose host died must not leave it running unowned.
-  await until(async () => !alive(pid) && !(await answers(p[1])), 10_000, `api (pid ${pid}) to end with its host`);
+  await until(async () => !isAlive(pid) && !(await answers(p[1])), 10_000, `api (pid ${pid}) to end with its host`);
 
   const second = await startHost();
   const after = await second.connection.sendRequest(GetSnapshot.type);
@@ -117,7 +109,7 @@ test('a clean shutdown ends what the host ran; the next host keeps the ports', {
   await first.connection.sendRequest(ShutdownRequest.type);
   await first.connection.sendNotification(ExitNotification.type);
   assert.equal(await exitOf(first.child), 0);
-  await until(async () => !alive(pid) && !(await answers(p[1])), 10_000, `api (pid ${pid}) to end with its host`);
+  await until(async () => !isAlive(pid) && !(await answers(p[1])), 10_000, `api (pid ${pid}) to end with its host`);
 
   // Free api's first preferred port: still the next host keeps the port its lease names.
   await new Promise((r) => foreign.close(r));
