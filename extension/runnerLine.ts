@@ -9,8 +9,10 @@ export type Translate = (message: string, ...args: Array<string | number | boole
 const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
 
 /** Markdown: 'Runs as a process Manito started · pid 123', 'Not running', 'External: found running, not started by Manito'. */
-export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason' | 'container' | 'published'>, t: Translate = english): string {
+export function runnerLine(service: Pick<ServiceView, 'name' | 'runner' | 'pid' | 'hasCommand' | 'reason' | 'container' | 'published' | 'instances'>, t: Translate = english): string {
   const how = service.container ? t('Runs in container "{0}" (docker compose)', md(service.container))
+    // The front is the host's own listener, not a process of the service: its instances are.
+    : service.instances && service.runner === 'process' ? t('Front port served by the Manito host, round-robin over its instances')
     : service.runner === 'process' ? t('Runs as a process Manito started')
         : service.runner === 'detected' ? t('External: found running, not started by Manito (Stop asks first)')
           : service.hasCommand ? t('Not running')

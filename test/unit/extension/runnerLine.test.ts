@@ -12,6 +12,7 @@ test('every runner state reads as a sentence of its own', () => {
   assert.equal(runnerLine({ ...service, hasCommand: false, reason: 'inherited' }), 'Served by the process whose port it inherits');
   assert.equal(runnerLine({ ...service, runner: 'detected', pid: 4242 }), 'External: found running, not started by Manito (Stop asks first) · pid 4242');
   assert.equal(runnerLine({ ...service, runner: 'process', pid: 18 }), 'Runs as a process Manito started · pid 18');
+  assert.equal(runnerLine({ ...service, runner: 'process', instances: { total: 3, healthy: 2 } }), 'Front port served by the Manito host, round-robin over its instances');
 });
 
 test('a compose service shows its container and the published mapping, never a PORT it does not get', () => {
