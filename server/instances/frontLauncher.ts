@@ -24,6 +24,8 @@ export function withFronts(base: Launcher, context: FrontContext): Launcher {
   return {
     runner: base.runner,
     ...(base.attachReaper ? { attachReaper: (reaper) => base.attachReaper!(reaper) } : {}),
+    // Compose's launcher below knows each container's port: the tooltip's published mapping needs it.
+    ...(base.containerPortOf ? { containerPortOf: (service) => base.containerPortOf!(service) } : {}),
     launch: (spec) => (spec.front ? launchFront(spec.service, context) : base.launch(spec)),
   };
 }

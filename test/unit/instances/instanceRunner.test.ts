@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import type { StackConfig } from '../../../protocol/config';
 import type { Assignment } from '../../../server/engine/engineApi';
 import { expandInstances } from '../../../server/instances/expandInstances';
+import { withFronts } from '../../../server/instances/frontLauncher';
 import { ExitSignal, type LaunchedService, type Launcher } from '../../../server/launch/launcher';
 import type { LaunchSpec } from '../../../server/launch/launchEnv';
 import { StackRunner } from '../../../server/launch/stackRunner';
@@ -64,4 +65,18 @@ test('front: false: starting web starts its instances (web has the first one\'s 
   const stop = await runner.stopService('web');
   assert.equal(stop.ok, true, stop.message);
   assert.deepEqual(stopped, ['web#1', 'web#2']);
+});
+
+test('the fronts\' launcher passes every other service, and what the launcher below knows of containers, through', async () => {
+  const launched: string[] = [];
+  const base: Launcher = {
+    runner: 'process',
+    launch: async (spec) => { launched.push(spec.service); return { service: spec.service, pid: 7, runner: 'process', exited: false, stop: async () => undefined, onExit: () => () => undefined }; },
+    containerPortOf: (service) => (service === 'db' ? 5432 : null),
+  };
+  const launcher = withFronts(base, { stack: () => ({ services: {} }), port: () => undefined, health: () => undefined, onHealthy: () => () => undefined });
+  assert.equal(launcher.containerPortOf?.('db'), 5432);
+  assert.equal(launcher.containerPortOf?.('api'), null);
+  assert.equal((await launcher.launch({ service: 'api', name: 'api', command: 'node api.js', cwd: '/ws', env: {} })).pid, 7);
+  assert.deepEqual(launched, ['api']);
 });
