@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { StackConfig } from '../../../protocol/config';
+import { DEFAULT_HOST_PORTS, type StackConfig } from '../../../protocol/config';
 import type { EngineEvent } from '../../../server/engine/engineApi';
 import { PortEngine, type PortEngineOptions } from '../../../server/engine/portEngine';
 import { bindsEverywhere } from '../../../server/engine/portProbe';
@@ -20,6 +20,8 @@ export function tempStateDir(): string {
 export async function freeRange(span: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + Math.floor(Math.random() * (40000 - span));
+    // The Manito host's own ports are refused as preferred ports: a range over them makes invalid stacks.
+    if (DEFAULT_HOST_PORTS.some((p) => p >= base && p < base + span)) continue;
     let ok = true;
     for (let p = base; p < base + span && ok; p++) ok = await bindsEverywhere(p);
     if (ok) return base;
