@@ -111,7 +111,8 @@ test('8 processes contending in a loop, one SIGKILLed while holding, never hold 
         inside = null;
       }
     }
-    assert.equal(inside, null);
+    // The victim may be the last to enter: on a loaded machine the others can finish all their rounds first.
+    assert.ok(inside === null || inside === victimPid, `the log ends inside ${inside}'s hold, and only the victim never left`);
     assert.equal(enters.get(victimPid), 6);
     for (const w of rest) assert.equal(enters.get(String(w.child.pid)), ROUNDS);
   } finally {
