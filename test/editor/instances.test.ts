@@ -27,6 +27,9 @@ test('Services tree: a multi-instance service has a row per instance, each with 
     await workbench.openViewContainer('Manito');
     await workbench.view('Services').waitFor({ state: 'visible' });
     const host = await until('the Manito host of this workspace', async () => liveHost(s.stateDir));
+    // The tree shows the stack before it starts: the extension's host is connected and rendering, so
+    // the change to healthy below is one the tree must follow, not one it may miss while connecting.
+    await until('the instance rows before the start', async () => (/stopped/.test(await treeRow(workbench, 'web#2').catch(() => '')) ? true : undefined), 60_000);
     const started = await hostPost<{ success: boolean }>(host, '/api/stack/start');
     assert.equal(started.status, 200);
     const snapshot = await until('both instances healthy', async () => {
