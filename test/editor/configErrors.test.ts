@@ -138,7 +138,7 @@ test('config errors show in the Problems panel and the tree while the last good 
     writeFileSync(file, good);
     await until('the Problems panel to be empty again', async () => !(await workbench.problems()).some((r) => /\[Ln \d+, Col \d+\]/.test(r)));
   } catch (error) {
-    await workbench.screenshot('config-errors-failure').catch(() => {});
+    await workbench.failureReport('config-errors-failure');
     throw error;
   } finally {
     await workbench.close();

@@ -200,7 +200,7 @@ test('Open Dashboard shows the host\'s truth, restarts a service from its button
     await workbench.page.waitForTimeout(500);
     await workbench.screenshot('dashboard-high-contrast');
   } catch (error) {
-    await workbench.screenshot('dashboard-failure').catch(() => {});
+    await workbench.failureReport('dashboard-failure');
     throw error;
   } finally {
     await workbench.close();

@@ -59,7 +59,7 @@ test('Services tree: a multi-instance service has a row per instance, each with 
     const shot = await workbench.screenshot('instances-tree');
     console.log(`screenshot: ${shot}`);
   } catch (error) {
-    await workbench.screenshot('instances-tree-failure').catch(() => {});
+    await workbench.failureReport('instances-tree-failure');
     throw error;
   } finally {
     await workbench.close();

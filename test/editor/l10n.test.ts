@@ -78,7 +78,7 @@ test('the tree, the status bar and the dashboard speak the display language', { 
     else assert.equal((await frame.locator('.events-section .empty').textContent())?.trim(), p('No events yet. Port assignments, moves, detections and health changes appear here as they happen.'));
     await workbench.screenshot('l10n-dashboard');
   } catch (error) {
-    await workbench.screenshot('l10n-failure').catch(() => {});
+    await workbench.failureReport('l10n-failure');
     throw error;
   } finally {
     await workbench.close();

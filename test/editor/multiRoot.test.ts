@@ -166,7 +166,7 @@ test('a multi-root workspace: each folder with a manito.json served, grouped, fo
     await (await dashboardFrame(workbench)).locator(`tr.service-row[data-service="web"][data-port="${portA}"]`).waitFor({ state: 'visible' });
     console.log(`screenshot: ${await workbench.screenshot('multiroot-folder-removed')}`);
   } catch (error) {
-    await workbench.screenshot('multiroot-failure').catch(() => {});
+    await workbench.failureReport('multiroot-failure');
     throw error;
   } finally {
     await workbench.close();

@@ -80,7 +80,7 @@ test('Start Stack: each terminal shows its service\'s own output and exit code; 
     console.log(`screenshot: ${shot}\n${text}`);
     assert.equal(await portAnswers(apiPort), true, 'api still runs: the task left it running');
   } catch (error) {
-    await workbench.screenshot('service-terminal-failure').catch(() => {});
+    await workbench.failureReport('service-terminal-failure');
     throw error;
   } finally {
     const host = liveHost(s.stateDir);

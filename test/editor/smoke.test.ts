@@ -43,7 +43,7 @@ test('in the workbench: Manito view, status-bar item and Show Logs from the pale
     const shot = await workbench.screenshot('smoke-workbench');
     console.log(`screenshot: ${shot}`);
   } catch (error) {
-    await workbench.screenshot('smoke-workbench-failure').catch(() => {});
+    await workbench.failureReport('smoke-workbench-failure');
     throw error;
   } finally {
     await workbench.close();

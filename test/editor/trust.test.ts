@@ -81,7 +81,7 @@ test('in restricted mode Start Stack runs nothing, says why, and the port is sti
     // The status bar still shows the allocation after the refusal.
     await workbench.waitForStatusBarItem(new RegExp(`^web ${preferred}$`));
   } catch (error) {
-    await workbench.screenshot('trust-failure').catch(() => {});
+    await workbench.failureReport('trust-failure');
     throw error;
   } finally {
     await workbench.close();

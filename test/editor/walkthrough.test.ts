@@ -87,7 +87,7 @@ test('the walkthrough completes each step on the real event', { timeout: 300_000
     await step(page, 'launch').scrollIntoViewIfNeeded();
     await workbench.screenshot('walkthrough-3-all-done');
   } catch (error) {
-    await workbench.screenshot('walkthrough-failure').catch(() => {});
+    await workbench.failureReport('walkthrough-failure');
     throw error;
   } finally {
     await workbench.close();

@@ -1,7 +1,7 @@
 // Drives the code-server workbench in Debian's Chromium as a person would: open a folder, run
 // commands from the palette, read the status bar, open view containers, take screenshots.
 // Every wait is on a real condition in the page, with generous limits for a busy 2-core machine.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
@@ -49,7 +49,20 @@ export interface OpenWorkbenchOptions {
 
 /** One browser page showing the workbench on a folder. */
 export class Workbench {
-  private constructor(readonly page: Page, readonly server: CodeServer, readonly folder: string) {}
+  /** The page's console errors and warnings, and its uncaught errors, kept for a failure's report. */
+  private readonly consoleLines: string[] = [];
+
+  private constructor(readonly page: Page, readonly server: CodeServer, readonly folder: string) {
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') this.keep(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => this.keep(`pageerror: ${error.stack ?? error.message}`));
+  }
+
+  private keep(line: string): void {
+    this.consoleLines.push(`${new Date().toISOString()} ${line}`);
+    if (this.consoleLines.length > 500) this.consoleLines.shift();
+  }
 
   static async open(browser: Browser, server: CodeServer, folder: string, options: OpenWorkbenchOptions = {}): Promise<Workbench> {
     const context = await browser.newContext({
@@ -58,10 +71,10 @@ export class Workbench {
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     await options.beforeNavigate?.(page);
+    const workbench = new Workbench(page, server, folder);
     // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
     const query = new URLSearchParams({ [folder.endsWith('.code-workspace') ? 'workspace' : 'folder']: folder, ...options.query });
     await page.goto(`${server.url}/?${query.toString()}`, { timeout: UI_TIMEOUT_MS });
-    const workbench = new Workbench(page, server, folder);
     await workbench.waitReady();
     return workbench;
   }
@@ -234,9 +247,41 @@ export class Workbench {
     return path;
   }
 
+  /** After a failure: a screenshot and the page's console errors beside it (`<name>.console.txt`). */
+  async failureReport(name: string): Promise<void> {
+    const shot = await this.screenshot(name).catch(() => undefined);
+    const log = join(screenshotsDir, `${name}.console.txt`);
+    writeFileSync(log, this.consoleLines.join('\n') + '\n');
+    console.log(`failure report: ${shot ?? '(no screenshot)'}, ${log} (${this.consoleLines.length} console errors and warnings)`);
+    // CI shows only the output: the last lines of the page's console and of the extension host's logs.
+    // The status bar says whether the extension still receives the host's state (its aria-label counts health).
+    const manitoItems = (await this.statusBarItems().catch(() => [])).filter((i) => /manito/i.test(i.id));
+    for (const item of manitoItems) console.log(`  status bar ${item.id}: ${item.text} | ${item.ariaLabel}`);
+    for (const line of this.consoleLines.slice(-15)) console.log(`  page ${line.slice(0, 400)}`);
+    for (const line of extensionHostLogTail(this.server.userDataDir)) console.log(`  ${line.slice(0, 400)}`);
+  }
+
   async close(): Promise<void> {
     await this.page.context().close();
   }
+}
+
+/** The extension host's warnings and errors and the last lines of Manito's own log, newest session. */
+function extensionHostLogTail(userDataDir: string): string[] {
+  const lines: string[] = [];
+  try {
+    const logs = join(userDataDir, 'logs');
+    for (const session of readdirSync(logs).sort()) {
+      const exthost = join(logs, session, 'exthost1');
+      if (!existsSync(exthost)) continue;
+      const host = readFileSync(join(exthost, 'remoteexthost.log'), 'utf8').split('\n').filter((l) => /\[(warning|error)\]/.test(l));
+      const manito = existsSync(join(exthost, 'manito.manito', 'Manito.log')) ? readFileSync(join(exthost, 'manito.manito', 'Manito.log'), 'utf8').split('\n') : [];
+      lines.push(...host.slice(-15).map((l) => `exthost ${l}`), ...manito.slice(-25).map((l) => `Manito ${l}`));
+    }
+  } catch {
+    // No logs yet.
+  }
+  return lines;
 }
 
 function escapeRegExp(text: string): string {

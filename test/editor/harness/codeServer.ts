@@ -1,7 +1,7 @@
 // Starts code-server (the real VS Code workbench and extension host) from the project's cache on a
 // free loopback port, with throw-away user data and extensions folders, and stops its whole tree.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,6 +212,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         stopped ??= (async () => {
           if (child.pid) await killTree(child.pid);
           await killMarked(MARKER, dir);
+          keepLogs(userDataDir);
           rmSync(dir, { recursive: true, force: true });
         })();
         return stopped;
@@ -220,4 +221,16 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   rmSync(dir, { recursive: true, force: true });
   throw lastError;
+}
+
+/** MANITO_KEEP_EDITOR_LOGS=<dir>: the workbench's logs (extension host, window, Manito's output) are
+ *  copied there before the session's folder is removed, to read what the editor saw in a failed run. */
+function keepLogs(userDataDir: string): void {
+  const keep = process.env.MANITO_KEEP_EDITOR_LOGS;
+  if (!keep) return;
+  try {
+    cpSync(join(userDataDir, 'logs'), join(keep, `${Date.now()}-${process.pid}`), { recursive: true });
+  } catch {
+    // No logs written yet.
+  }
 }
