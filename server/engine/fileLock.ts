@@ -70,8 +70,20 @@ function tryLink(lockPath: string, token: string, body: string): boolean {
 
 export interface Seen { body: string; ino: number; nlink: number; pid?: number; startTime?: number; tag?: string }
 
-/** One consistent look at a lock file through one open file (inode, link count, content); null when absent. */
+/**
+ * One consistent look at a lock file through one open file (inode, link count, content); null when
+ * absent. The path is checked again after the read: a lock released between the open and the fstat
+ * shows link count 0 or 1 (stale) while the path may already name the next holder's live lock.
+ */
 export function look(file: string): Seen | null {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const seen = lookOnce(file);
+    if (!seen || inodeAt(file) === seen.ino) return seen;
+  }
+  return null; // replaced on every look: some holder is busy with it, so nothing to judge
+}
+
+function lookOnce(file: string): Seen | null {
   let fd: number;
   try { fd = fs.openSync(file, 'r'); } catch { return null; }
   try {
@@ -87,32 +99,72 @@ export function look(file: string): Seen | null {
   }
 }
 
+function inodeAt(file: string): number | undefined {
+  try { return fs.statSync(file).ino; } catch { return undefined; }
+}
+
 /** Content this code did not write names no holder to wait for. */
 const isStale = (seen: Seen): boolean => seen.nlink < 2 || seen.pid === undefined || !isProcessAlive(seen.pid, seen.startTime, { ours: true });
 
 /**
- * Removes the stale lock `seen` but never a live one that replaced it since: the lock file is
- * renamed aside under this acquisition's name (a rename moves a file to one breaker only), removed
- * if it is the very file judged stale, else put back with link(). Residual risk: a live lock moved
- * aside leaves the path empty until it is put back (microseconds; for good if the breaker dies in
- * between), and a process taking the path then holds the lock beside the live holder. That takes
- * two breakers of one dead lock, one retaking it between the other's look and rename, and a third
- * process linking in that gap.
+ * Removes the stale lock `seen` but never a live one that replaced it since. Breakers take turns
+ * (the guard file `<lock>.break`), and each looks again inside its turn: the lock at the path then
+ * is either still the stale one, which no one else can remove or replace meanwhile (its holder is
+ * done, takers cannot link over it, other breakers wait), or not, and is left alone. A breaker that
+ * renamed a live lock aside, even to put it back, would leave the path empty for a moment in which
+ * a third process takes it beside the live holder: under load that is two holders and a lost update.
  */
 export function breakStale(lockPath: string, seen: Seen, aside: string): void {
+  const guard = `${lockPath}.break`;
+  if (!enterGuard(guard, aside)) return; // another breaker's turn: the caller looks again later
   try {
-    fs.renameSync(lockPath, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    const now = look(lockPath);
+    if (!now || now.ino !== seen.ino || now.body !== seen.body || !isStale(now)) return; // released, retaken or alive
+    try {
+      fs.renameSync(lockPath, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const moved = look(aside);
+    if (moved?.ino === seen.ino && moved.body === seen.body) {
+      if (seen.tag) unlink(`${lockPath}.${seen.tag}`); // the dead holder's token
+    } else {
+      // Cannot happen while breakers take turns; kept so that a surprise never removes a lock.
+      try { fs.linkSync(aside, lockPath); } catch { /* taken meanwhile */ }
+    }
+    unlink(aside);
+  } finally {
+    if (look(guard)?.body === guardBody) unlink(guard);
   }
-  const moved = look(aside);
-  if (moved?.ino === seen.ino && moved.body === seen.body) {
-    if (seen.tag) unlink(`${lockPath}.${seen.tag}`); // the dead holder's token
-  } else {
-    try { fs.linkSync(aside, lockPath); } catch { /* taken meanwhile: the residual risk above */ }
+}
+
+const guardBody = `${process.pid} ${START} ${PREFIX}-break`;
+
+/**
+ * Takes the breakers' guard: its content is written first (under `scratch`) and then linked, so a
+ * guard is never seen empty. A guard is held for microseconds; one whose writer is dead (killed
+ * in its turn) is removed. Residual risk: two processes removing the same dead guard, one of them
+ * after the other took a new one, take turns together; that takes a breaker killed in its turn.
+ */
+function enterGuard(guard: string, scratch: string): boolean {
+  fs.writeFileSync(scratch, guardBody, { mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.linkSync(scratch, guard);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const other = look(guard);
+      if (other?.pid !== undefined && isProcessAlive(other.pid, other.startTime, { ours: true })) return false;
+      if (other) unlink(guard);
+    }
+    return false;
+  } finally {
+    unlink(scratch);
   }
-  unlink(aside);
 }
 
 /** Tokens and aside names of processes killed before they removed them; once per lock per process. */

@@ -53,10 +53,20 @@ export class SealedFile {
 
   /**
    * The body under the lock, when no one else writes: a failing seal means a crash left the file
-   * torn (power lost before its blocks reached the disk), so the previous file's body is used.
+   * torn (power lost before its blocks reached the disk), so the previous file's body is used. A
+   * torn file that changes while we hold the lock is someone writing beside us: the previous body
+   * would then be older than what they wrote (released leases back, a lost update), so that throws.
    */
   readLocked(): string {
-    return unseal(readText(this.file)) ?? this.recover();
+    const text = readText(this.file);
+    const body = unseal(text);
+    if (body !== null) return body;
+    const again = readText(this.file);
+    if (again !== text) {
+      const whole = unseal(again);
+      throw new Error(`${this.file} was rewritten while its lock was held${whole === null ? '' : ' (now whole)'}: not falling back to an older copy`);
+    }
+    return this.recover();
   }
 
   /** Replaces the file with `body`, sealed: whole or not at all for any reader, crash included. */

@@ -10,12 +10,22 @@ import { after, before, test } from 'node:test';
 import type { StackConfig } from '../../protocol/config';
 import { LeaseRegistry } from '../../server/engine/leaseRegistry';
 import { freeRange } from '../unit/engine/engineTestKit';
+import { registryDump } from './support/registryDump';
 
 const WORKERS = 8;
 const ROUNDS = 10;
 const worker = path.join(__dirname, '..', 'unit', 'engine', 'fixtures', 'leaseWorker.ts');
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-leases-'));
-const leases = () => new LeaseRegistry({ file: path.join(stateDir, 'leases.json') }).read();
+const registryFile = path.join(stateDir, 'leases.json');
+const leases = () => new LeaseRegistry({ file: registryFile }).read();
+
+/** Asserts how many live leases (of `pid`, else all) the registry holds; a wrong count prints what it holds. */
+function assertLeases(expected: number, what: string, pid?: number): void {
+  const held = leases().filter((l) => pid === undefined || l.pid === pid);
+  if (held.length === expected) return;
+  const workerPids = workers.map((w) => w.child.pid).join(' ');
+  assert.fail(`${what}: ${held.length} leases where ${expected} were expected\nworkers: ${workerPids}\n${registryDump(registryFile)}`);
+}
 
 interface Worker {
   child: ChildProcess;
@@ -94,11 +104,11 @@ test(`${WORKERS} hosts allocating the same stack at the same moment, ${ROUNDS} r
     }
     handed += seen.size;
     assert.equal(seen.size, WORKERS * 5);
-    assert.equal(leases().length, WORKERS * 6);
+    assertLeases(WORKERS * 6, `round ${round}, all ${WORKERS} hosts allocated`);
     await release(workers);
   }
   assert.equal(handed, ROUNDS * WORKERS * 5);
-  assert.deepEqual(leases(), []);
+  assertLeases(0, 'every host released');
 });
 
 test(`${WORKERS} hosts allocating a stack of 30 services at once: no duplicate port, no free port seen as busy`, { timeout: 120_000 }, async () => {
@@ -130,7 +140,7 @@ test(`${WORKERS} hosts allocating a stack of 30 services at once: no duplicate p
     assert.equal(seen.size, WORKERS * N);
     await release(workers);
   }
-  assert.deepEqual(leases(), []);
+  assertLeases(0, 'every host released');
 });
 
 test('a host killed with SIGKILL frees its leases for the next allocation', { timeout: 60_000 }, async () => {
@@ -139,7 +149,7 @@ test('a host killed with SIGKILL frees its leases for the next allocation', { ti
   // above (sticky ports), and would keep them here.
   const [first] = await allocate([victim], stack, '/victim');
   for (const [name, s] of Object.entries(stack.services)) assert.equal(first.ports[name], s.preferred?.[0] ?? first.ports.server, name);
-  assert.equal(leases().filter((l) => l.pid === first.pid).length, 6);
+  assertLeases(6, 'the victim allocated', first.pid);
   // While the victim lives, a second host is kept off its ports.
   const [blocked] = await allocate([heir], stack, '/blocked');
   assert.notEqual(blocked.ports.server, first.ports.server);
@@ -149,6 +159,6 @@ test('a host killed with SIGKILL frees its leases for the next allocation', { ti
   workers = [heir, ...rest];
   const [next] = await allocate([heir], stack, '/heir');
   assert.deepEqual(next.ports, first.ports, 'the dead host\'s ports go to the next allocation');
-  assert.equal(leases().filter((l) => l.pid === first.pid).length, 0, 'its leases were reclaimed');
+  assertLeases(0, 'the dead host\'s leases were reclaimed', first.pid);
   await release([heir]);
 });

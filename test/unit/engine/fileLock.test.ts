@@ -1,12 +1,15 @@
 // The registry's lock with real processes: a SIGKILLed holder's lock is broken at once, a live
 // holder keeps it however long it plans, and processes contending in a loop (one of them killed
-// while holding) never hold it together. In-process: a breaker that moved a live lock aside puts it
-// back, a released lock and unreadable content hold nothing up.
+// while holding) never hold it together. In-process, with the interleavings injected: a look never
+// takes a lock released under it for a stale one, a breaker with an outdated judgment never moves a
+// live lock (a third process would take it meanwhile), a released lock and unreadable content hold nothing up.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+// The module object itself, whose methods a test replaces to inject an interleaving (the namespace is read-only).
+import fsModule from 'node:fs';
 import * as path from 'node:path';
-import { beforeEach, test } from 'node:test';
+import { beforeEach, mock, test } from 'node:test';
 import { breakStale, look, LockTimeoutError, withFileLock } from '../../../server/engine/fileLock';
 import { tempStateDir } from './engineTestKit';
 
@@ -120,19 +123,66 @@ test('8 processes contending in a loop, one SIGKILLed while holding, never hold 
   }
 });
 
-test('a breaker that judged an older lock stale puts back the live lock that replaced it', async () => {
+test('a lock released and retaken between a look\'s open and its fstat is seen as the new holder\'s, not as stale', () => {
+  // Holder H's lock as withFileLock makes it: a token linked at the lock path.
+  const [hToken, cToken] = [path.join(dir, 'x.lock.1-aa-0'), path.join(dir, 'x.lock.1-cc-0')];
+  const cBody = `${process.pid} - ${process.pid}-cc-0`;
+  fs.writeFileSync(hToken, `${process.pid} - ${process.pid}-aa-0`);
+  fs.linkSync(hToken, lock);
+  // The interleaving: the look opens H's lock; H releases (lock path, then token) and C takes the
+  // lock; then the look's fstat runs, on H's file, now with no name left (link count 0: "stale").
+  const fstat = fs.fstatSync;
+  let interleaved = false;
+  mock.method(fsModule, 'fstatSync', (...args: Parameters<typeof fs.fstatSync>) => {
+    if (!interleaved) {
+      interleaved = true;
+      fs.unlinkSync(lock);
+      fs.unlinkSync(hToken);
+      fs.writeFileSync(cToken, cBody);
+      fs.linkSync(cToken, lock);
+    }
+    return fstat(...args);
+  });
+  try {
+    const seen = look(lock);
+    assert.ok(interleaved);
+    assert.equal(seen?.body, cBody, 'what the path names now: C\'s live lock');
+    assert.equal(seen?.nlink, 2);
+  } finally {
+    mock.restoreAll();
+  }
+});
+
+test('a breaker whose stale judgment is outdated leaves the live lock in place: no third process takes it beside its holder', async () => {
   const dead = path.join(dir, 'x.lock.999999-dead-0');
   fs.writeFileSync(dead, '999999 - 999999-dead-0');
   fs.linkSync(dead, lock);
   const stale = look(lock)!;
   assert.equal(stale.pid, 999999);
-  fs.unlinkSync(lock); // broken by someone else meanwhile, who then takes the lock:
-  await withFileLock(lock, () => {
-    const live = look(lock)!;
-    breakStale(lock, stale, path.join(dir, 'aside'));
-    assert.deepEqual(look(lock), live, 'the live lock is back, the same file');
-    assert.equal(fs.existsSync(path.join(dir, 'aside')), false);
+  fs.unlinkSync(lock); // broken by another breaker meanwhile; then C (this process) takes the lock:
+  const dToken = path.join(dir, 'x.lock.1-dd-0');
+  fs.writeFileSync(dToken, `${process.pid} - ${process.pid}-dd-0`);
+  let third = false;
+  // D, a third process, tries to take the lock the moment after any rename of the lock path (the
+  // breaker moving the lock aside, even to put it back).
+  const rename = fs.renameSync;
+  mock.method(fsModule, 'renameSync', (from: fs.PathLike, to: fs.PathLike) => {
+    rename(from, to);
+    if (from === lock) {
+      try { fs.linkSync(dToken, lock); third = true; } catch { /* held: as it must be */ }
+    }
   });
+  try {
+    await withFileLock(lock, () => {
+      const live = look(lock)!;
+      breakStale(lock, stale, path.join(dir, 'aside'));
+      assert.equal(third, false, 'a third process took the lock while C held it');
+      assert.deepEqual(look(lock), live, 'the live lock is C\'s, the same file');
+      assert.deepEqual(fs.readdirSync(dir).filter((n) => /aside|break/.test(n)), []);
+    });
+  } finally {
+    mock.restoreAll();
+  }
   assert.equal(fs.existsSync(lock), false, 'released as usual');
 });
 

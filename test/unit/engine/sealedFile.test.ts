@@ -1,11 +1,14 @@
 // The lease file on disk: a sealed text is told from a torn one; a torn or corrupt file gives way
 // to the previous whole one (the spare), else to nothing; a writer killed between its two renames
-// leaves nothing that stops the next one.
+// leaves nothing that stops the next one; a file rewritten under the lock's holder is never
+// answered with the older spare (that would bring released leases back).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+// The module object itself, whose readFileSync a test replaces to inject a writer (the namespace is read-only).
+import fsModule from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeEach, test } from 'node:test';
+import { beforeEach, mock, test } from 'node:test';
 import { seal, SealedFile, unseal } from '../../../server/engine/sealedFile';
 
 let dir = '';
@@ -59,6 +62,30 @@ test('a torn file (power lost before its blocks reached the disk) gives way to t
   // The next write replaces the torn file; the torn one becomes the spare, which nobody trusts.
   disk.write(body(6));
   assert.equal(disk.readLocked(), body(6));
+});
+
+test('under the lock, a torn read of a file someone rewrites meanwhile throws rather than take the older spare', () => {
+  const disk = new SealedFile(file);
+  disk.write(body(4));
+  disk.write(body(5));
+  // The interleaving: the holder's read gets a torn text (a writer that wrongly believes it holds
+  // the lock is halfway through), and that writer then finishes. The spare holds body(4): taking it
+  // would drop body(5) and the writer's body(6) alike.
+  const readFileSync = fs.readFileSync;
+  let interleaved = false;
+  mock.method(fsModule, 'readFileSync', (...args: Parameters<typeof fs.readFileSync>) => {
+    if (interleaved || args[0] !== file) return readFileSync(...args);
+    interleaved = true;
+    new SealedFile(file).write(body(6));
+    return seal(body(6)).slice(0, 20);
+  });
+  try {
+    assert.throws(() => disk.readLocked(), /rewritten while its lock was held \(now whole\): not falling back to an older copy/);
+  } finally {
+    mock.restoreAll();
+  }
+  assert.ok(interleaved);
+  assert.equal(disk.readLocked(), body(6), 'nothing lost: the next transaction reads the writer\'s file');
 });
 
 test('a corrupt file with no good spare reads as empty: start over rather than block every host', () => {
