@@ -111,15 +111,18 @@ async function main(): Promise<void> {
 
     const pipe = await child([self, 'pipe', String(upstreamPort)], process.env, /listening (\d+)/);
     children.push(pipe.proc);
-    const haproxyPort = await freePort();
-    const haproxy = startHaproxy(base, haproxyPort, 'web.bench.localhost', upstreamPort);
-    if (haproxy) {
+    const haproxies: { name: string; port: number; pid: number }[] = [];
+    for (const threads of [1, 2]) {
+      const port = await freePort();
+      const haproxy = startHaproxy(base, port, 'web.bench.localhost', upstreamPort, threads);
+      if (!haproxy) break;
       children.push(haproxy);
       const haproxyDeadline = Date.now() + 10_000;
-      while (!(await answers(haproxyPort, 'web.bench.localhost'))) {
+      while (!(await answers(port, 'web.bench.localhost'))) {
         if (haproxy.exitCode !== null || Date.now() > haproxyDeadline) throw new Error('haproxy never routed web.bench.localhost');
         await new Promise((r) => setTimeout(r, 50));
       }
+      haproxies.push({ name: `haproxy ${threads} thr`, port, pid: haproxy.pid! });
     }
 
     const targets = [
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
       { name: 'manito proxy', port: manitoPort, host: `web.bench.localhost:${manitoPort}`, pid: manito.pid! },
       { name: 'portless 0.13', port: portlessPort, host: `bench.localhost:${portlessPort}`, pid: portless.pid! },
       { name: 'node byte pipe', port: Number(pipe.match[1]), host: `web.bench.localhost:${pipe.match[1]}`, pid: pipe.proc.pid! },
-      ...(haproxy ? [{ name: 'haproxy (C)', port: haproxyPort, host: `web.bench.localhost:${haproxyPort}`, pid: haproxy.pid! }] : []),
+      ...haproxies.map((h) => ({ ...h, host: `web.bench.localhost:${h.port}` })),
     ];
     const sizes = [{ name: 'hello world', path: '/' }, { name: '20 KB', path: '/20k' }];
     for (const size of sizes) {
@@ -170,7 +173,7 @@ function report(size: string, targets: ReadonlyArray<{ name: string }>, results:
     [`not behind portless (p50 and throughput)`, median(m.p50) <= median(p.p50) && median(m.rps) >= median(p.rps)],
   ] as const;
   for (const [what, ok] of goals) console.log(`  goal: ${what}: ${ok ? 'met' : 'NOT met'}`);
-  for (const ref of ['node byte pipe', 'haproxy (C)']) {
+  for (const ref of ['node byte pipe', 'haproxy 1 thr', 'haproxy 2 thr']) {
     const r = results.get(ref);
     if (r) console.log(`  reference: ${ref} reaches ${fmt(median(r.rps) / median(direct.rps), 2)}x direct; Manito's proxy ${fmt(median(m.rps) / median(r.rps), 2)}x of it`);
   }

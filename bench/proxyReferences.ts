@@ -2,8 +2,9 @@
 // machine (load generator, proxy and server share its cores), not to be shipped:
 // - a bare node byte pipe: one upstream socket per client socket, bytes copied both ways, no HTTP
 //   parsing at all; what a node proxy costs before it does any work of its own;
-// - HAProxy (Debian's `haproxy`, C, one thread like our one event loop), routing by Host the way
-//   ours does, with X-Forwarded-For; skipped with a printed line when it is not installed.
+// - HAProxy (Debian's `haproxy`, C), routing by Host the way ours does, with X-Forwarded-For: with
+//   one thread like our one event loop, and with two, the best any proxy here is likely to do;
+//   skipped with a printed line when it is not installed.
 // Both bind 127.0.0.1 only; the HAProxy config lives in the bench's temp folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,15 +34,15 @@ function haproxyBinary(): string | undefined {
 }
 
 /** HAProxy in the foreground routing `host` to `upstreamPort`, or undefined (said on stdout) when it is not installed. */
-export function startHaproxy(dir: string, port: number, host: string, upstreamPort: number): ChildProcess | undefined {
+export function startHaproxy(dir: string, port: number, host: string, upstreamPort: number, threads: number): ChildProcess | undefined {
   const binary = haproxyBinary();
   if (!binary) {
-    console.log('haproxy is not installed: its reference row is skipped (scripts/install-system-packages.sh --bench installs it).');
+    console.log('haproxy is not installed: its reference rows are skipped (scripts/install-system-packages.sh --bench installs it).');
     return undefined;
   }
-  const config = path.join(dir, 'haproxy.cfg');
+  const config = path.join(dir, `haproxy-${threads}.cfg`);
   fs.writeFileSync(config, [
-    'global', '  nbthread 1',
+    'global', `  nbthread ${threads}`,
     'defaults', '  mode http', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s',
     'frontend bench', `  bind 127.0.0.1:${port}`, '  option forwardfor',
     `  use_backend web if { req.hdr(host),field(1,:) -m str ${host} }`,
