@@ -3,7 +3,8 @@
 // node:http server reached directly, through
 // Manito's proxy by its name, and through portless (npm, plain HTTP, state in a temp folder, bound
 // to 127.0.0.1 only) by its alias. Each server and proxy runs in its own process, as it would for
-// a user; rounds alternate between the three and the medians are quoted.
+// a user; rounds alternate between them and the medians are quoted. Two reference rows
+// (proxyReferences.ts) show the ceiling on this machine: a bare node byte pipe and HAProxy.
 // Goal (issue 17): at most +0.3 ms p50 over direct, at least 0.7x direct throughput, not behind portless.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,13 +15,12 @@ import * as path from 'node:path';
 import { LeaseRegistry, newOwnerId, OWN_START_TIME } from '../server/engine/leaseRegistry';
 import { ProxyRole } from '../server/proxy/proxyRole';
 import { RouteSource } from '../server/proxy/routeSource';
+import { CONNECTIONS, LATENCY_REQUESTS, THROUGHPUT_MS, latency, throughput } from './proxyLoad';
+import { serveNodePipe, startHaproxy } from './proxyReferences';
 
 const ROOT = path.resolve(__dirname, '..');
 const PORTLESS_CLI = path.join(ROOT, 'node_modules', 'portless', 'dist', 'cli.js');
 const ROUNDS = 5;
-const LATENCY_REQUESTS = 4000;
-const CONNECTIONS = 16;
-const THROUGHPUT_MS = 2000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, d = 3) => n.toFixed(d);
 
@@ -32,103 +32,6 @@ net.Server.prototype.listen = function (...a) {
   else if (a[0] && typeof a[0] === 'object' && !('path' in a[0]) && !a[0].host) a[0] = { ...a[0], host: '127.0.0.1' };
   return listen.apply(this, a);
 };`)}`;
-
-/** One keep-alive connection that sends one GET at a time and counts a response by its Content-Length. */
-class Connection {
-  private pending: Buffer = Buffer.alloc(0);
-  private readonly socket: net.Socket;
-  private readonly head: Buffer;
-  onResponse: () => void = () => undefined;
-
-  constructor(port: number, host: string, path: string) {
-    this.head = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-    this.socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
-    this.socket.on('data', (chunk) => this.read(chunk));
-    this.socket.on('error', (error) => { throw error; });
-  }
-
-  ready(): Promise<void> {
-    return new Promise((resolve) => this.socket.once('connect', () => resolve()));
-  }
-
-  send(): void {
-    this.socket.write(this.head);
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private read(chunk: Buffer): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    for (;;) {
-      const end = this.pending.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = this.pending.toString('latin1', 0, end);
-      if (!head.startsWith('HTTP/1.1 200')) throw new Error(`unexpected answer: ${head.split('\r\n')[0]}`);
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
-      const total = end + 4 + length;
-      if (this.pending.length < total) return;
-      this.pending = this.pending.subarray(total);
-      this.onResponse();
-    }
-  }
-}
-
-async function latency(port: number, host: string, path: string): Promise<{ p50: number; p99: number }> {
-  const c = new Connection(port, host, path);
-  await c.ready();
-  const samples: number[] = [];
-  await new Promise<void>((resolve) => {
-    let t0 = 0;
-    let n = 0;
-    c.onResponse = () => {
-      if (n++ >= 500) samples.push(Number(process.hrtime.bigint() - BigInt(t0)) / 1e6);
-      if (n >= LATENCY_REQUESTS + 500) return resolve();
-      t0 = Number(process.hrtime.bigint());
-      c.send();
-    };
-    t0 = Number(process.hrtime.bigint());
-    c.send();
-  });
-  c.close();
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.floor(samples.length * 0.99)] };
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Requests per second, and the CPU microseconds `pid` spent per request meanwhile. */
-async function throughput(port: number, host: string, path: string, pid: number): Promise<{ rps: number; cpuUs: number }> {
-  const conns = Array.from({ length: CONNECTIONS }, () => new Connection(port, host, path));
-  await Promise.all(conns.map((c) => c.ready()));
-  let counting = false;
-  let count = 0;
-  let stopped = false;
-  for (const c of conns) {
-    c.onResponse = () => {
-      if (counting) count++;
-      if (!stopped) c.send();
-    };
-    c.send();
-  }
-  await new Promise((r) => setTimeout(r, 300)); // warm-up
-  counting = true;
-  const start = process.hrtime.bigint();
-  const cpu0 = cpuMs(pid);
-  await new Promise((r) => setTimeout(r, THROUGHPUT_MS));
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  counting = false;
-  const cpu = cpuMs(pid) - cpu0;
-  stopped = true;
-  await new Promise((r) => setTimeout(r, 50));
-  for (const c of conns) c.close();
-  return { rps: count / elapsed, cpuUs: (cpu * 1000) / count };
-}
 
 function child(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ proc: ChildProcess; match: RegExpExecArray }> {
   const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -206,10 +109,28 @@ async function main(): Promise<void> {
     }
     if (!(await answers(manitoPort, 'web.bench.localhost'))) throw new Error('Manito proxy does not route web.bench.localhost');
 
+    const pipe = await child([self, 'pipe', String(upstreamPort)], process.env, /listening (\d+)/);
+    children.push(pipe.proc);
+    const haproxies: { name: string; port: number; pid: number }[] = [];
+    for (const threads of [1, 2]) {
+      const port = await freePort();
+      const haproxy = startHaproxy(base, port, 'web.bench.localhost', upstreamPort, threads);
+      if (!haproxy) break;
+      children.push(haproxy);
+      const haproxyDeadline = Date.now() + 10_000;
+      while (!(await answers(port, 'web.bench.localhost'))) {
+        if (haproxy.exitCode !== null || Date.now() > haproxyDeadline) throw new Error('haproxy never routed web.bench.localhost');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      haproxies.push({ name: `haproxy ${threads} thr`, port, pid: haproxy.pid! });
+    }
+
     const targets = [
       { name: 'direct', port: upstreamPort, host: `127.0.0.1:${upstreamPort}`, pid: upstream.proc.pid! },
       { name: 'manito proxy', port: manitoPort, host: `web.bench.localhost:${manitoPort}`, pid: manito.pid! },
       { name: 'portless 0.13', port: portlessPort, host: `bench.localhost:${portlessPort}`, pid: portless.pid! },
+      { name: 'node byte pipe', port: Number(pipe.match[1]), host: `web.bench.localhost:${pipe.match[1]}`, pid: pipe.proc.pid! },
+      ...haproxies.map((h) => ({ ...h, host: `web.bench.localhost:${h.port}` })),
     ];
     const sizes = [{ name: 'hello world', path: '/' }, { name: '20 KB', path: '/20k' }];
     for (const size of sizes) {
@@ -252,6 +173,10 @@ function report(size: string, targets: ReadonlyArray<{ name: string }>, results:
     [`not behind portless (p50 and throughput)`, median(m.p50) <= median(p.p50) && median(m.rps) >= median(p.rps)],
   ] as const;
   for (const [what, ok] of goals) console.log(`  goal: ${what}: ${ok ? 'met' : 'NOT met'}`);
+  for (const ref of ['node byte pipe', 'haproxy 1 thr', 'haproxy 2 thr']) {
+    const r = results.get(ref);
+    if (r) console.log(`  reference: ${ref} reaches ${fmt(median(r.rps) / median(direct.rps), 2)}x direct; Manito's proxy ${fmt(median(m.rps) / median(r.rps), 2)}x of it`);
+  }
 }
 
 const KB20 = Buffer.alloc(20 * 1024, 'x');
@@ -273,7 +198,7 @@ async function serveManito(leasesFile: string, port: number): Promise<void> {
 }
 
 const [mode, ...args] = process.argv.slice(2);
-(mode === 'upstream' ? serveUpstream() : mode === 'manito' ? serveManito(args[0], Number(args[1])) : main()).catch((error) => {
+(mode === 'upstream' ? serveUpstream() : mode === 'manito' ? serveManito(args[0], Number(args[1])) : mode === 'pipe' ? Promise.resolve(serveNodePipe(Number(args[0]))) : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

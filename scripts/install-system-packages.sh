@@ -4,7 +4,8 @@
 # example stack). With --tests: also what the test tiers need (Chromium for the editor tier,
 # PostgreSQL for detection tests, emoji fonts for readable screenshots, ps/ss, Docker with Compose
 # v1 and the static busybox its test image is built from, Prometheus to scrape /metrics, stress-ng,
-# Flask for the corpus repository whose API is a Flask app).
+# Flask for the corpus repository whose API is a Flask app). With --bench: also HAProxy, the C
+# reference row of bench/proxy.bench.ts (never used by Manito or its tests). Options combine.
 # The tests start their own Redis, PostgreSQL and Prometheus on loopback (and scripts/ensure-dockerd.sh
 # its dockerd), so the packaged services are kept from starting at install time (policy-rc.d exit
 # 101 = "not allowed").
@@ -14,9 +15,13 @@ export DEBIAN_FRONTEND=noninteractive
 # build-essential and python3: code-server's own native modules (node-pty, argon2) are rebuilt
 # with node-gyp by scripts/install-code-server.sh. Manito itself compiles nothing.
 packages=(libkrb5-dev ripgrep build-essential python3 redis-server ca-certificates)
-if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-noto-color-emoji postgresql python3-flask procps iproute2 docker.io docker-compose busybox-static prometheus stress-ng)
-fi
+for option in "$@"; do
+  case "$option" in
+    --tests) packages+=(chromium fonts-noto-color-emoji postgresql python3-flask procps iproute2 docker.io docker-compose busybox-static prometheus stress-ng) ;;
+    --bench) packages+=(haproxy) ;;
+    *) echo "install-system-packages: unknown option $option (known: --tests, --bench)" >&2; exit 2 ;;
+  esac
+done
 
 sudo=()
 if [ "$(id -u)" != 0 ]; then

@@ -12,6 +12,8 @@ export interface RouteSourceOptions {
   leases?: LeaseSource;
   facts?: (workspace: string) => WorkspaceFacts;
   onError?: (message: string, error: unknown) => void;
+  /** The clock of the watched recheck (tests drive it). */
+  now?: () => number;
 }
 
 /**
@@ -40,11 +42,15 @@ export class RouteSource {
   /** The table for the registry as it is now. Never throws: a registry it cannot read routes nothing. */
   table(): RouteTable {
     let signature: string;
-    const now = this.watched ? Date.now() : 0;
+    const now = this.watched ? (this.options.now ?? Date.now)() : 0;
     if (this.watched && this.cachedSignature !== undefined && now - this.checkedAt < WATCHED_RECHECK_MS) return this.cached;
     try {
       signature = this.leases.signature();
-      if (signature === this.cachedSignature) return this.cached;
+      if (signature === this.cachedSignature) {
+        // An unchanged file restarts the window too: else every request after the first window stats.
+        this.checkedAt = now;
+        return this.cached;
+      }
       this.cached = signature === '' ? EMPTY_ROUTES : buildRouteTable(this.leases.read(), this.facts);
     } catch (error) {
       // Asked on every request: say it once per distinct failure, not once per request.

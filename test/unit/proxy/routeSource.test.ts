@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, test } from 'node:test';
-import { RouteSource } from '../../../server/proxy/routeSource';
+import { RouteSource, WATCHED_RECHECK_MS } from '../../../server/proxy/routeSource';
 import { leaseWorld } from './proxyKit';
 
 const world = leaseWorld();
@@ -39,4 +39,24 @@ test('an unreadable registry routes nothing and is reported once; routes come ba
   } finally {
     other.cleanup();
   }
+});
+
+test('while the registry is watched, an unchanged file is stat\'ed once per recheck window, not before every request', () => {
+  let stats = 0;
+  let clock = 1_000_000;
+  const leases = { file: world.leasesFile, read: () => [], signature: () => { stats++; return 'same'; } };
+  const routes = new RouteSource({ leases, now: () => clock });
+  routes.watched = true;
+  for (let window = 0; window < 4; window++) {
+    for (let i = 0; i < 50; i++) routes.route('web.cache.localhost');
+    clock += WATCHED_RECHECK_MS;
+  }
+  assert.equal(stats, 4, 'one look at the file per window');
+  routes.invalidate();
+  routes.route('web.cache.localhost');
+  assert.equal(stats, 5, 'a change the watcher reports is looked at at once');
+  routes.watched = false;
+  routes.route('web.cache.localhost');
+  routes.route('web.cache.localhost');
+  assert.equal(stats, 7, 'unwatched: every question looks');
 });
