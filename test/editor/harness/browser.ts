@@ -1,10 +1,11 @@
 // Drives the code-server workbench in Debian's Chromium as a person would: open a folder, run
 // commands from the palette, read the status bar, open view containers, take screenshots.
 // Every wait is on a real condition in the page, with generous limits for a busy 2-core machine.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
+import { extensionHostLogTail } from './editorLogs';
 import { chromiumPath, screenshotsDir } from './paths';
 
 export const UI_TIMEOUT_MS = 60_000;
@@ -212,18 +213,33 @@ export class Workbench {
    * (the palette's `term ` mode); it opens none, unlike showing the Terminal panel.
    */
   async terminalNames(): Promise<string[]> {
+    // A terminal that is just opening takes the focus, which closes the palette under us: each try
+    // is short and a closed palette is opened again, instead of one fill waiting out the UI timeout.
+    let last: unknown;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      try {
+        return await this.readTerminalList();
+      } catch (error) {
+        last = error;
+        await this.page.keyboard.press('Escape').catch(() => {});
+      }
+    }
+    throw last;
+  }
+
+  private async readTerminalList(): Promise<string[]> {
     const page = this.page;
     const widget = page.locator('.quick-input-widget');
     await page.keyboard.press('F1');
     const input = widget.locator('.quick-input-box input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('term ');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('term ', { timeout: 5000 });
     // The list always offers "Create New Terminal" after the open terminals, so it is never empty.
     const rows = widget.locator('.monaco-list-row');
-    await rows.filter({ hasText: /Create New Terminal/ }).first().waitFor({ state: 'visible' });
+    await rows.filter({ hasText: /Create New Terminal/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     const labels = await rows.locator('.label-name').allInnerTexts();
-    await input.press('Escape');
-    await widget.waitFor({ state: 'hidden' });
+    await input.press('Escape', { timeout: 5000 });
+    await widget.waitFor({ state: 'hidden', timeout: 10_000 });
     // Rows read "1: web" or "web"; terminal profiles offered for creation start with "Create".
     return labels.map((l) => l.trim().replace(/^\d+:\s*/, '')).filter((l) => l && !/^create /i.test(l));
   }
@@ -264,24 +280,6 @@ export class Workbench {
   async close(): Promise<void> {
     await this.page.context().close();
   }
-}
-
-/** The extension host's warnings and errors and the last lines of Manito's own log, newest session. */
-function extensionHostLogTail(userDataDir: string): string[] {
-  const lines: string[] = [];
-  try {
-    const logs = join(userDataDir, 'logs');
-    for (const session of readdirSync(logs).sort()) {
-      const exthost = join(logs, session, 'exthost1');
-      if (!existsSync(exthost)) continue;
-      const host = readFileSync(join(exthost, 'remoteexthost.log'), 'utf8').split('\n').filter((l) => /\[(warning|error)\]/.test(l));
-      const manito = existsSync(join(exthost, 'manito.manito', 'Manito.log')) ? readFileSync(join(exthost, 'manito.manito', 'Manito.log'), 'utf8').split('\n') : [];
-      lines.push(...host.slice(-15).map((l) => `exthost ${l}`), ...manito.slice(-25).map((l) => `Manito ${l}`));
-    }
-  } catch {
-    // No logs yet.
-  }
-  return lines;
 }
 
 function escapeRegExp(text: string): string {
