@@ -90,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
     contextValues.set(key, value);
     void vscode.commands.executeCommand('setContext', key, value);
   };
+  let shownMessage: string | undefined;
   const updateContext = (): void => {
     const all = folderHosts.all;
     // Before a host's first snapshot, the file on disk says whether its folder has a config.
@@ -101,9 +102,17 @@ export function activate(context: vscode.ExtensionContext): ActivationResult {
     const unhealthy = all.reduce((n, h) => n + (h.controller.snapshot?.services.filter((s) => s.error || (s.health === 'unhealthy' && s.runner !== null)).length ?? 0), 0);
     view.badge = unhealthy ? { value: unhealthy, tooltip: vscode.l10n.t('{0} service(s) unhealthy', unhealthy) } : undefined;
     const failed = all.filter((h) => h.controller.state === 'failed' && h.controller.snapshot);
-    view.message = failed.length
+    const message = failed.length
       ? vscode.l10n.t('{0} Showing the last known ports.', failed.map((h) => `${all.length > 1 ? `${h.folder.name}: ` : ''}${h.controller.unavailableReason}`).join(' '))
       : undefined;
+    // Only on a change: setting a tree view's message, even to the same value, goes through the same
+    // 200 ms debounce as the view's refreshes and restarts it. Set on every health sample (several a
+    // second while a stack starts), it held the Services tree's refreshes back for as long as samples
+    // kept coming: the tree said "stopped" while the status bar said "3 healthy".
+    if (message !== shownMessage) {
+      shownMessage = message;
+      view.message = message;
+    }
   };
   context.subscriptions.push(folderHosts.onDidChange(updateContext), folderHosts.onDidChangeActive(updateContext));
   folderHosts.sync();

@@ -269,12 +269,18 @@ export class Workbench {
     const log = join(screenshotsDir, `${name}.console.txt`);
     writeFileSync(log, this.consoleLines.join('\n') + '\n');
     console.log(`failure report: ${shot ?? '(no screenshot)'}, ${log} (${this.consoleLines.length} console errors and warnings)`);
-    // CI shows only the output: the last lines of the page's console and of the extension host's logs.
-    // The status bar says whether the extension still receives the host's state (its aria-label counts health).
+    // CI shows only the output, cut to its last part: what tells most comes first. The side bar's
+    // rows as a user reads them, the notifications, the extension host's logs, then the status bar
+    // (its aria-label counts health: does the extension still receive the host's state?).
+    const rows = await this.page.locator('.sidebar .monaco-list-row').evaluateAll((els) =>
+      els.map((e) => `${'  '.repeat(Math.max(0, Number(e.getAttribute('aria-level') ?? 1) - 1))}${e.getAttribute('aria-label') ?? (e as HTMLElement).innerText}`)).catch(() => []);
+    for (const row of rows.slice(0, 20)) console.log(`  side bar row: ${row.slice(0, 300)}`);
+    const toasts = await this.page.locator('.notification-toast').allInnerTexts().catch(() => []);
+    for (const toast of toasts) console.log(`  notification: ${toast.replace(/\s+/g, ' ').slice(0, 300)}`);
+    for (const line of extensionHostLogTail(this.server.userDataDir)) console.log(`  ${line.slice(0, 300)}`);
     const manitoItems = (await this.statusBarItems().catch(() => [])).filter((i) => /manito/i.test(i.id));
     for (const item of manitoItems) console.log(`  status bar ${item.id}: ${item.text} | ${item.ariaLabel}`);
-    for (const line of this.consoleLines.slice(-15)) console.log(`  page ${line.slice(0, 400)}`);
-    for (const line of extensionHostLogTail(this.server.userDataDir)) console.log(`  ${line.slice(0, 400)}`);
+    for (const line of this.consoleLines.slice(-8)) console.log(`  page ${line.slice(0, 300)}`);
   }
 
   async close(): Promise<void> {
