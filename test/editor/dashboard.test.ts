@@ -74,10 +74,7 @@ function setTheme(s: EditorSession, theme: string): void {
 async function pickColorTheme(workbench: Workbench, theme: string): Promise<void> {
   const page = workbench.page;
   const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('F1');
-  const input = widget.locator('.quick-input-box input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>Preferences: Color Theme');
+  const input = await workbench.openPalette('>Preferences: Color Theme');
   // "Browse Color Themes in Marketplace" matches too and may come first: pick the exact label.
   await widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
   await until('the theme picker', async () => (await input.inputValue()) === '' && (await widget.locator('.monaco-list-row').count()) > 3);

@@ -56,10 +56,7 @@ function treeRow(workbench: Workbench, label: string) {
 async function openFile(workbench: Workbench, name: string): Promise<void> {
   const page = workbench.page;
   const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('F1');
-  const input = widget.locator('.quick-input-box input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
+  await workbench.openPalette(name);
   await widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first().click();
   await widget.waitFor({ state: 'hidden' });
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
@@ -131,8 +128,7 @@ test('a multi-root workspace: each folder with a manito.json served, grouped, fo
     // Start Stack asks: one folder, or all of them.
     const page = workbench.page;
     const widget = page.locator('.quick-input-widget');
-    await page.keyboard.press('F1');
-    await widget.locator('.quick-input-box input.input').fill('>Manito: Start Stack');
+    await workbench.openPalette('>Manito: Start Stack');
     await widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^Manito: Start Stack$/ }) }).first().click();
     await widget.locator('.monaco-list-row', { hasText: 'All 2 folders' }).waitFor({ state: 'visible' });
     // Each row's own label (its detail line, the folder's ports, is a second label in the row).

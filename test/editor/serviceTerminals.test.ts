@@ -44,9 +44,7 @@ test('Start Stack: each terminal shows its service\'s own output and exit code; 
     // A task from tasks.json: "check api" dependsOn the manito task, which ends once api is healthy.
     // "Tasks: Run Task" opens a second quick pick, so it is driven here rather than by runCommand().
     const picker = workbench.page.locator('.quick-input-widget');
-    const input = picker.locator('.quick-input-box input.input');
-    await workbench.page.keyboard.press('F1');
-    await input.fill('>Tasks: Run Task');
+    await workbench.openPalette('>Tasks: Run Task');
     const runTask = picker.locator('.monaco-list-row', { has: workbench.page.locator('.label-name', { hasText: /^Tasks: Run Task$/ }) }).first();
     await runTask.waitFor({ state: 'visible' });
     await runTask.click();

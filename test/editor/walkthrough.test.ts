@@ -34,10 +34,7 @@ async function stepStates(page: Page): Promise<Record<string, boolean>> {
 async function openWalkthrough(workbench: Workbench): Promise<void> {
   const page = workbench.page;
   const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('F1');
-  const input = widget.locator('.quick-input-box input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>Welcome: Open Walkthrough...');
+  await workbench.openPalette('>Welcome: Open Walkthrough...');
   await widget.locator('.monaco-list-row', { hasText: 'Welcome: Open Walkthrough...' }).first().click();
   await widget.locator('.monaco-list-row', { hasText: 'Get started with Manito' }).first().click();
   await widget.waitFor({ state: 'hidden' });
