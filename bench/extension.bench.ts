@@ -46,9 +46,10 @@ async function main(): Promise<void> {
         await workbench.waitForStatusBarItem(/server \d+/);
         visible.push(Date.now() - started);
         await workbench.close();
-        const lines = findLogLines(server.userDataDir, /\[extension\] (activated in|host started)/);
+        // Manito's output channel: "activated in N ms, serving …" and "host started for <folder> (N ms)".
+        const lines = findLogLines(server.userDataDir, /\] (activated in \d+ ms|host started for .* \(\d+ ms\))/);
         const a = lines.map((l) => /activated in (\d+) ms/.exec(l)?.[1]).find(Boolean);
-        const h = lines.map((l) => /\((\d+) ms after activation began\)/.exec(l)?.[1]).find(Boolean);
+        const h = lines.map((l) => /host started for .* \((\d+) ms\)/.exec(l)?.[1]).find(Boolean);
         if (a) activate.push(Number(a));
         if (h) hostUp.push(Number(h));
       } finally {
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     await browser.close();
   }
   console.log(`activate() (median of ${activate.length}): ${activate.length ? `${median(activate)} ms` : 'not found in the logs'}`);
-  console.log(`activation to host answering (median of ${hostUp.length}): ${hostUp.length ? `${median(hostUp)} ms` : 'not found in the logs'}`);
+  console.log(`host start to its language client answering (median of ${hostUp.length}): ${hostUp.length ? `${median(hostUp)} ms` : 'not found in the logs'}`);
   console.log(`page load to ports in the status bar (median of ${visible.length}): ${median(visible)} ms`);
 }
 
