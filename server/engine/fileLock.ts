@@ -1,9 +1,9 @@
 // A lock between processes. Taking it: link() a token file of this acquisition, whose content is
 // `pid startTime tag`, to the lock path; link fails if anything is there. Releasing: remove the
-// lock path, then the token. A lock is stale only when its holder is done with it: dead (pid gone,
-// reused by a process with another start time, a zombie, or another user's, which in the user's
-// own state folder cannot be ours) or released (token gone: the lock file's link count is 1).
-// Never by age: a holder that plans for a minute keeps its lock.
+// lock path while it is still our token's inode, then the token. A lock is stale only when its
+// holder is done with it: dead (pid gone, reused by a process with another start time, a zombie,
+// or another user's, which in the user's own state folder cannot be ours) or released (token
+// gone: the lock file's link count is 1). Never by age: a holder that plans for a minute keeps it.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,12 +30,27 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
   const token = `${lockPath}.${tag}`;
   const body = `${process.pid} ${START} ${tag}`;
   try {
+    let ino = writeToken(lockPath, token, body);
+    /** True when the lock is now ours; false when something holds it. */
+    const take = (): boolean => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          fs.linkSync(token, lockPath);
+          return true;
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') return false;
+          if (code !== 'ENOENT' || attempt > 0) throw error;
+          ino = writeToken(lockPath, token, body); // the folder, and the token in it, was removed meanwhile
+        }
+      }
+    };
     const began = Date.now();
-    for (let waitMs = 1; !tryLink(lockPath, token, body); waitMs = Math.min(waitMs * 2, 16)) {
+    for (let waitMs = 1; !take(); waitMs = Math.min(waitMs * 2, 16)) {
       const seen = look(lockPath);
       if (seen && isStale(seen)) {
         breakStale(lockPath, seen, `${token}.aside`);
-        if (tryLink(lockPath, token, body)) break;
+        if (take()) break;
       }
       if (Date.now() - began > (options.timeoutMs ?? 15_000)) throw new LockTimeoutError(lockPath, seen?.pid, Date.now() - began);
       // Not unref()ed: the caller awaits this lock, so the process must stay up for it.
@@ -44,27 +59,33 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
     try {
       return await fn();
     } finally {
-      if (look(lockPath)?.body === body) unlink(lockPath);
+      // The lock path is our token's inode only while it is our lock: one stat, not a read.
+      if (inodeAt(lockPath) === ino) unlink(lockPath);
     }
   } finally {
     unlink(token);
   }
 }
 
-/** True when the lock is now ours; false when something holds it. The token is written on first need. */
-function tryLink(lockPath: string, token: string, body: string): boolean {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      fs.linkSync(token, lockPath);
-      return true;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'ENOENT' || attempt > 1) throw error;
-      fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 }); // no token yet, or the folder was removed
-      sweep(lockPath);
-      fs.writeFileSync(token, body, { mode: 0o600 });
-    }
+/** Writes this acquisition's token (creating the state folder on first use); returns its inode. */
+function writeToken(lockPath: string, token: string, body: string): number {
+  if (!swept.has(lockPath)) {
+    fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+    sweep(lockPath);
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(token, 'w', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 }); // the folder was removed meanwhile
+    fd = fs.openSync(token, 'w', 0o600);
+  }
+  try {
+    fs.writeSync(fd, body);
+    return fs.fstatSync(fd).ino;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -75,9 +75,12 @@ function real(p: string): string {
  * is named by its path relative to `self` and its branch; any other gets undefined (shown as its path).
  */
 export function worktreeNamer(self: string): (other: string) => string | undefined {
-  const mine = worktreeOf(self);
+  // Looked up at the first naming, not at construction: most engines never name another workspace.
+  let mine: WorktreeInfo | undefined | null = null;
   return (other) => {
-    if (!mine || path.resolve(other) === path.resolve(self)) return undefined;
+    if (path.resolve(other) === path.resolve(self)) return undefined;
+    if (mine === null) mine = worktreeOf(self);
+    if (!mine) return undefined;
     const theirs = worktreeOf(other);
     if (!theirs || theirs.commonDir !== mine.commonDir) return undefined;
     const where = path.relative(self, other) || '.';

@@ -206,3 +206,11 @@ test('a dead holder, a released lock and unreadable content hold nothing up; the
   await Promise.all([first, second]);
   assert.deepEqual(order, ['a', 'a-end', 'b']);
 });
+
+test('a state folder removed between two acquisitions (a user cleaning up) is made again by the next one', async () => {
+  const nested = path.join(dir, 'gone', 'x.lock');
+  assert.equal(await withFileLock(nested, () => 'first'), 'first');
+  fs.rmSync(path.dirname(nested), { recursive: true });
+  assert.equal(await withFileLock(nested, () => 'second'), 'second');
+  assert.deepEqual(fs.readdirSync(path.dirname(nested)), [], 'lock and token removed on release');
+});
