@@ -1,6 +1,6 @@
 // Every custom JSON-RPC request and notification between the host and the extension, declared
 // once. Each line says which way it travels.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { HealthResponse, PortsResponse } from './http';
 import type { ManitoEvent, OverallHealth, StackSnapshot } from './model';
 

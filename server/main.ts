@@ -1,10 +1,9 @@
 // Entry of dist/host.js. `--stdio` / `--node-ipc` (and `--socket=N`, `--pipe=`): the editor's
 // language-server-style host. `--headless <dir>`: no editor, as `manito host [dir]` runs it.
 import { basename } from 'node:path';
-import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
+import type { Connection } from 'vscode-languageserver/node';
 import { HostStatus } from '../protocol/lsp';
 import { describeError } from './host/log';
-import { serveLsp } from './host/lspServer';
 import { runHost, type RunHostOptions, type RunningHost } from './host/runHost';
 
 export { runHost };
@@ -57,6 +56,19 @@ export function main(argv: string[]): void {
   // Over node IPC the library only polls the editor's pid every 3 s; a closed channel means the
   // editor is gone now, and the reaper ends our services as soon as we exit.
   if (argv.includes('--node-ipc')) process.once('disconnect', () => process.exit(1));
+  serveEditor();
+}
+
+/**
+ * The editor's half, required only here: `manito up` and `manito host` load this module too and
+ * never speak LSP, and loading the language-server library took a tenth of their start. esbuild
+ * bundles these requires and runs the modules' code at this call, not when the bundle loads.
+ */
+function serveEditor(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred on purpose, see above */
+  const { createConnection, ProposedFeatures } = require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
+  const { serveLsp } = require('./host/lspServer') as typeof import('./host/lspServer');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const connection = createConnection(ProposedFeatures.all);
   installCrashHandlers(connection);
   serveLsp(connection, runHost);

@@ -77,8 +77,6 @@ export const up: CliCommand = {
       return EXIT_FAILED;
     }
     launcher.reserve(Object.keys(host.core.stack.services));
-    const hardcoded = scanForHardcodedPorts(workspace, ctx.positionals[0]);
-    if (hardcoded) ctx.err(`${tag()} ${ctx.errStyle.yellow('!')} ${hardcoded}`);
 
     let resolveDone!: (code: number) => void;
     const done = new Promise<number>((resolve) => { resolveDone = resolve; });
@@ -127,6 +125,10 @@ export const up: CliCommand = {
     ctx.out(`${tag()} host on ${host.url}; starting the stack`);
     const result = await host.runner.startStack();
     startDone = true;
+    // After the start, not before: reading the project's files (tens of ms in a large one) would
+    // hold up the first service, and the note is as visible beside the start's outcome.
+    const hardcoded = scanForHardcodedPorts(workspace, ctx.positionals[0]);
+    if (hardcoded) ctx.err(`${tag()} ${ctx.errStyle.yellow('!')} ${hardcoded}`);
     if (detach && result.ok) {
       const running = host.runner.running();
       await host.stop(); // detached: forgets the services, stops none

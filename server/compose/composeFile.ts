@@ -3,7 +3,8 @@
 // never an exception. The parsed Document is kept so the derived file can keep the user's text.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './yamlLib';
 import { deepFlowAt, measureTree, type Position } from './yamlBounds';
 
 /** The names Compose looks for, in Compose v2's order of preference. */
@@ -82,6 +83,7 @@ export function parseComposeText(text: string, file: string, dir: string): ReadR
   if (text.length > COMPOSE_LIMITS.fileBytes) return at(`${file} is larger than ${COMPOSE_LIMITS.fileBytes / 1024} KiB, more than a compose file Manito reads`);
   const deep = deepFlowAt(text, COMPOSE_LIMITS.depth);
   if (deep) return at(`${file}: brackets nest deeper than ${COMPOSE_LIMITS.depth} levels`, deep);
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {

@@ -3,7 +3,8 @@
 // Manito's, and no fixed container_name (it would collide with the user's own `compose up`). The
 // user's file is never written; this one lives in Manito's state folder.
 import * as path from 'node:path';
-import { isMap, isSeq, Scalar, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from './yamlLib';
 import type { ComposeProject } from './composeModel';
 import { parsePortEntry, publishedSpec } from './composePorts';
 import type { Variables } from './interpolate';
@@ -59,6 +60,7 @@ function derivedLabels(existing: unknown, add: Record<string, string>): unknown 
 
 /** The derived file's text for `project` with `plan`'s ports. */
 export function derivedComposeText(project: ComposeProject, plan: PortPlan, identity: DerivedIdentity, vars: Variables): string {
+  const { isMap, isSeq, Scalar } = yaml();
   const { document } = project;
   const doc = document.doc.clone() as Document;
   const services = (document.data as { services?: Record<string, Record<string, unknown>> }).services ?? {};

@@ -1,7 +1,8 @@
 // Bounds on a YAML text before and after it is parsed. The parser recurses once per nesting level
 // and slows to seconds on a deep flow nest (`[[[[...`), so flow nesting is measured first with a
 // cheap scan; the parsed tree is then walked (iteratively) for depth and node count.
-import { isAlias, isCollection, isPair, isScalar, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yaml } from './yamlLib';
 
 export interface Position { line: number; column: number }
 
@@ -68,6 +69,7 @@ export interface TreeSize { depth: number; nodes: number; deepest?: Node }
 
 /** Depth and node count of a parsed tree, stopping early once either passes its bound. */
 export function measureTree(root: Node | null, maxDepth: number, maxNodes: number): TreeSize {
+  const { isAlias, isCollection, isPair, isScalar } = yaml();
   const size: TreeSize = { depth: 0, nodes: 0 };
   const stack: Array<[Node, number]> = root ? [[root, 1]] : [];
   while (stack.length) {

@@ -6,9 +6,10 @@
 import type { ServiceKind } from '../../protocol/config';
 import type { EventBody } from '../../protocol/model';
 import type { PortEngineApi } from '../engine/engineApi';
+import { bindsFree } from '../engine/portProbe';
 import type { ProcessRecord } from '../proc/processIdentity';
 import { ADOPTABLE_KINDS, detectedLine, provingRecord, type Detection } from './detectRunning';
-import { KIND_LABEL, kindProbe } from './fingerprints';
+import { KIND_LABEL, kindProbe, tcpProbe } from './fingerprints';
 import { describeHolder, holderOfVerdict, proveListener } from './listenerProof';
 
 export type ClaimResult =
@@ -31,6 +32,12 @@ export interface ClaimOptions {
   started: readonly ProcessRecord[];
   onForeign: (event: Extract<EventBody, { type: 'foreign' }>) => void;
   probeTimeoutMs?: number;
+  /**
+   * After launch, while the service runs: 'free' when nothing answers a connect on loopback, without
+   * naming a holder (which reads /proc's socket tables: a walk of the kernel's whole TCP hash, ~10 ms
+   * of this thread on a large machine). The watch still makes a full look every second.
+   */
+  quick?: boolean;
 }
 
 /** A few rounds at most: each foreign holder moves the service once. */
@@ -41,6 +48,10 @@ export async function claimPort(options: ClaimOptions): Promise<ClaimResult> {
   for (let round = 0; round < MAX_MOVES; round++) {
     const port = engine.get(service)?.port;
     if (port === undefined) return { type: 'failed', message: `${service} has no port` };
+    // Before a launch nothing of ours can be binding it, so a bind may ask: a free port answers in
+    // a fraction of a millisecond, where naming a listener reads /proc's socket tables.
+    if (when === 'beforeLaunch' && await bindsFree(port)) return { type: 'free', port };
+    if (when === 'afterLaunch' && options.quick && !(await tcpProbe(port, 250)).ok) return { type: 'free', port };
     let fingerprint = '';
     const verdict = await proveListener({
       port, started: options.started, roots: options.roots,

@@ -1,7 +1,7 @@
 // The port engine: owns one workspace's stack, its ports and their leases. Every change runs as
 // one registry transaction (plan with port checks, explain, rewrite this engine's leases with
 // their notes), then is announced as events. Calls are serialized, so callers never see a half state.
-import { Emitter } from 'vscode-languageserver-protocol';
+import { Emitter } from 'vscode-jsonrpc';
 import type { StackConfig, Strategy } from '../../protocol/config';
 import { leasesFile } from '../discovery/stateFolder';
 import { assertValidStack } from '../config/validateStack';

@@ -25,7 +25,7 @@ export interface PortProbeOptions {
 
 export function createPortProbe(options: PortProbeOptions = {}): PortProbe {
   const procRoot = options.procRoot === undefined ? (process.platform === 'linux' ? '/proc' : null) : options.procRoot;
-  const wildcardOnly = options.wildcardOnly ?? process.platform === 'linux';
+  const wildcardOnly = options.wildcardOnly ?? process.platform === 'linux'; // as bindsFree()
   const owners = !procRoot ? null : procRoot === '/proc' ? sharedSocketOwners() : new SocketOwnerCache(procRoot);
   const free = (port: number): Promise<boolean> => (wildcardOnly ? bindsDualStack(port) : bindsEverywhere(port));
   return {
@@ -50,6 +50,11 @@ let shared: PortProbe | undefined;
 export function defaultPortProbe(): PortProbe {
   shared ??= createPortProbe();
   return shared;
+}
+
+/** Whether nothing listens on (or holds) the port on any address: the check a probe makes here. */
+export function bindsFree(port: number): Promise<boolean> {
+  return process.platform === 'linux' ? bindsDualStack(port) : bindsEverywhere(port);
 }
 
 /** True when the port binds on every probe address that exists here, tried one after another. */

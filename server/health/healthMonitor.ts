@@ -8,13 +8,13 @@
 //   stopped:   nothing answers and Manito did not launch it, or is stopping it
 // A service that is starting, or that someone waits on, is probed every FAST_PROBE_MS so a dependent
 // starts within 100 ms of its dependency answering; otherwise every interval (2 s by default).
-import { Emitter } from 'vscode-languageserver-protocol';
+import { Emitter } from 'vscode-jsonrpc';
 import { DEFAULT_HEALTH_INTERVAL_MS, type HealthCheckConfig, type ServiceKind } from '../../protocol/config';
 import type { HealthState, ProbeSample } from '../../protocol/model';
 import type { Probe } from './probes';
 
-/** The probe period while a service is starting or waited on. */
-export const FAST_PROBE_MS = 50;
+/** The probe period while a service is starting or waited on: a loopback connect, cheap at this rate. */
+export const FAST_PROBE_MS = 25;
 /** A command check spawns a shell: probed less eagerly, even when fast. */
 export const FAST_COMMAND_PROBE_MS = 250;
 

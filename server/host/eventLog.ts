@@ -1,6 +1,6 @@
 // Numbered, timestamped events in a bounded ring: the feed's `hello` replays the recent ones and
 // subscribers (LSP client, WebSocket feed) get each as it happens.
-import { Emitter } from 'vscode-languageserver-protocol';
+import { Emitter } from 'vscode-jsonrpc';
 import type { EventBody, ManitoEvent } from '../../protocol/model';
 
 export class EventLog {

@@ -28,7 +28,6 @@ import { ProcessRecords } from '../proc/processRecords';
 import { Reaper } from '../proc/reaper';
 import { recordedProcess, stopExternal } from '../launch/recordedProcess';
 import { createEngine } from './createEngine';
-import { attachClient } from './clientBridge';
 import { HostLog, streamSink, type LogSink } from './log';
 import { moveBackService } from './moveBack';
 import type { ProxyRole } from '../proxy/proxyRole';
@@ -89,6 +88,18 @@ export interface RunningHost {
   moveBack(service: string): Promise<ActionResult>;
 }
 
+function startReaper(env: NodeJS.ProcessEnv, log: HostLog): Reaper | undefined {
+  const warn = (error: unknown) => log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
+  try {
+    const reaper = Reaper.start(env);
+    reaper.ready.catch(warn);
+    return reaper;
+  } catch (error) {
+    warn(error);
+    return undefined;
+  }
+}
+
 export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const workspace = path.resolve(options.workspace);
   const env = options.env ?? process.env;
@@ -97,6 +108,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const token = newHostToken();
   // Leases and the discovery record go there: refuse a symlinked or foreign state folder before writing anything.
   ensureStateDir(env);
+  // Whatever this host starts ends with it, however it ends (issue 12 rule 3), unless the user chose to
+  // detach. Nothing waits for the reaper's start: what is registered meanwhile waits in its pipe.
+  const reaper = options.detach ? undefined : startReaper(env, log);
   let trusted = options.trusted ?? !options.connection;
 
   // Compose services join the stack (and are started through the Compose CLI) before anything reads it.
@@ -124,11 +138,6 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   // After metrics.observe (registered above) has counted the contest: every dashboard sees it at once.
   core.onEvent((event) => { if (isContestEvent(event)) feed!.publishUsage(metrics.usage()); });
 
-  // Whatever this host starts ends with it, however it ends (issue 12 rule 3), unless the user chose to detach.
-  const reaper = options.detach ? undefined : await Reaper.start(env).catch((error: unknown) => {
-    log.warn(`No reaper (${(error as Error).message}): services may outlive this host if it is killed`);
-    return undefined;
-  });
   // With an editor the host still spawns every service; the editor shows each in a pseudo-terminal it feeds.
   const baseLauncher: Launcher = options.launcher ?? (options.connection ? new EditorLauncher(options.connection) : new ProcessLauncher());
   if (reaper) baseLauncher.attachReaper?.(reaper);
@@ -143,7 +152,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     urls: () => launchUrls(core.snapshot().services),
     waitHealthy: (service, timeoutMs) => waitServing(core.stack, (s, t) => health.waitHealthy(s, t))(service, timeoutMs),
     isDetected: (service) => core.isDetected(service),
-    claimPort: (service, when, started) => core.claimPort(service, when, started),
+    claimPort: (service, when, started, quick) => core.claimPort(service, when, started, quick),
     external: (service) => {
       const holder = core.isExternal(service) ? core.detection(service)?.holder : undefined;
       return holder?.pid ? { pid: holder.pid, startTime: holder.startTime, command: holder.command ?? '' } : undefined;
@@ -194,7 +203,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
 
   core.onEvent((event) => feed!.publishEvent(event));
   core.onSnapshot((snapshot) => feed!.publishSnapshot(snapshot));
-  const detachClient = options.connection ? attachClient(options.connection, core, config, log, {
+  // Required only with an editor: the bridge brings the language-server library, which `manito up` never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (esbuild bundles it)
+  const detachClient = options.connection ? (require('./clientBridge') as typeof import('./clientBridge')).attachClient(options.connection, core, config, log, {
     trustChanged: (value) => setTrusted(value),
   }) : () => undefined;
 

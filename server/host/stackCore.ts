@@ -1,7 +1,7 @@
 // The host's core: composes the config, the port engine, detection, the health monitor and the
 // service runner into one StackSnapshot, and tells subscribers (LSP client, feed) about every
 // change: events as they happen, snapshots coalesced. How each service reads is in serviceView.ts.
-import { Emitter } from 'vscode-languageserver-protocol';
+import { Emitter } from 'vscode-jsonrpc';
 import type { StackConfig } from '../../protocol/config';
 import { hostRun } from '../../protocol/instances';
 import { brokenConfigNote, overallHealth, type ManitoEvent, type OverallHealth, type StackSnapshot } from '../../protocol/model';
@@ -179,9 +179,9 @@ export class StackCore {
   detection(service: string): Detection | undefined { return this.detected.get(service); }
 
   /** Before a launch (adopt by proof, or move off a foreign holder) and after it (verify): detect/portClaim.ts. */
-  async claimPort(service: string, when: 'beforeLaunch' | 'afterLaunch', started: readonly ProcessRecord[] = []): Promise<ClaimResult> {
+  async claimPort(service: string, when: 'beforeLaunch' | 'afterLaunch', started: readonly ProcessRecord[] = [], quick = false): Promise<ClaimResult> {
     const result = await claimPort({
-      service, when, engine: this.engine, kind: kindOf(this.stack, service),
+      service, when, quick, engine: this.engine, kind: kindOf(this.stack, service),
       roots: serviceRoots(this.stack, service, this.options.workspace),
       started: [...started, ...(this.options.records?.liveOf(service) ?? [])],
       onForeign: (event) => { this.options.log.warn(event.message); this.events.push(event); },

@@ -76,9 +76,12 @@ function indexedTarget(target: string, stack: StackConfig | undefined): string {
   return index >= 1 && index <= instances.length ? instanceName(match[1]!, index) : target;
 }
 
+/** Code-unit order: any fixed order serves the environment, and a collator's first use costs milliseconds at the first launch. */
+const byName = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** MANITO_<SERVICE>_PORT (its front's, for a multi-instance one) and MANITO_<SERVICE>_PORTS; instances get no variable of their own. */
 function portVariables(env: Record<string, string>, ports: ReadonlyMap<string, number>, stack: StackConfig | undefined): void {
-  for (const [name, port] of [...ports].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, port] of [...ports].sort(byName)) {
     if (stack && instanceOf(name, stack)) continue;
     env[servicePortVariable(name)] = String(port);
     const instances = stack ? instancesOf(name, stack).map((i) => ports.get(i)) : [];
@@ -103,7 +106,7 @@ export function buildLaunchSpec(input: LaunchEnvInput): LaunchSpec {
     if (value !== undefined) env[key] = value;
   }
   portVariables(env, ports, input.stack);
-  for (const [name, url] of [...(input.urls ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, url] of [...(input.urls ?? [])].sort(byName)) {
     env[serviceUrlVariable(name)] = url;
   }
   const own = ports.get(service);

@@ -8,7 +8,7 @@ import type { ExitInfo, LaunchedService } from './launcher';
 import { isFront, instancesOf } from '../../protocol/instances';
 import { buildLaunchSpec, frontSpec } from './launchEnv';
 import { deferred, fail, summary } from './runnerResults';
-import { verifyLaunch } from './listenerWatch';
+import { LookNow, verifyLaunch } from './listenerWatch';
 import { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
 export { UNTRUSTED_MESSAGE, type RunnerEvent, type StackRunnerOptions } from './stackRunnerOptions';
 
@@ -25,6 +25,8 @@ export class StackRunner {
   private readonly stopping = new Set<string>();
   /** Per service: resolves true once its listener is proven its own (false if it never was). */
   private readonly verified = new Map<string, Promise<boolean>>();
+  /** Per service: asks its verification for a look now, once a dependent saw it answer. */
+  private readonly lookNow = new Map<string, LookNow>();
   /** Launches ended on purpose (a stop): their exit is not a lost race to recover from. */
   private readonly stoppedOnPurpose = new WeakSet<LaunchedService>();
 
@@ -36,19 +38,13 @@ export class StackRunner {
   }
 
   isRunning(service: string): boolean { return this.launched.has(service); }
-
   runnerOf(service: string): 'process' | null { return this.launched.get(service)?.runner ?? null; }
-
   pidOf(service: string): number | null { return this.launched.get(service)?.pid ?? null; }
-
   containerOf(service: string): string | null { return this.launched.get(service)?.container ?? null; }
-
   containerPortOf(service: string): number | null { return this.options.launcher.containerPortOf?.(service) ?? null; }
-
+  running(): string[] { return [...this.launched.keys()]; }
   /** Between a stop being asked for and the service being gone. */
   isStopping(service: string): boolean { return this.stopping.has(service); }
-
-  running(): string[] { return [...this.launched.keys()]; }
 
   /** Records a service already running under this runner's launcher (a terminal that outlived a host restart). */
   adopt(name: string, launched: LaunchedService): void {
@@ -175,11 +171,14 @@ export class StackRunner {
       for (const dep of service.dependsOn ?? []) {
         const timeoutMs = this.options.healthTimeoutMs ?? 60_000;
         this.options.log?.(`Waiting for ${dep} to be healthy before starting ${name}`);
-        const cancelled = this.cancelled.promise;
-        // Healthy is not enough: the answer must come from the dependency's own process.
+        // Healthy is not enough: the answer must come from the dependency's own process, which
+        // is one look away once it answered (the verification looks now, not at its next tick).
         const healthy = await Promise.race([
-          this.options.waitHealthy(dep, timeoutMs).then(async (ok) => ok && (await (this.verified.get(dep) ?? true))),
-          cancelled.then(() => false),
+          this.options.waitHealthy(dep, timeoutMs).then(async (ok) => {
+            if (ok) this.lookNow.get(dep)?.look();
+            return ok && (await (this.verified.get(dep) ?? true));
+          }),
+          this.cancelled.promise.then(() => false),
         ]);
         if (generation !== this.generation) return fail(`Start of ${name} cancelled: the stack was stopped.`);
         if (!healthy) {
@@ -250,9 +249,11 @@ export class StackRunner {
     if (!claimPort) return Promise.resolve(true);
     const generation = this.generation;
     const current = () => !this.stoppedOnPurpose.has(launched) && generation === this.generation;
+    const lookNow = new LookNow();
+    this.lookNow.set(name, lookNow);
     return verifyLaunch({
-      name, launched, restarts, current, log: (line) => this.options.log?.(line),
-      claim: () => claimPort(name, 'afterLaunch', launched.record ? [launched.record] : []),
+      name, launched, restarts, current, lookNow, log: (line) => this.options.log?.(line),
+      claim: (quick) => claimPort(name, 'afterLaunch', launched.record ? [launched.record] : [], quick),
       intervalMs: this.options.verifyIntervalMs ?? 150,
       timeoutMs: this.options.healthTimeoutMs ?? 60_000,
       stop: () => this.stopLaunched(name, launched),

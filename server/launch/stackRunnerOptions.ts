@@ -28,7 +28,7 @@ export interface StackRunnerOptions {
    * foreign one), and after it, with the launched process's record, to verify the listener is the
    * service's own (server/detect/portClaim.ts).
    */
-  claimPort?: (service: string, when: 'beforeLaunch' | 'afterLaunch', started?: readonly ProcessRecord[]) => Promise<ClaimResult>;
+  claimPort?: (service: string, when: 'beforeLaunch' | 'afterLaunch', started?: readonly ProcessRecord[], quick?: boolean) => Promise<ClaimResult>;
   /** Records what was started, and forgets it when it ends (server/proc/processRecords.ts). */
   onLaunched?: (service: string, launched: LaunchedService, command: string) => void;
   /** Between listener checks after a launch. Default 150 ms. */

@@ -20,17 +20,28 @@ function reaperCommand(): { args: string[]; cwd: string } {
 export class Reaper {
   private closed = false;
 
-  private constructor(private readonly child: ChildProcess) {}
+  /** Settles when the reaper listens (see start()). */
+  private constructor(private readonly child: ChildProcess, readonly ready: Promise<void>) {}
 
   get pid(): number { return this.child.pid!; }
 
-  /** Starts a reaper and resolves once it listens. Rejects where process groups do not exist (Windows). */
-  static async start(env: NodeJS.ProcessEnv = process.env): Promise<Reaper> {
+  /**
+   * Starts a reaper. Registrations may follow at once, nothing waits for its node to boot: they
+   * wait in its stdin pipe until it reads them, and if we die first the pipe still hands them over
+   * before its end, so nothing launched meanwhile escapes. `ready` resolves once it listens and
+   * rejects if it exits first. Throws where process groups do not exist (Windows).
+   */
+  static start(env: NodeJS.ProcessEnv = process.env): Reaper {
     if (process.platform === 'win32') throw new Error('no process groups on Windows');
     const { args, cwd } = reaperCommand();
     // Detached: its own process group, so a Ctrl-C or a terminal's SIGHUP meant for us does not reach it.
     const child = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
-    await new Promise<void>((resolve, reject) => {
+    child.stdin!.on('error', () => { /* the reaper is gone; nothing to tell it any more */ });
+    // Neither the child nor our end of its stdin may keep this process alive; its stdout does
+    // until it says ready (a few tens of ms), so that `ready` can be awaited.
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    const ready = new Promise<void>((resolve, reject) => {
       let text = '';
       const onData = (chunk: Buffer) => {
         text += chunk.toString('utf8');
@@ -38,17 +49,17 @@ export class Reaper {
       };
       const onExit = (code: number | null) => { cleanup(); reject(new Error(`the reaper exited at start (code ${code})`)); };
       const onError = (error: Error) => { cleanup(); reject(error); };
-      const cleanup = () => { child.stdout!.off('data', onData); child.off('exit', onExit); child.off('error', onError); };
+      const cleanup = () => {
+        child.stdout!.off('data', onData);
+        child.off('exit', onExit);
+        child.off('error', onError);
+        child.stdout!.destroy();
+      };
       child.stdout!.on('data', onData);
       child.once('exit', onExit);
       child.once('error', onError);
     });
-    child.stdout!.destroy();
-    // Neither the child nor our end of its pipe may keep this process alive.
-    child.unref();
-    (child.stdin as unknown as { unref?: () => void }).unref?.();
-    child.stdin!.on('error', () => { /* the reaper is gone; nothing to tell it any more */ });
-    return new Reaper(child);
+    return new Reaper(child, ready);
   }
 
   /** From now on, this process group ends with us. */

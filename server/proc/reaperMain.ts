@@ -67,5 +67,8 @@ process.stdin.on('data', (chunk: string) => {
 });
 process.stdin.on('end', () => void reap());
 process.stdin.on('error', () => void reap());
-// Ready: the owner waits for this byte so a registration can never race our start-up.
+// Ready: tells the owner we started (it does not wait for this to register anything: registrations
+// wait in the pipe). The owner may be dead already, killed before we booted: writing to its closed
+// end must not take us down before we end what it registered.
+process.stdout.on('error', () => {});
 process.stdout.write('ready\n');

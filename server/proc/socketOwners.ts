@@ -1,7 +1,9 @@
 // Maps a socket's inode to the process that holds it, through /proc/<pid>/fd, and names the
 // holder of a port. Walking every process is the slow part, so one walk resolves every inode asked
 // for and the answers are cached; a cached answer is re-checked with one readlink before it is
-// trusted. Other users' fds are unreadable: their sockets come back without an owner.
+// trusted. A caller that expects a holder (the process it just started) names it first: its fds
+// are read before anyone else's, and the walk stops there when it holds the socket. Other users'
+// fds are unreadable: their sockets come back without an owner.
 import * as fs from 'node:fs';
 import type { PortHolder } from '../../protocol/model';
 import { readTcpTables, type TcpSocket } from './tcpTable';
@@ -34,8 +36,11 @@ export class SocketOwnerCache {
     return undefined;
   }
 
-  /** Owners of the given socket inodes; an inode is missing when no readable process holds it. */
-  lookup(inodes: readonly number[]): Map<number, SocketOwner> {
+  /**
+   * Owners of the given socket inodes; an inode is missing when no readable process holds it.
+   * `likely`: pids to look in first (a guess that only orders the walk; it decides nothing).
+   */
+  lookup(inodes: readonly number[], likely: readonly number[] = []): Map<number, SocketOwner> {
     const found = new Map<number, SocketOwner>();
     const wanted = new Set<number>();
     for (const inode of inodes) {
@@ -43,15 +48,16 @@ export class SocketOwnerCache {
       if (hit) found.set(inode, hit);
       else wanted.add(inode);
     }
-    if (wanted.size > 0) this.walk(wanted, found);
+    if (wanted.size > 0) this.walk(wanted, found, likely);
     return found;
   }
 
   /**
    * Who holds `port`, as far as the OS tells: null when no socket holds it, `{}` when one does but
-   * its process is hidden from us ("unknown process"). `sockets`: a table read already, if any.
+   * its process is hidden from us ("unknown process"). `sockets`: a table read already, if any;
+   * `likely`: pids that probably hold it, looked in first.
    */
-  holderOf(port: number, sockets?: readonly TcpSocket[] | null): PortHolder | null {
+  holderOf(port: number, sockets?: readonly TcpSocket[] | null, likely: readonly number[] = []): PortHolder | null {
     if (sockets === undefined) {
       // Reading the tables walks the kernel's whole TCP hash (milliseconds on a large machine),
       // so a port asked about again is first answered by its last socket still held (one readlink).
@@ -65,12 +71,12 @@ export class SocketOwnerCache {
       if (inodes.length) this.portInodes.set(port, inodes);
       else this.portInodes.delete(port);
     }
-    return inodes.length === 0 ? null : this.firstOwner(inodes)?.owner ?? {};
+    return inodes.length === 0 ? null : this.firstOwner(inodes, likely)?.owner ?? {};
   }
 
   /** The first of these sockets whose process we can read, with that process; undefined when none. */
-  firstOwner(inodes: readonly number[]): { inode: number; owner: SocketOwner } | undefined {
-    const found = this.lookup(inodes);
+  firstOwner(inodes: readonly number[], likely: readonly number[] = []): { inode: number; owner: SocketOwner } | undefined {
+    const found = this.lookup(inodes, likely);
     for (const inode of inodes) {
       const owner = found.get(inode);
       if (owner) return { inode, owner };
@@ -83,35 +89,41 @@ export class SocketOwnerCache {
     return inodesIn(readTcpTables(this.procRoot), port);
   }
 
-  private walk(wanted: Set<number>, found: Map<number, SocketOwner>): void {
+  private walk(wanted: Set<number>, found: Map<number, SocketOwner>, likely: readonly number[]): void {
+    const first = likely.map(String);
+    for (const pid of first) if (this.search(pid, wanted, found)) return;
     let pids: string[];
     try {
-      pids = fs.readdirSync(this.procRoot).filter((n) => /^\d+$/.test(n));
+      pids = fs.readdirSync(this.procRoot).filter((n) => /^\d+$/.test(n) && !first.includes(n));
     } catch {
       return;
     }
-    for (const pid of pids) {
-      const fdDir = `${this.procRoot}/${pid}/fd`;
-      let fds: string[];
-      try {
-        fds = fs.readdirSync(fdDir);
-      } catch {
-        continue; // another user's process, or it just exited: "unknown process" for its sockets
-      }
-      for (const fd of fds) {
-        const fdPath = `${fdDir}/${fd}`;
-        const link = readLink(fdPath);
-        if (!link || !link.startsWith('socket:[')) continue;
-        const inode = Number(link.slice(8, -1));
-        if (!wanted.has(inode)) continue;
-        const command = commandLine(this.procRoot, pid);
-        const owner: SocketOwner = command ? { pid: Number(pid), command } : { pid: Number(pid) };
-        this.cache.set(inode, { ...owner, fdPath });
-        found.set(inode, owner);
-        wanted.delete(inode);
-        if (wanted.size === 0) return;
-      }
+    for (const pid of pids) if (this.search(pid, wanted, found)) return;
+  }
+
+  /** Looks through one process's fds for the wanted sockets; true once none is left to find. */
+  private search(pid: string, wanted: Set<number>, found: Map<number, SocketOwner>): boolean {
+    const fdDir = `${this.procRoot}/${pid}/fd`;
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(fdDir);
+    } catch {
+      return false; // another user's process, or it just exited: "unknown process" for its sockets
     }
+    for (const fd of fds) {
+      const fdPath = `${fdDir}/${fd}`;
+      const link = readLink(fdPath);
+      if (!link || !link.startsWith('socket:[')) continue;
+      const inode = Number(link.slice(8, -1));
+      if (!wanted.has(inode)) continue;
+      const command = commandLine(this.procRoot, pid);
+      const owner: SocketOwner = command ? { pid: Number(pid), command } : { pid: Number(pid) };
+      this.cache.set(inode, { ...owner, fdPath });
+      found.set(inode, owner);
+      wanted.delete(inode);
+      if (wanted.size === 0) return true;
+    }
+    return false;
   }
 }
 

@@ -97,6 +97,7 @@ test('up and status warn, in one line each, about a port the code hard-codes, po
   fs.writeFileSync(path.join(ws.dir, 'legacy.js'), `require('http').createServer(() => {}).listen(3999);\n`);
   up = startCli(['up', ws.dir], { env: ws.env });
   await up.waitFor(/web\s+\| web ready on \d+/);
+  await up.waitFor(/hard-coded/); // printed once the start is done, beside its outcome
   const warning = `1 hard-coded port in the code bypasses Manito's allocation (at legacy.js:1:40); run \`manito scan ${ws.dir} --fix\` to make the code read the environment`;
   const lines = up.output().split('\n').filter((line) => line.includes('hard-coded'));
   assert.deepEqual(lines, [`manito | ! ${warning}`]);

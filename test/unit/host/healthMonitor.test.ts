@@ -2,7 +2,7 @@
 // waitHealthy, and one hung probe that must not delay the other services.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HealthMonitor, type HealthTransition } from '../../../server/health/healthMonitor';
+import { FAST_PROBE_MS, HealthMonitor, type HealthTransition } from '../../../server/health/healthMonitor';
 import type { ProbeOutcome, ProbeTarget } from '../../../server/health/probes';
 import { ManualClock } from '../support/manualClock';
 
@@ -141,7 +141,7 @@ test('a port change drops the old target and its in-flight result', async () => 
   monitor.dispose();
 });
 
-test('a starting service is probed every 50 ms, so its dependent hears "healthy" within 100 ms; then it backs off to its interval', async () => {
+test(`a starting service is probed every ${FAST_PROBE_MS} ms, so its dependent hears "healthy" within 100 ms; then it backs off to its interval`, async () => {
   let up = false;
   const { clock, monitor, calls } = setup({ a: () => (up ? ok : fail) }, 30_000);
   monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false }]);
@@ -149,12 +149,12 @@ test('a starting service is probed every 50 ms, so its dependent hears "healthy"
   let heardAt = -1;
   void healthy.then(() => { heardAt = clock.now(); });
   await clock.advanceSettling(1000);
-  assert.equal(calls.length, 21, 'one probe at launch, then one every 50 ms');
+  assert.equal(calls.length, 1 + 1000 / FAST_PROBE_MS, `one probe at launch, then one every ${FAST_PROBE_MS} ms`);
   up = true;
   const upAt = clock.now();
   await clock.advanceSettling(100);
   assert.equal(await healthy, true);
-  assert.ok(heardAt - upAt <= 50, `heard ${heardAt - upAt} ms after it answered`);
+  assert.ok(heardAt - upAt <= FAST_PROBE_MS, `heard ${heardAt - upAt} ms after it answered`);
   const before = calls.length;
   await clock.advanceSettling(4000);
   assert.equal(calls.length - before, 2, 'healthy and nobody waiting: every 2 s');
@@ -170,16 +170,16 @@ test('a service waited on is probed now and then fast, even if it is not startin
   await clock.advanceSettling(0);
   assert.equal(calls.length, 2, 'probed as soon as someone waits');
   await clock.advanceSettling(500);
-  assert.equal(calls.length, 12);
+  assert.equal(calls.length, 2 + 500 / FAST_PROBE_MS);
   up = true;
-  await clock.advanceSettling(50);
+  await clock.advanceSettling(FAST_PROBE_MS);
   assert.equal(await healthy, true);
   const before = calls.length;
   await clock.advanceSettling(2000);
   assert.equal(calls.length - before, 1, 'no waiter left: back to the interval');
 });
 
-test('a command check is probed fast too, but not every 50 ms (it spawns a shell)', async () => {
+test(`a command check is probed fast too, but not every ${FAST_PROBE_MS} ms (it spawns a shell)`, async () => {
   const { clock, monitor, calls } = setup({ a: () => fail }, 30_000);
   monitor.setServices([{ service: 'a', kind: 'http', port: 1, launched: true, detected: false, check: { type: 'command', command: 'true' } }]);
   await clock.advanceSettling(1000);

@@ -189,3 +189,32 @@ test('dispose (host shutdown) stops every service it runs, adopted ones too; lau
   assert.deepEqual(stopped.sort(), ['proc', 'term']);
   assert.deepEqual(runner.running(), []);
 });
+
+test('a dependent starts as soon as its dependency answers: the ownership check looks then, not at its next tick', { timeout: 20_000 }, async () => {
+  const launcher = new RecordingLauncher();
+  // The check at launch finds nothing listening yet; any later look finds the service's own listener.
+  const looks: string[] = [];
+  let healthy!: () => void;
+  const answered = new Promise<void>((resolve) => { healthy = resolve; });
+  const runner = new StackRunner({
+    workspace: '/ws', launcher, engine: engineOf({ db: 1, api: 2 }),
+    config: () => ({ services: { db: { command: 'db' }, api: { command: 'api', dependsOn: ['db'] } } }),
+    trusted: () => true,
+    waitHealthy: async (service) => { assert.equal(service, 'db'); await answered; return true; },
+    claimPort: async (service, when) => {
+      if (when === 'beforeLaunch') return { type: 'free', port: 0 };
+      looks.push(service);
+      return looks.filter((s) => s === service).length === 1 ? { type: 'free', port: 0 } : { type: 'ours', port: 0 };
+    },
+    // A tick far beyond the test's limit: only the dependent's request for a look can start api in time.
+    verifyIntervalMs: 600_000,
+  });
+  const starting = runner.startStack();
+  await until(() => looks.includes('db'), 10_000, 'the first look at db, right after its launch');
+  healthy();
+  const result = await starting;
+  assert.deepEqual(result, { ok: true, message: 'Started db, api.' });
+  assert.deepEqual(launcher.specs.map((s) => s.service), ['db', 'api']);
+  assert.deepEqual(looks.filter((s) => s === 'db'), ['db', 'db'], 'one look at launch, one when api asked');
+  await runner.dispose();
+});

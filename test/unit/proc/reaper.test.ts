@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { isAlive, waitGone } from '../../../server/launch/processTree';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readStat, recordOf } from '../../../server/proc/processIdentity';
 import { Reaper } from '../../../server/proc/reaper';
 import { parseReaperLine } from '../../../server/proc/reaperProtocol';
@@ -25,7 +26,8 @@ function sleeper(): number {
 }
 
 test('when its owner\'s pipe closes, the reaper ends every watched group, children included', async () => {
-  const reaper = await Reaper.start();
+  const reaper = Reaper.start();
+  await reaper.ready;
   const pid = sleeper();
   const record = recordOf(pid);
   assert.ok(record);
@@ -37,8 +39,23 @@ test('when its owner\'s pipe closes, the reaper ends every watched group, childr
   assert.equal(await waitGone(groupMembers(pid), 5000), true, 'nothing of the group is left');
 });
 
+test('a group registered before the reaper has booted still ends when its owner is SIGKILLed that same moment', async () => {
+  // Nothing waits for the reaper's start, so this is the window every launch may fall in.
+  const owner = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'support', 'reaperOwner.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  owner.stdout.on('data', (d) => { out += d; });
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => owner.once('exit', (c, s) => resolve([c, s])));
+  assert.equal(signal, 'SIGKILL', `the owner was killed (exit code ${code})`);
+  const [pid, reaperPid] = out.trim().split(' ').map(Number);
+  assert.ok(pid && reaperPid, `the owner printed its group and its reaper: ${JSON.stringify(out)}`);
+  assert.equal(await waitGone([pid], 10_000), true, 'the group leader is gone');
+  assert.equal(await waitGone(groupMembers(pid), 5000), true, 'nothing of the group is left');
+  assert.equal(await waitGone([reaperPid], 5000), true, 'the reaper exited when done');
+});
+
 test('released: the reaper exits and leaves the services running', async (t) => {
-  const reaper = await Reaper.start();
+  const reaper = Reaper.start();
+  await reaper.ready;
   const pid = sleeper();
   t.after(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } });
   reaper.watch(recordOf(pid)!);

@@ -32,3 +32,24 @@ test('a contested port is named from the table once, then from its socket while 
   assert.equal(owners.holderOf(3000), null);
   fs.rmSync(root, { recursive: true });
 });
+
+test('the pids a caller expects are looked in first; anyone else is still found when they do not hold it', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'manito-proc-'));
+  fs.mkdirSync(path.join(root, 'net'));
+  const proc = (pid: number, command: string, sockets: number[]) => {
+    fs.mkdirSync(path.join(root, String(pid), 'fd'), { recursive: true });
+    fs.writeFileSync(path.join(root, String(pid), 'cmdline'), `${command}\0`);
+    sockets.forEach((inode, fd) => fs.symlinkSync(`socket:[${inode}]`, path.join(root, String(pid), 'fd', String(fd + 3))));
+  };
+  // 777 is shared (a parent that forked its listener into a child): either process names it truly.
+  proc(4242, 'parent', [777]);
+  proc(5151, 'child', [777]);
+  proc(6060, 'other', [888]);
+  fs.writeFileSync(path.join(root, 'net', 'tcp'), HEADER + row(3000, 777) + row(3001, 888));
+
+  assert.deepEqual(new SocketOwnerCache(root).holderOf(3000, undefined, [5151]), { pid: 5151, command: 'child' });
+  assert.deepEqual(new SocketOwnerCache(root).holderOf(3000, undefined, [4242]), { pid: 4242, command: 'parent' });
+  // A wrong guess (and a pid that does not exist) only costs a look: the walk goes on to the holder.
+  assert.deepEqual(new SocketOwnerCache(root).holderOf(3001, undefined, [99999, 5151]), { pid: 6060, command: 'other' });
+  fs.rmSync(root, { recursive: true });
+});
