@@ -20,6 +20,12 @@ if (files.length === 0) {
   console.error('bench/run.mjs: no *.bench.ts files');
   process.exit(2);
 }
+// dist/ as it ships (minified, as `npm run package` builds it): the stack, cli and host benches run
+// the built CLI and host, and a development build (unminified, with source maps) loads slower.
+if (spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+  console.error('bench/run.mjs: building dist/ failed');
+  process.exit(1);
+}
 // out/ sits one level below the root, so a bench's `path.resolve(__dirname, '..')` is still the root.
 const outdir = join(root, 'out');
 await esbuild.build({

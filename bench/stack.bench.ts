@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const VITE = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-const ROUNDS = Number(process.env.MANITO_BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.MANITO_BENCH_ROUNDS ?? 9);
 const GOAL = 1.15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
